@@ -1,0 +1,37 @@
+"""argon2id with a bound on concurrent hashing (ARCHITECTURE: a burst of logins
+must not exhaust memory); hashing runs in a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher as Argon2
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from kook.application.identity.ports import PasswordHasher
+
+
+class Argon2PasswordHasher(PasswordHasher):
+    def __init__(
+        self, *, memory_kib: int = 19 * 1024, time_cost: int = 2, parallelism: int = 1, max_concurrent: int = 4
+    ) -> None:
+        self._argon = Argon2(memory_cost=memory_kib, time_cost=time_cost, parallelism=parallelism)
+        self._slots = asyncio.Semaphore(max_concurrent)
+        self._dummy = self._argon.hash("kook-dummy-password")
+
+    async def hash(self, password: str) -> str:
+        async with self._slots:
+            return await asyncio.to_thread(self._argon.hash, password)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        async with self._slots:
+            return await asyncio.to_thread(self._verify, password_hash, password)
+
+    async def burn(self) -> None:
+        await self.verify(self._dummy, "not-the-password")
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return bool(self._argon.verify(password_hash, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False

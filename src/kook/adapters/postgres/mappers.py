@@ -1,0 +1,25 @@
+"""Imperative mappings: the domain classes stay free of SQLAlchemy."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import registry
+
+from kook.adapters.postgres import tables
+from kook.domain.identity.api_key import ApiKey
+from kook.domain.identity.one_time_code import OneTimeCode
+from kook.domain.identity.staff import StaffMember
+from kook.domain.identity.user import User
+
+mapper_registry = registry(metadata=tables.metadata)
+_started = False
+
+
+def start_mappers() -> None:
+    global _started
+    if _started:
+        return
+    _started = True
+    mapper_registry.map_imperatively(User, tables.users)
+    mapper_registry.map_imperatively(StaffMember, tables.staff)
+    mapper_registry.map_imperatively(OneTimeCode, tables.one_time_codes)
+    mapper_registry.map_imperatively(ApiKey, tables.api_keys)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kook.adapters.postgres import tables
+from kook.application.shared.ports import AuditLog, Clock
+
+
+class SqlAuditLog(AuditLog):
+    """Written in the same transaction as the action it records."""
+
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    async def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        await self._session.execute(
+            tables.audit_log.insert().values(
+                at=self._clock.now(), actor=actor, action=action, subject=subject, before=before, after=after
+            )
+        )

@@ -1,0 +1,113 @@
+"""The schema. Migrations under migrations/ are written to match this file."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kook.adapters.postgres.types import UtcDateTime, str_enum
+from kook.domain.identity.one_time_code import CodePurpose
+from kook.domain.identity.staff import StaffRole
+from kook.domain.identity.user import UserStatus
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("mobile", sa.String(11), nullable=False, unique=True),
+    sa.Column("first_name", sa.String(50), nullable=False),
+    sa.Column("last_name", sa.String(50), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("status", str_enum(UserStatus), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("activated_at", UtcDateTime(), nullable=True),
+    sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("failed_window_start", UtcDateTime(), nullable=True),
+    sa.Column("locked_until", UtcDateTime(), nullable=True),
+    sa.Column("password_changed_at", UtcDateTime(), nullable=True),
+)
+
+staff = sa.Table(
+    "staff",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("mobile", sa.String(11), nullable=False, unique=True),
+    sa.Column("role", str_enum(StaffRole), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("failed_window_start", UtcDateTime(), nullable=True),
+    sa.Column("locked_until", UtcDateTime(), nullable=True),
+)
+
+one_time_codes = sa.Table(
+    "one_time_codes",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("mobile", sa.String(11), nullable=False),
+    sa.Column("purpose", str_enum(CodePurpose), nullable=False),
+    sa.Column("code_hash", sa.String(128), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("consumed_at", UtcDateTime(), nullable=True),
+    sa.Index("ix_one_time_codes_mobile_purpose_created", "mobile", "purpose", "created_at"),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("user_id", sa.String(32), sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("secret_hash", sa.String(128), nullable=False),
+    sa.Column("hint", sa.String(8), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("last_used_at", UtcDateTime(), nullable=True),
+    sa.Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("principal_kind", sa.String(8), nullable=False),
+    sa.Column("principal_id", sa.String(32), nullable=False),
+    sa.Column("csrf_token", sa.String(128), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("last_seen_at", UtcDateTime(), nullable=False),
+    sa.Column("otp_login", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Index("ix_web_sessions_principal", "principal_kind", "principal_id"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("subject", sa.String(128), nullable=False),
+    sa.Column("before", sa.JSON(), nullable=True),
+    sa.Column("after", sa.JSON(), nullable=True),
+)
+
+sandbox_sms = sa.Table(
+    "sandbox_sms",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("mobile", sa.String(11), nullable=False, index=True),
+    sa.Column("text", sa.Text(), nullable=False),
+    sa.Column("code", sa.String(16), nullable=True),
+    sa.Column("sent_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,66 @@
+"""One database transaction per ``async with``; repositories share its session."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kook.adapters.postgres.repositories.audit import SqlAuditLog
+from kook.adapters.postgres.repositories.identity import (
+    SqlApiKeyRepository,
+    SqlOneTimeCodeRepository,
+    SqlStaffRepository,
+    SqlUserRepository,
+)
+from kook.application.identity.ports import IdentityUnitOfWork
+from kook.application.shared.ports import Clock
+from kook.domain.shared.errors import Conflict
+
+
+class SqlUnitOfWork(IdentityUnitOfWork):
+    users: SqlUserRepository
+    staff: SqlStaffRepository
+    codes: SqlOneTimeCodeRepository
+    api_keys: SqlApiKeyRepository
+    audit: SqlAuditLog
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._factory = session_factory
+        self._clock = clock
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("unit of work is not re-entrant")
+        session = self._factory()
+        self._session = session
+        self.users = SqlUserRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.codes = SqlOneTimeCodeRepository(session)
+        self.api_keys = SqlApiKeyRepository(session)
+        self.audit = SqlAuditLog(session, self._clock)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        session, self._session = self._session, None
+        if session is None:
+            return
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        try:
+            await self.session.commit()
+        except IntegrityError as exc:
+            await self.session.rollback()
+            raise Conflict() from exc

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kook.application.identity.code_sender import CodeSender
+from kook.application.identity.ports import IdentityUnitOfWork
+from kook.application.shared.ports import Clock
+from kook.domain.identity.one_time_code import CodePurpose, OtpInvalid, VerifyOutcome, raise_for
+from kook.domain.identity.user import User, UserStatus
+from kook.domain.shared.mobile import normalize_mobile
+
+
+@dataclass(frozen=True)
+class VerifyCodeCommand:
+    mobile: str
+    code: str
+
+
+class VerifySignUp:
+    """The sign-up code activates the account (the caller then starts a session)."""
+
+    def __init__(self, uow: IdentityUnitOfWork, codes: CodeSender, clock: Clock) -> None:
+        self._uow = uow
+        self._codes = codes
+        self._clock = clock
+
+    async def __call__(self, command: VerifyCodeCommand) -> User:
+        mobile = normalize_mobile(command.mobile)
+        async with self._uow as uow:
+            user = await uow.users.by_mobile(mobile, for_update=True)
+            if user is None or user.status != UserStatus.PENDING:
+                raise OtpInvalid()
+            outcome = await self._codes.attempt(uow.codes, mobile, CodePurpose.SIGNUP, command.code)
+            if outcome == VerifyOutcome.OK:
+                user.activate(self._clock.now())
+            await uow.commit()
+        raise_for(outcome)
+        return user

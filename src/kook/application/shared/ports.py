@@ -1,0 +1,50 @@
+"""Ports every context shares. Adapters subclass these explicitly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class SmsSender(Protocol):
+    """Sends one text message to one Iranian mobile number (09XXXXXXXXX).
+
+    Raises ``SmsDeliveryError`` when the provider refuses or cannot be reached.
+    ``code`` is the one-time code the text carries, if any: the sandbox keeps it
+    beside the text so tests can read it; real providers ignore it.
+    """
+
+    async def send(self, mobile: str, text: str, *, code: str | None = None) -> None: ...
+
+
+class SmsDeliveryError(Exception):
+    """The SMS provider did not accept the message."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
+class Dispatcher(Protocol):
+    """Enqueues background work. Call only after the unit of work committed."""
+
+    def dispatch(self, actor: str, **kwargs: Any) -> None: ...
+
+
+class AuditLog(Protocol):
+    async def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        subject: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None: ...

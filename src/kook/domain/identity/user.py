@@ -1,0 +1,119 @@
+"""A customer user: the person who signs up with a mobile number.
+
+Password login slows down after repeated failures (SPEC §2): ``max_failures``
+wrong passwords inside ``window`` lock password login for ``lock_for``; the
+one-time code still works.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kook.domain.shared.errors import DomainError
+
+
+class UserStatus(enum.StrEnum):
+    PENDING = "pending"  # signed up, mobile not yet verified
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class AccountLocked(DomainError):
+    code = "account_locked"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class LoginThrottlePolicy:
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+    lock_for: timedelta = timedelta(minutes=15)
+
+
+class PasswordThrottled:
+    """Slows password login after repeated failures; shared by users and staff."""
+
+    failed_logins: int
+    failed_window_start: datetime | None
+    locked_until: datetime | None
+
+    def ensure_password_login_allowed(self, now: datetime) -> None:
+        if self.locked_until is not None and now < self.locked_until:
+            raise AccountLocked(retry_after=_seconds_until(now, self.locked_until))
+
+    def record_failed_login(self, now: datetime, policy: LoginThrottlePolicy) -> None:
+        if self.failed_window_start is None or now - self.failed_window_start > policy.window:
+            self.failed_window_start = now
+            self.failed_logins = 0
+        self.failed_logins += 1
+        if self.failed_logins >= policy.max_failures:
+            self.locked_until = now + policy.lock_for
+            self.failed_logins = 0
+            self.failed_window_start = None
+
+    def record_successful_login(self) -> None:
+        self.failed_logins = 0
+        self.failed_window_start = None
+        self.locked_until = None
+
+
+@dataclass(eq=False)
+class User(PasswordThrottled):
+    id: str
+    mobile: str
+    first_name: str
+    last_name: str
+    password_hash: str
+    status: UserStatus
+    created_at: datetime
+    activated_at: datetime | None = None
+    failed_logins: int = 0
+    failed_window_start: datetime | None = None
+    locked_until: datetime | None = None
+    password_changed_at: datetime | None = field(default=None)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == UserStatus.ACTIVE
+
+    def refresh_pending(self, first_name: str, last_name: str, password_hash: str) -> None:
+        """A repeated sign-up before verification replaces the details."""
+        if self.status != UserStatus.PENDING:
+            raise DomainError("conflict")
+        self.first_name = first_name
+        self.last_name = last_name
+        self.password_hash = password_hash
+
+    def activate(self, now: datetime) -> None:
+        if self.status == UserStatus.PENDING:
+            self.status = UserStatus.ACTIVE
+            self.activated_at = now
+
+    def change_password(self, password_hash: str, now: datetime) -> None:
+        self.password_hash = password_hash
+        self.password_changed_at = now
+        self.record_successful_login()
+
+
+def _seconds_until(now: datetime, then: datetime) -> int:
+    return max(1, int((then - now).total_seconds() + 0.999))
+
+
+class CredentialsInvalid(DomainError):
+    code = "credentials_invalid"
+
+
+MAX_NAME_LENGTH = 50
+
+
+def clean_name(value: str) -> str | None:
+    """Folds spaces; None when empty or too long."""
+    cleaned = " ".join(value.split())
+    if not cleaned or len(cleaned) > MAX_NAME_LENGTH:
+        return None
+    return cleaned

@@ -1,0 +1,183 @@
+"""The ``kook`` command line (API.md): serve, web, worker, scheduler, migrate, staff create."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+import structlog
+
+from kook.entrypoints.logging import configure_logging
+from kook.entrypoints.settings import Settings, SettingsError, load_settings
+
+log = structlog.get_logger("kook")
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        print(f"kook: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    configure_logging(settings.log_level, settings.effective_log_format)
+    return settings
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from kook.adapters.postgres.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    log.info("migrated", database=_safe_url(settings.database_url))
+    return 0
+
+
+def cmd_staff_create(args: argparse.Namespace) -> int:
+    from kook.application.identity.create_staff import CreateStaff, CreateStaffCommand
+    from kook.domain.shared.errors import DomainError
+    from kook.entrypoints.http.messages import error_text
+    from kook.entrypoints.ioc.containers import make_worker_container
+
+    settings = _settings()
+
+    async def run() -> int:
+        container = make_worker_container(settings)
+        try:
+            async with container() as scope:
+                create = await scope.get(CreateStaff)
+                staff = await create(CreateStaffCommand(mobile=args.mobile, password=args.password, role=args.role))
+        except DomainError as exc:
+            print(f"kook: {exc.code}: {error_text(exc.code)} {exc.details or ''}".rstrip(), file=sys.stderr)
+            return 1
+        finally:
+            await container.close()
+        print(f"staff {staff.mobile} created with role {staff.role.value} (id {staff.id})")
+        return 0
+
+    return asyncio.run(run())
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kook.entrypoints.http.app import create_app
+
+    settings = _settings()
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=settings.http.trust_proxy_headers,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import dramatiq
+
+    from kook.entrypoints.worker.broker import setup_broker
+
+    settings = _settings()
+    broker = setup_broker(settings)
+    worker = dramatiq.Worker(broker, worker_threads=args.threads)
+    stopped = threading.Event()
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("worker_stopping", signal=signal.Signals(signum).name)
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    worker.start()
+    stopped.wait()
+    worker.stop(timeout=30_000)
+    broker.close()
+    return 0
+
+
+def cmd_scheduler(_args: argparse.Namespace) -> int:
+    from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
+    from kook.entrypoints.scheduler import run_scheduler
+    from kook.entrypoints.worker.broker import setup_broker
+
+    settings = _settings()
+    broker = setup_broker(settings)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_scheduler(DramatiqDispatcher(broker), stop)
+
+    asyncio.run(run())
+    broker.close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("KOOK_ENV", "dev")
+    settings = _settings()
+    from kook.entrypoints.embedded import serve
+
+    serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url:
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kook", description="Kook enterprise top-up portal")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="the whole portal in one process on the embedded default")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    web = commands.add_parser("web", help="a production web process")
+    web.add_argument("--host", default="127.0.0.1")
+    web.add_argument("--port", type=int, default=8000)
+    web.set_defaults(func=cmd_web)
+
+    worker = commands.add_parser("worker", help="a background worker process")
+    worker.add_argument("--threads", type=int, default=8)
+    worker.set_defaults(func=cmd_worker)
+
+    scheduler = commands.add_parser("scheduler", help="the one scheduler process")
+    scheduler.set_defaults(func=cmd_scheduler)
+
+    migrate = commands.add_parser("migrate", help="upgrade the database to the newest schema")
+    migrate.set_defaults(func=cmd_migrate)
+
+    staff = commands.add_parser("staff", help="staff accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    create = staff_commands.add_parser("create", help="create a staff account")
+    create.add_argument("--mobile", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--role", required=True, choices=["reviewer", "finance", "admin"])
+    create.set_defaults(func=cmd_staff_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

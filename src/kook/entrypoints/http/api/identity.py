@@ -1,0 +1,220 @@
+"""JSON API: sign-up, login, one-time codes, me, password, API keys (API.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
+
+from kook.application.identity.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
+from kook.application.identity.change_password import ChangePassword, ChangePasswordCommand
+from kook.application.identity.log_in import LogIn, LogInCommand
+from kook.application.identity.ports import PrincipalKind
+from kook.application.identity.request_login_code import RequestLoginCode
+from kook.application.identity.sessions import EndSession, StartSession
+from kook.application.identity.sign_up import SignUp, SignUpCommand
+from kook.application.identity.verify_login_code import VerifyLoginCode
+from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
+from kook.domain.identity.user import User
+from kook.entrypoints.http.context import SESSION_COOKIE, client_address, require_user, resolve
+from kook.entrypoints.http.cookies import clear_session_cookies, session_cookies
+
+Short = Annotated[str, msgspec.Meta(max_length=200)]
+Secret = Annotated[str, msgspec.Meta(max_length=256)]
+
+
+class SignUpBody(msgspec.Struct, forbid_unknown_fields=False):
+    mobile: Short
+    first_name: Short
+    last_name: Short
+    password: Secret
+
+
+class MobileBody(msgspec.Struct):
+    mobile: Short
+
+
+class CodeBody(msgspec.Struct):
+    mobile: Short
+    code: Annotated[str, msgspec.Meta(max_length=32)]
+
+
+class LoginBody(msgspec.Struct):
+    mobile: Short
+    password: Secret
+
+
+class PasswordBody(msgspec.Struct):
+    new_password: Secret
+    current_password: Secret | None = None
+
+
+class ApiKeyBody(msgspec.Struct):
+    name: Short = "API"
+
+
+class Accepted(msgspec.Struct):
+    status: str
+    mobile: str
+
+
+class CustomerRef(msgspec.Struct):
+    id: str
+    kind: str
+    status: str
+
+
+class Me(msgspec.Struct):
+    id: str
+    mobile: str
+    first_name: str
+    last_name: str
+    customer: CustomerRef | None
+    csrf_token: str | None = None
+
+
+class ApiKeyOut(msgspec.Struct):
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewApiKey(msgspec.Struct):
+    id: str
+    key: str
+    name: str
+
+
+class ApiKeyList(msgspec.Struct):
+    items: list[ApiKeyOut]
+    next_cursor: str | None = None
+
+
+def me_of(user: User, csrf_token: str | None = None) -> Me:
+    return Me(
+        id=user.id,
+        mobile=user.mobile,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        customer=None,
+        csrf_token=csrf_token,
+    )
+
+
+async def _logged_in(request: Request[Any, Any, Any], user: User, *, otp_login: bool = False) -> Response[Me]:
+    old = request.cookies.get(SESSION_COOKIE)
+    session = await (await resolve(request, StartSession))(
+        PrincipalKind.USER, user.id, otp_login=otp_login, replaces=old
+    )
+    return Response(me_of(user, session.csrf_token), cookies=session_cookies(request, session))
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["identity"]
+
+    @post("/signup", status_code=HTTP_202_ACCEPTED)
+    async def signup(self, request: Request[Any, Any, Any], data: SignUpBody) -> Accepted:
+        mobile = await (await resolve(request, SignUp))(
+            SignUpCommand(
+                mobile=data.mobile,
+                first_name=data.first_name,
+                last_name=data.last_name,
+                password=data.password,
+                client_address=client_address(request),
+            )
+        )
+        return Accepted(status="code_sent", mobile=mobile)
+
+    @post("/signup/verify", status_code=200)
+    async def verify_signup(self, request: Request[Any, Any, Any], data: CodeBody) -> Response[Me]:
+        user = await (await resolve(request, VerifySignUp))(VerifyCodeCommand(mobile=data.mobile, code=data.code))
+        return await _logged_in(request, user)
+
+    @post("/login", status_code=200)
+    async def login(self, request: Request[Any, Any, Any], data: LoginBody) -> Response[Me]:
+        user = await (await resolve(request, LogIn))(
+            LogInCommand(mobile=data.mobile, password=data.password, client_address=client_address(request))
+        )
+        return await _logged_in(request, user)
+
+    @post("/otp", status_code=HTTP_202_ACCEPTED)
+    async def otp(self, request: Request[Any, Any, Any], data: MobileBody) -> Accepted:
+        mobile = await (await resolve(request, RequestLoginCode))(data.mobile, client_address(request))
+        return Accepted(status="code_sent", mobile=mobile)
+
+    @post("/otp/verify", status_code=200)
+    async def otp_verify(self, request: Request[Any, Any, Any], data: CodeBody) -> Response[Me]:
+        user = await (await resolve(request, VerifyLoginCode))(VerifyCodeCommand(mobile=data.mobile, code=data.code))
+        return await _logged_in(request, user, otp_login=True)
+
+    @post("/logout", status_code=HTTP_204_NO_CONTENT)
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if session_id:
+            await (await resolve(request, EndSession))(session_id)
+        response: Response[None] = Response(None, status_code=HTTP_204_NO_CONTENT)
+        clear_session_cookies(response)
+        return response
+
+
+class MeController(Controller):
+    path = "/api/v1"
+    tags = ["identity"]
+
+    @get("/me")
+    async def me(self, request: Request[Any, Any, Any]) -> Me:
+        found = await require_user(request)
+        assert found.user is not None
+        return me_of(found.user, found.session.csrf_token if found.session else None)
+
+    @post("/me/password", status_code=HTTP_204_NO_CONTENT)
+    async def change_password(self, request: Request[Any, Any, Any], data: PasswordBody) -> None:
+        found = await require_user(request)
+        assert found.user is not None
+        await (await resolve(request, ChangePassword))(
+            ChangePasswordCommand(
+                user_id=found.user.id,
+                current_password=data.current_password,
+                new_password=data.new_password,
+                session=found.session,
+            )
+        )
+
+    @get("/api-keys")
+    async def list_keys(self, request: Request[Any, Any, Any]) -> ApiKeyList:
+        found = await require_user(request)
+        assert found.user is not None
+        keys = await (await resolve(request, ListApiKeys))(found.user.id)
+        return ApiKeyList(
+            items=[
+                ApiKeyOut(
+                    id=k.id,
+                    name=k.name,
+                    prefix=k.prefix,
+                    created_at=k.created_at,
+                    last_used_at=k.last_used_at,
+                    revoked_at=k.revoked_at,
+                )
+                for k in keys
+            ]
+        )
+
+    @post("/api-keys", status_code=201)
+    async def create_key(self, request: Request[Any, Any, Any], data: ApiKeyBody | None = None) -> NewApiKey:
+        found = await require_user(request)
+        assert found.user is not None
+        key, secret = await (await resolve(request, CreateApiKey))(found.user.id, (data or ApiKeyBody()).name)
+        return NewApiKey(id=key.id, key=secret, name=key.name)
+
+    @delete("/api-keys/{key_id:str}", status_code=HTTP_204_NO_CONTENT)
+    async def revoke_key(self, request: Request[Any, Any, Any], key_id: str) -> None:
+        found = await require_user(request)
+        assert found.user is not None
+        await (await resolve(request, RevokeApiKey))(found.user.id, key_id)

@@ -1,0 +1,114 @@
+"""Who is calling: the web session behind the cookie, or an API key.
+
+Resolved once per request and kept on ``request.state``; the use cases come
+from the request's dishka container.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import structlog
+from litestar import Request
+
+from kook.application.identity.api_keys import AuthenticateApiKey
+from kook.application.identity.current_user import GetStaff, GetUser
+from kook.application.identity.ports import PrincipalKind, WebSession
+from kook.application.identity.sessions import ResolveSession
+from kook.domain.identity.staff import StaffMember, StaffRole
+from kook.domain.identity.user import User
+from kook.domain.shared.errors import Forbidden, Unauthenticated
+from kook.entrypoints.settings import Settings
+
+SESSION_COOKIE = "kook_session"
+CSRF_COOKIE = "csrftoken"
+ANON_CSRF_COOKIE = "kook_anon_csrf"
+CSRF_HEADER = "x-csrftoken"
+CSRF_FIELD = "csrf_token"
+
+T = TypeVar("T")
+
+
+@dataclass
+class Caller:
+    session: WebSession | None = None
+    user: User | None = None
+    staff: StaffMember | None = None
+    via_api_key: bool = False
+
+
+async def resolve(request: Request[Any, Any, Any], cls: type[T]) -> T:
+    container = request.state.dishka_container
+    return await container.get(cls)  # type: ignore[no-any-return]
+
+
+def settings_of(request: Request[Any, Any, Any]) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def current_session(request: Request[Any, Any, Any]) -> WebSession | None:
+    if "kook_session_resolved" in request.state:
+        session: WebSession | None = request.state.kook_session_resolved
+        return session
+    session = None
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        session = await (await resolve(request, ResolveSession))(session_id)
+    request.state.kook_session_resolved = session
+    return session
+
+
+async def caller(request: Request[Any, Any, Any]) -> Caller:
+    if "kook_caller" in request.state:
+        found: Caller = request.state.kook_caller
+        return found
+    result = Caller()
+    authorization = request.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        user = await (await resolve(request, AuthenticateApiKey))(authorization[7:].strip())
+        if user is None:
+            raise Unauthenticated(details={"reason": "api_key_invalid"})
+        result = Caller(user=user, via_api_key=True)
+    else:
+        session = await current_session(request)
+        if session is not None:
+            if session.principal_kind == PrincipalKind.USER:
+                user = await (await resolve(request, GetUser))(session.principal_id)
+                result = Caller(session=session, user=user) if user else Caller()
+            elif session.principal_kind == PrincipalKind.STAFF:
+                staff = await (await resolve(request, GetStaff))(session.principal_id)
+                result = Caller(session=session, staff=staff) if staff else Caller()
+    if result.user is not None:
+        structlog.contextvars.bind_contextvars(user_id=result.user.id)
+    elif result.staff is not None:
+        structlog.contextvars.bind_contextvars(staff_id=result.staff.id)
+    request.state.kook_caller = result
+    return result
+
+
+async def require_user(request: Request[Any, Any, Any]) -> Caller:
+    found = await caller(request)
+    if found.user is None:
+        raise Unauthenticated()
+    return found
+
+
+async def require_staff(request: Request[Any, Any, Any], *roles: StaffRole) -> Caller:
+    found = await caller(request)
+    if found.staff is None:
+        raise Unauthenticated()
+    if roles and found.staff.role not in roles and found.staff.role != StaffRole.ADMIN:
+        raise Forbidden()
+    return found
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    if settings_of(request).http.trust_proxy_headers:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        first = forwarded.split(",")[0].strip()
+        if first:
+            return first[:64]
+    client = request.client
+    return client.host if client else "unknown"

@@ -1,0 +1,43 @@
+"""CSRF protection for every cookie-authenticated write (SPEC §2).
+
+Synchronizer token: a logged-in session has its own token (sent back in the
+``x-csrftoken`` header or the ``csrf_token`` form field). Public forms use a
+double-submit cookie. A call with no cookie at all carries no ambient
+authority (an integrator's JSON call, a bearer key) and needs no token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from litestar import Request
+
+from kook.domain.shared.errors import DomainError
+from kook.entrypoints.http.context import ANON_CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, current_session
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+EXEMPT_PREFIXES = ("/sim/",)
+
+
+class CsrfFailed(DomainError):
+    code = "csrf_failed"
+
+
+async def check_csrf(request: Request[Any, Any, Any]) -> None:
+    if request.method in SAFE_METHODS or request.url.path.startswith(EXEMPT_PREFIXES):
+        return
+    has_session_cookie = SESSION_COOKIE in request.cookies
+    is_api = request.url.path.startswith("/api/")
+    if is_api and not has_session_cookie:
+        return
+    session = await current_session(request) if has_session_cookie else None
+    expected = session.csrf_token if session is not None else request.cookies.get(ANON_CSRF_COOKIE, "")
+    provided = request.headers.get(CSRF_HEADER, "")
+    if not provided and request.content_type[0] in FORM_TYPES:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        provided = value if isinstance(value, str) else ""
+    if not expected or not provided or not hmac.compare_digest(expected.encode(), provided.encode()):
+        raise CsrfFailed()

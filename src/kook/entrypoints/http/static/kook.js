@@ -1,0 +1,179 @@
+/* Kook portal: small behaviours on top of Bootstrap and htmx. No framework.
+ * - POST forms: submit buttons are disabled after the first submit (no double
+ *   posts); data-confirm="question" asks first; data-kook-no-lock opts out.
+ * - input[data-toman]: a muted hint under it gives the rial amount in tomans.
+ * - htmx requests carry the CSRF token (meta csrf-token) in x-csrftoken.
+ * - input[data-jdp]: Jalali date picker (add data-jdp-only-date etc. as needed).
+ */
+(function () {
+  "use strict";
+
+  var PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹";
+  var THOUSANDS = "\u066C"; // ٬
+  var DECIMAL = "\u066B"; // ٫
+  var SUBMITS = 'button[type="submit"], button:not([type]), input[type="submit"], input[type="image"]';
+
+  function toPersianDigits(text) {
+    return String(text).replace(/[0-9]/g, function (d) {
+      return PERSIAN_DIGITS.charAt(Number(d));
+    });
+  }
+
+  function toLatinDigits(text) {
+    return String(text)
+      .replace(/[\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) - 0x06f0); })
+      .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x0660); });
+  }
+
+  function group(digits) {
+    return digits.replace(/\B(?=(\d{3})+(?!\d))/g, THOUSANDS);
+  }
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") || "" : "";
+  }
+
+  // ---- (a) one click per submit -------------------------------------------
+  function submitButtons(form) {
+    var buttons = Array.prototype.slice.call(form.querySelectorAll(SUBMITS));
+    if (form.id) {
+      var outside = document.querySelectorAll('[form="' + CSS.escape(form.id) + '"]');
+      Array.prototype.forEach.call(outside, function (el) {
+        if (el.matches(SUBMITS) && buttons.indexOf(el) < 0) buttons.push(el);
+      });
+    }
+    return buttons;
+  }
+
+  function setBusy(form, busy) {
+    submitButtons(form).forEach(function (btn) {
+      if (busy) {
+        if (btn.disabled) return;
+        btn.disabled = true;
+        btn.setAttribute("data-kook-disabled", "");
+        btn.setAttribute("aria-busy", "true");
+      } else if (btn.hasAttribute("data-kook-disabled")) {
+        btn.disabled = false;
+        btn.removeAttribute("data-kook-disabled");
+        btn.removeAttribute("aria-busy");
+      }
+    });
+    if (busy) form.setAttribute("data-kook-submitting", "");
+    else form.removeAttribute("data-kook-submitting");
+  }
+
+  function isHtmxForm(form) {
+    return ["hx-post", "hx-get", "hx-put", "hx-patch", "hx-delete", "data-hx-post", "data-hx-get"]
+      .some(function (attr) { return form.hasAttribute(attr); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented || isHtmxForm(form)) return;
+    var question = form.getAttribute("data-confirm");
+    if (question && !form.hasAttribute("data-kook-submitting") && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    // GET forms (filters, downloads) may be sent again; opt out with data-kook-no-lock.
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    if (form.hasAttribute("data-kook-no-lock") || form.target === "_blank") return;
+    if (form.hasAttribute("data-kook-submitting")) {
+      event.preventDefault(); // a second click while the first post is on its way
+      return;
+    }
+    form.setAttribute("data-kook-submitting", "");
+    // Disable after the browser has collected the form's data, so the clicked
+    // button's own name/value is still sent.
+    window.setTimeout(function () { setBusy(form, true); }, 0);
+  });
+
+  // Coming back with the browser's back button shows the page from its cache.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-kook-submitting]"), function (form) {
+      setBusy(form, false);
+    });
+  });
+
+  // ---- (b) toman hint under amount inputs ---------------------------------
+  function tomanText(raw) {
+    var latin = toLatinDigits(raw).replace(/[\s,\u066C\u060C_]/g, "");
+    if (!/^\d+$/.test(latin)) return "";
+    latin = latin.replace(/^0+(?=\d)/, "");
+    var whole = latin.length > 1 ? latin.slice(0, -1) : "0";
+    var tenth = latin.slice(-1);
+    var text = group(whole) + (tenth !== "0" ? DECIMAL + tenth : "");
+    return "معادل " + toPersianDigits(text) + " تومان";
+  }
+
+  function tomanHint(input) {
+    var id = input.getAttribute("data-toman-hint");
+    var hint = id ? document.getElementById(id) : null;
+    if (hint) return hint;
+    hint = document.createElement("div");
+    hint.className = "form-text kook-toman-hint";
+    hint.setAttribute("aria-live", "polite");
+    hint.id = (input.id || input.name || "amount") + "-toman";
+    input.setAttribute("data-toman-hint", hint.id);
+    var anchor = input.closest(".input-group") || input;
+    anchor.insertAdjacentElement("afterend", hint);
+    return hint;
+  }
+
+  function updateToman(input) {
+    tomanHint(input).textContent = tomanText(input.value);
+  }
+
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLInputElement && el.hasAttribute("data-toman")) updateToman(el);
+  });
+
+  // ---- (c) htmx sends the CSRF token --------------------------------------
+  document.addEventListener("htmx:configRequest", function (event) {
+    var token = csrfToken();
+    if (token) event.detail.headers["x-csrftoken"] = token;
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt instanceof HTMLFormElement) setBusy(elt, true);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt instanceof HTMLFormElement && elt.isConnected) setBusy(elt, false);
+  });
+
+  // ---- set up a piece of the page (initial load and htmx swaps) -----------
+  function setUp(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("input[data-toman]"), function (input) {
+      if (input.value) updateToman(input);
+      else tomanHint(input);
+    });
+  }
+
+  function start() {
+    setUp(document);
+    // ---- (d) Jalali date picker on input[data-jdp] (watches the whole page)
+    if (window.jalaliDatepicker) {
+      window.jalaliDatepicker.startWatch({
+        persianDigits: true,
+        showTodayBtn: true,
+        showEmptyBtn: true,
+        zIndex: 1090
+      });
+    }
+    if (window.htmx) {
+      window.htmx.onLoad(function (elt) {
+        if (elt && elt.querySelectorAll) setUp(elt);
+      });
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+
+  window.kook = { toPersianDigits: toPersianDigits, toLatinDigits: toLatinDigits, tomanText: tomanText };
+})();

@@ -1,0 +1,81 @@
+"""Rendering portal pages with the context every layout needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+from litestar.response import Redirect, Template
+
+from kook.domain.shared.errors import DomainError, ValidationFailed
+from kook.entrypoints.http.context import caller
+from kook.entrypoints.http.cookies import anonymous_csrf
+from kook.entrypoints.http.messages import FLASH, error_text, field_text
+
+FLASH_COOKIE = "kook_flash"
+# Menu items that are live so far; the rest show as "coming soon".
+ENABLED_MENU = frozenset({"dashboard", "profile"})
+STAFF_ENABLED_MENU = frozenset({"dashboard"})
+
+
+async def render(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    cookies: list[Cookie] | None = None,
+) -> Template:
+    found = await caller(request)
+    all_cookies = list(cookies or [])
+    if found.session is not None:
+        csrf_token = found.session.csrf_token
+    else:
+        csrf_token, anon_cookie = anonymous_csrf(request)
+        if anon_cookie is not None:
+            all_cookies.append(anon_cookie)
+    flash = []
+    flash_key = request.cookies.get(FLASH_COOKIE)
+    if flash_key in FLASH:
+        flash.append(FLASH[flash_key])
+    if flash_key is not None:
+        all_cookies.append(Cookie(key=FLASH_COOKIE, value="", path="/", max_age=0, httponly=True, samesite="lax"))
+    base: dict[str, Any] = {
+        "csrf_token": csrf_token,
+        "current_user": found.user,
+        "current_staff": found.staff,
+        "wallet_available": None,
+        "unread_count": 0,
+        "flash": flash,
+        "enabled_menu": STAFF_ENABLED_MENU if found.staff else ENABLED_MENU,
+        "errors": {},
+        "values": {},
+        "form_error": None,
+    }
+    base.update(context or {})
+    return Template(template_name=template, context=base, status_code=status_code, cookies=all_cookies)
+
+
+def redirect(path: str, *, flash: str | None = None, cookies: list[Cookie] | None = None) -> Response[Any]:
+    all_cookies = list(cookies or [])
+    if flash is not None:
+        all_cookies.append(Cookie(key=FLASH_COOKIE, value=flash, path="/", httponly=True, samesite="lax", max_age=60))
+    return Redirect(path, status_code=303, cookies=all_cookies)
+
+
+def form_errors(exc: DomainError, field: str | None = None) -> tuple[dict[str, str], str | None]:
+    """Per-field Persian errors and a general one, from a domain error."""
+    if isinstance(exc, ValidationFailed):
+        return {name: field_text(code) for name, code in exc.fields.items()}, None
+    if field is not None:
+        return {field: error_text(exc.code)}, None
+    return {}, error_text(exc.code)
+
+
+def form_values(form: Any, *names: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name in names:
+        value = form.get(name)
+        values[name] = value if isinstance(value, str) else ""
+    return values

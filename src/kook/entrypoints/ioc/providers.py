@@ -1,0 +1,202 @@
+"""dishka providers: what the application needs, chosen by the settings.
+
+APP scope: settings, engine, hashers, adapters that hold connections.
+REQUEST scope: the unit of work and every use case (one per HTTP request or
+per background message).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from dishka import Provider, Scope, from_context, provide
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from kook.adapters.clock import SystemClock
+from kook.adapters.crypto.passwords import Argon2PasswordHasher
+from kook.adapters.crypto.secrets import HmacSecretHasher, SecureCodeGenerator
+from kook.adapters.memory_rate_limiter import MemoryRateLimiter
+from kook.adapters.postgres.engine import make_engine, make_session_factory
+from kook.adapters.postgres.session_store import SqlSessionStore
+from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.adapters.redis.rate_limiter import RedisRateLimiter
+from kook.adapters.redis.session_store import RedisSessionStore
+from kook.adapters.sms.kavenegar import KavenegarSettings, KavenegarSmsSender
+from kook.application.identity.api_keys import AuthenticateApiKey, CreateApiKey, ListApiKeys, RevokeApiKey
+from kook.application.identity.change_password import ChangePassword
+from kook.application.identity.code_sender import CodeSender
+from kook.application.identity.create_staff import CreateStaff
+from kook.application.identity.current_user import GetStaff, GetUser
+from kook.application.identity.log_in import LogIn
+from kook.application.identity.password_login import PasswordLogin
+from kook.application.identity.ports import (
+    CodeGenerator,
+    IdentityUnitOfWork,
+    PasswordHasher,
+    RateLimiter,
+    SecretHasher,
+    SessionStore,
+)
+from kook.application.identity.purge_expired import PurgeExpiredIdentityData
+from kook.application.identity.request_login_code import RequestLoginCode
+from kook.application.identity.resend_sign_up_code import ResendSignUpCode
+from kook.application.identity.sessions import EndSession, ResolveSession, StartSession
+from kook.application.identity.settings import IdentityPolicy, SessionPolicy
+from kook.application.identity.sign_up import SignUp
+from kook.application.identity.staff_log_in import StaffLogIn
+from kook.application.identity.verify_login_code import VerifyLoginCode
+from kook.application.identity.verify_sign_up import VerifySignUp
+from kook.application.shared.ports import Clock, SmsSender
+from kook.domain.identity.one_time_code import OtpPolicy
+from kook.domain.identity.user import LoginThrottlePolicy
+from kook.entrypoints.settings import Settings
+from kook.sandbox.sms_inbox import SandboxInbox, SandboxSmsSender
+
+
+class InfrastructureProvider(Provider):
+    scope = Scope.APP
+    settings = from_context(provides=Settings, scope=Scope.APP)
+
+    @provide
+    def clock(self) -> Clock:
+        return SystemClock()
+
+    @provide
+    async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
+        engine = make_engine(settings.database_url)
+        yield engine
+        await engine.dispose()
+
+    @provide
+    def session_factory(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        return make_session_factory(engine)
+
+    @provide
+    async def redis(self, settings: Settings) -> AsyncIterator[Redis | None]:
+        if not settings.redis_url:
+            yield None
+            return
+        client = Redis.from_url(settings.redis_url)
+        yield client
+        await client.aclose()
+
+    @provide
+    def identity_policy(self, settings: Settings) -> IdentityPolicy:
+        return IdentityPolicy(
+            otp=OtpPolicy(
+                ttl=timedelta(seconds=settings.otp.ttl_seconds),
+                max_attempts=settings.otp.max_attempts,
+                per_mobile_per_minute=settings.otp.per_mobile_per_minute,
+                per_mobile_per_hour=settings.otp.per_mobile_per_hour,
+                per_address_per_hour=settings.otp.per_address_per_hour,
+            ),
+            login=LoginThrottlePolicy(
+                max_failures=settings.login.max_failures,
+                window=timedelta(minutes=settings.login.window_minutes),
+                lock_for=timedelta(minutes=settings.login.lock_minutes),
+            ),
+            session=SessionPolicy(
+                idle=timedelta(minutes=settings.session.idle_minutes),
+                absolute=timedelta(hours=settings.session.absolute_hours),
+            ),
+            login_per_address=settings.login.per_address,
+            login_per_address_window_seconds=settings.login.per_address_window_seconds,
+        )
+
+    @provide
+    def password_hasher(self, settings: Settings) -> PasswordHasher:
+        return Argon2PasswordHasher(
+            memory_kib=settings.argon2.memory_kib,
+            time_cost=settings.argon2.time_cost,
+            max_concurrent=settings.argon2.max_concurrent,
+        )
+
+    @provide
+    def secret_hasher(self, settings: Settings) -> SecretHasher:
+        key = hashlib.sha256(b"kook-secret-hasher:" + settings.secret_key.encode()).digest()
+        return HmacSecretHasher(key)
+
+    @provide
+    def code_generator(self) -> CodeGenerator:
+        return SecureCodeGenerator()
+
+    @provide
+    def rate_limiter(self, redis: Redis | None, clock: Clock) -> RateLimiter:
+        if redis is None:
+            return MemoryRateLimiter(clock)
+        return RedisRateLimiter(redis, clock)
+
+    @provide
+    def session_store(
+        self, redis: Redis | None, factory: async_sessionmaker[AsyncSession], policy: IdentityPolicy
+    ) -> SessionStore:
+        if redis is None:
+            return SqlSessionStore(factory, policy.session)
+        return RedisSessionStore(redis, policy.session)
+
+    @provide
+    async def sms_sender(
+        self, settings: Settings, factory: async_sessionmaker[AsyncSession], clock: Clock
+    ) -> AsyncIterator[SmsSender]:
+        if settings.sms_provider == "sandbox":
+            yield SandboxSmsSender(factory, clock)
+            return
+        sender = KavenegarSmsSender(
+            KavenegarSettings(
+                api_key=settings.kavenegar.api_key,
+                sender=settings.kavenegar.sender or None,
+                base_url=settings.kavenegar.base_url,
+                timeout_seconds=settings.kavenegar.timeout,
+            )
+        )
+        yield sender
+        await sender.aclose()
+
+    @provide
+    def sandbox_inbox(self, factory: async_sessionmaker[AsyncSession]) -> SandboxInbox:
+        return SandboxInbox(factory)
+
+
+class UseCaseProvider(Provider):
+    scope = Scope.REQUEST
+
+    @provide
+    def unit_of_work(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> IdentityUnitOfWork:
+        return SqlUnitOfWork(factory, clock)
+
+    code_sender = provide(CodeSender)
+    password_login = provide(PasswordLogin)
+
+
+def _use_cases() -> Provider:
+    provider = Provider(scope=Scope.REQUEST)
+    for use_case in (
+        SignUp,
+        ResendSignUpCode,
+        VerifySignUp,
+        LogIn,
+        RequestLoginCode,
+        VerifyLoginCode,
+        StartSession,
+        ResolveSession,
+        EndSession,
+        ChangePassword,
+        CreateApiKey,
+        ListApiKeys,
+        RevokeApiKey,
+        AuthenticateApiKey,
+        CreateStaff,
+        StaffLogIn,
+        GetUser,
+        GetStaff,
+        PurgeExpiredIdentityData,
+    ):
+        provider.provide(use_case)
+    return provider
+
+
+def all_providers() -> list[Provider]:
+    return [InfrastructureProvider(), UseCaseProvider(), _use_cases()]

@@ -1,0 +1,43 @@
+"""The scheduler: enqueues periodic work. Exactly one runs (compose.yaml);
+under ``kook serve`` it is a background task of the portal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+
+import structlog
+
+from kook.application.shared.ports import Dispatcher
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    actor: str
+    every_seconds: int
+
+
+JOBS: tuple[PeriodicJob, ...] = (PeriodicJob("identity.purge_expired", 600),)
+
+
+async def run_scheduler(
+    dispatcher: Dispatcher, stop: asyncio.Event, jobs: tuple[PeriodicJob, ...] = JOBS, tick: float = 1.0
+) -> None:
+    due = {job.actor: time.monotonic() for job in jobs}
+    log.info("scheduler_started", jobs=[job.actor for job in jobs])
+    while not stop.is_set():
+        now = time.monotonic()
+        for job in jobs:
+            if now >= due[job.actor]:
+                try:
+                    dispatcher.dispatch(job.actor)
+                except Exception:
+                    log.exception("scheduler_dispatch_failed", actor=job.actor)
+                due[job.actor] = now + job.every_seconds
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=tick)
+    log.info("scheduler_stopped")

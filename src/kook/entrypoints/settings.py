@@ -1,0 +1,205 @@
+"""Configuration: msgspec structs filled once from ``KOOK_*`` environment variables.
+
+A nested struct's fields take its name as a prefix: ``Settings.sms.provider``
+is ``KOOK_SMS_PROVIDER``. Every value is checked at start; a bad one stops the
+process with a message naming the variable. Nothing reads the environment at
+import time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+
+
+class SettingsError(Exception):
+    pass
+
+
+class HttpSettings(msgspec.Struct, frozen=True):
+    max_body_bytes: int = 1_048_576  # JSON and forms; uploads get their own limit
+    max_upload_bytes: int = 25 * 1_048_576
+    trust_proxy_headers: bool = False  # read the client address from X-Forwarded-For
+    secure_cookies: bool | None = None  # default: on outside dev
+
+
+class SmsSettings(msgspec.Struct, frozen=True):
+    provider: Literal["sandbox", "kavenegar"] | None = None  # default: sandbox in dev/test, kavenegar in prod
+
+
+class KavenegarSettingsEnv(msgspec.Struct, frozen=True):
+    api_key: str = ""
+    sender: str = ""
+    base_url: str = "https://api.kavenegar.com"
+    timeout: float = 10.0
+
+
+class OtpSettings(msgspec.Struct, frozen=True):
+    ttl_seconds: int = 120
+    max_attempts: int = 5
+    per_mobile_per_minute: int = 1
+    per_mobile_per_hour: int = 5
+    per_address_per_hour: int = 20
+
+
+class LoginSettings(msgspec.Struct, frozen=True):
+    max_failures: int = 5
+    window_minutes: int = 15
+    lock_minutes: int = 15
+    per_address: int = 30
+    per_address_window_seconds: int = 900
+
+
+class SessionSettings(msgspec.Struct, frozen=True):
+    idle_minutes: int = 30
+    absolute_hours: int = 12
+
+
+class Argon2Settings(msgspec.Struct, frozen=True):
+    memory_kib: int = 19 * 1024
+    time_cost: int = 2
+    max_concurrent: int = 4
+
+
+class Settings(msgspec.Struct, frozen=True):
+    env: Literal["dev", "test", "prod"] = "dev"
+    data_dir: str = ".kook"
+    database_url: str = ""  # default: SQLite file under data_dir
+    redis_url: str = ""  # empty: in-process queue, sessions in the database, limits in memory
+    secret_key: str = ""  # required in prod; generated and kept under data_dir otherwise
+    public_url: str = "http://127.0.0.1:8000"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["console", "json"] | None = None  # default: console in dev, json otherwise
+    demo_data: bool = True
+    http: HttpSettings = HttpSettings()
+    sms: SmsSettings = SmsSettings()
+    kavenegar: KavenegarSettingsEnv = KavenegarSettingsEnv()
+    otp: OtpSettings = OtpSettings()
+    login: LoginSettings = LoginSettings()
+    session: SessionSettings = SessionSettings()
+    argon2: Argon2Settings = Argon2Settings()
+
+    @property
+    def is_sandbox_env(self) -> bool:
+        return self.env in ("dev", "test")
+
+    @property
+    def sms_provider(self) -> str:
+        return self.sms.provider or ("kavenegar" if self.env == "prod" else "sandbox")
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.http.secure_cookies is not None:
+            return self.http.secure_cookies
+        return self.env != "dev"
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("console" if self.env == "dev" else "json")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read ``KOOK_*`` variables (and keyword overrides, e.g. from CLI flags)."""
+    env = os.environ if environ is None else environ
+    values = _read(Settings, env, "KOOK_")
+    values.update(overrides)
+    try:
+        settings = msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as exc:  # pragma: no cover - _read checks field by field
+        raise SettingsError(str(exc)) from None
+    return _complete(settings)
+
+
+def _read(struct: type[msgspec.Struct], env: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in msgspec.structs.fields(struct):
+        name = prefix + field.name.upper()
+        if isinstance(field.type, type) and issubclass(field.type, msgspec.Struct):
+            nested = _read(field.type, env, name + "_")
+            if nested:
+                values[field.name] = nested
+            continue
+        if name not in env:
+            continue
+        raw = env[name].strip()
+        try:
+            values[field.name] = msgspec.convert(_scalar(raw), field.type, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(f"{name}={raw!r} is not valid: {_describe(exc)}") from None
+    return values
+
+
+def _scalar(raw: str) -> Any:
+    lowered = raw.lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    return raw
+
+
+def _describe(exc: msgspec.ValidationError) -> str:
+    text = str(exc)
+    return text.split(" - at ")[0]
+
+
+def _complete(settings: Settings) -> Settings:
+    """Fill derived defaults and check what only makes sense together."""
+    data_dir = Path(settings.data_dir).expanduser().resolve()
+    changes: dict[str, Any] = {"data_dir": str(data_dir)}
+    if not settings.database_url:
+        changes["database_url"] = f"sqlite+aiosqlite:///{data_dir / 'kook.db'}"
+    elif not settings.database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise SettingsError("KOOK_DATABASE_URL must start with postgresql+asyncpg:// or sqlite+aiosqlite://")
+    if settings.env == "prod":
+        if len(settings.secret_key) < 32:
+            raise SettingsError("KOOK_SECRET_KEY must be set to at least 32 random characters when KOOK_ENV=prod")
+        if not settings.redis_url:
+            raise SettingsError("KOOK_REDIS_URL must be set when KOOK_ENV=prod")
+        if settings.sms_provider == "sandbox":
+            raise SettingsError("KOOK_SMS_PROVIDER=sandbox is only allowed when KOOK_ENV is dev or test")
+        url = changes.get("database_url", settings.database_url)
+        if url.startswith("sqlite"):
+            raise SettingsError("KOOK_DATABASE_URL must point to PostgreSQL when KOOK_ENV=prod")
+    if settings.sms_provider == "kavenegar" and not settings.kavenegar.api_key:
+        raise SettingsError("KOOK_KAVENEGAR_API_KEY must be set when KOOK_SMS_PROVIDER=kavenegar")
+    if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("KOOK_REDIS_URL must start with redis://, rediss:// or unix://")
+    for name, value in (
+        ("KOOK_OTP_TTL_SECONDS", settings.otp.ttl_seconds),
+        ("KOOK_OTP_MAX_ATTEMPTS", settings.otp.max_attempts),
+        ("KOOK_OTP_PER_MOBILE_PER_MINUTE", settings.otp.per_mobile_per_minute),
+        ("KOOK_OTP_PER_MOBILE_PER_HOUR", settings.otp.per_mobile_per_hour),
+        ("KOOK_OTP_PER_ADDRESS_PER_HOUR", settings.otp.per_address_per_hour),
+        ("KOOK_SESSION_IDLE_MINUTES", settings.session.idle_minutes),
+        ("KOOK_ARGON2_MAX_CONCURRENT", settings.argon2.max_concurrent),
+        ("KOOK_HTTP_MAX_BODY_BYTES", settings.http.max_body_bytes),
+    ):
+        if value < 1:
+            raise SettingsError(f"{name} must be a positive number")
+    if settings.argon2.memory_kib < 8:
+        raise SettingsError("KOOK_ARGON2_MEMORY_KIB must be at least 8")
+    if not settings.secret_key:
+        changes["secret_key"] = _local_secret(data_dir)
+    return msgspec.structs.replace(settings, **changes)
+
+
+def _local_secret(data_dir: Path) -> str:
+    """Outside prod: a random key kept beside the embedded database."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
