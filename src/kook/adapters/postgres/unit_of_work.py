@@ -54,6 +54,10 @@ class SqlUnitOfWork(IdentityUnitOfWork):
         if session is None:
             return
         try:
+            # Detach first: what was loaded stays readable after the unit of
+            # work ends (a rollback would expire it); what was not committed
+            # is discarded with the transaction.
+            session.expunge_all()
             await session.rollback()
         finally:
             await session.close()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres import tables
+from kook.adapters.postgres.repositories.base import flush_or_conflict
 from kook.application.identity.ports import (
     ApiKeyRepository,
     OneTimeCodeRepository,
@@ -33,7 +34,7 @@ class SqlUserRepository(UserRepository):
 
     async def add(self, user: User) -> None:
         self._session.add(user)
-        await self._session.flush()
+        await flush_or_conflict(self._session)
 
 
 class SqlStaffRepository(StaffRepository):
@@ -51,7 +52,7 @@ class SqlStaffRepository(StaffRepository):
 
     async def add(self, staff: StaffMember) -> None:
         self._session.add(staff)
-        await self._session.flush()
+        await flush_or_conflict(self._session)
 
 
 class SqlOneTimeCodeRepository(OneTimeCodeRepository):
@@ -72,7 +73,7 @@ class SqlOneTimeCodeRepository(OneTimeCodeRepository):
 
     async def add(self, code: OneTimeCode) -> None:
         self._session.add(code)
-        await self._session.flush()
+        await flush_or_conflict(self._session)
 
     async def purge_older_than(self, moment: datetime) -> int:
         result = await self._session.execute(
@@ -95,4 +96,4 @@ class SqlApiKeyRepository(ApiKeyRepository):
 
     async def add(self, key: ApiKey) -> None:
         self._session.add(key)
-        await self._session.flush()
+        await flush_or_conflict(self._session)

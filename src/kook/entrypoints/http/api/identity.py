@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from kook.application.identity.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
@@ -120,7 +121,7 @@ class AuthController(Controller):
     tags = ["identity"]
 
     @post("/signup", status_code=HTTP_202_ACCEPTED)
-    async def signup(self, request: Request[Any, Any, Any], data: SignUpBody) -> Accepted:
+    async def signup(self, request: Request[Any, Any, Any], data: JSONBody[SignUpBody]) -> Accepted:
         mobile = await (await resolve(request, SignUp))(
             SignUpCommand(
                 mobile=data.mobile,
@@ -133,24 +134,24 @@ class AuthController(Controller):
         return Accepted(status="code_sent", mobile=mobile)
 
     @post("/signup/verify", status_code=200)
-    async def verify_signup(self, request: Request[Any, Any, Any], data: CodeBody) -> Response[Me]:
+    async def verify_signup(self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]) -> Response[Me]:
         user = await (await resolve(request, VerifySignUp))(VerifyCodeCommand(mobile=data.mobile, code=data.code))
         return await _logged_in(request, user)
 
     @post("/login", status_code=200)
-    async def login(self, request: Request[Any, Any, Any], data: LoginBody) -> Response[Me]:
+    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]) -> Response[Me]:
         user = await (await resolve(request, LogIn))(
             LogInCommand(mobile=data.mobile, password=data.password, client_address=client_address(request))
         )
         return await _logged_in(request, user)
 
     @post("/otp", status_code=HTTP_202_ACCEPTED)
-    async def otp(self, request: Request[Any, Any, Any], data: MobileBody) -> Accepted:
+    async def otp(self, request: Request[Any, Any, Any], data: JSONBody[MobileBody]) -> Accepted:
         mobile = await (await resolve(request, RequestLoginCode))(data.mobile, client_address(request))
         return Accepted(status="code_sent", mobile=mobile)
 
     @post("/otp/verify", status_code=200)
-    async def otp_verify(self, request: Request[Any, Any, Any], data: CodeBody) -> Response[Me]:
+    async def otp_verify(self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]) -> Response[Me]:
         user = await (await resolve(request, VerifyLoginCode))(VerifyCodeCommand(mobile=data.mobile, code=data.code))
         return await _logged_in(request, user, otp_login=True)
 
@@ -175,7 +176,7 @@ class MeController(Controller):
         return me_of(found.user, found.session.csrf_token if found.session else None)
 
     @post("/me/password", status_code=HTTP_204_NO_CONTENT)
-    async def change_password(self, request: Request[Any, Any, Any], data: PasswordBody) -> None:
+    async def change_password(self, request: Request[Any, Any, Any], data: JSONBody[PasswordBody]) -> None:
         found = await require_user(request)
         assert found.user is not None
         await (await resolve(request, ChangePassword))(
@@ -207,14 +208,14 @@ class MeController(Controller):
         )
 
     @post("/api-keys", status_code=201)
-    async def create_key(self, request: Request[Any, Any, Any], data: ApiKeyBody | None = None) -> NewApiKey:
+    async def create_key(self, request: Request[Any, Any, Any], data: JSONBody[ApiKeyBody | None] = None) -> NewApiKey:
         found = await require_user(request)
         assert found.user is not None
         key, secret = await (await resolve(request, CreateApiKey))(found.user.id, (data or ApiKeyBody()).name)
         return NewApiKey(id=key.id, key=secret, name=key.name)
 
     @delete("/api-keys/{key_id:str}", status_code=HTTP_204_NO_CONTENT)
-    async def revoke_key(self, request: Request[Any, Any, Any], key_id: str) -> None:
+    async def revoke_key(self, request: Request[Any, Any, Any], key_id: FromPath[str]) -> None:
         found = await require_user(request)
         assert found.user is not None
         await (await resolve(request, RevokeApiKey))(found.user.id, key_id)

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 from litestar import Controller, Request, get
+from litestar.params import FromQuery
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kook.domain.shared.errors import DomainError
@@ -40,7 +41,7 @@ class DevController(Controller):
     tags = ["sandbox"]
 
     @get("/sms")
-    async def sms(self, request: Request[Any, Any, Any], mobile: str | None = None) -> list[SandboxSms]:
+    async def sms(self, request: Request[Any, Any, Any], mobile: FromQuery[str | None] = None) -> list[SandboxSms]:
         normalized: str | None = None
         if mobile:
             try:

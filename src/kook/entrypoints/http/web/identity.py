@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import Template
 
 from kook.application.identity.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
@@ -259,7 +260,7 @@ class IdentityPages(Controller):
         return await self._profile(request, {"new_api_key": secret})
 
     @post("/profile/api-keys/{key_id:str}/revoke")
-    async def revoke_key(self, request: Req, key_id: str) -> Response[Any]:
+    async def revoke_key(self, request: Req, key_id: FromPath[str]) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")

@@ -1,0 +1,204 @@
+"""End-to-end fixtures: the real portal (embedded mode) and Debian's Chromium.
+
+``portal`` serves the whole portal with uvicorn in a background thread on a
+free port of 127.0.0.1: SQLite under a temporary directory, the in-process
+worker and scheduler, the sandbox SMS inbox and the demo data.
+
+``browser`` drives Chromium through Playwright. The executable comes from
+``KOOK_TEST_CHROMIUM`` (default ``/usr/bin/chromium``; Playwright's own browser
+download is not used). Without it the tests are skipped on a workstation and
+FAIL under CI.
+
+Every page a test looks at is saved under
+``test-output/screenshots/<test>/<nn>-<name>.png`` (UI.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+
+from kook.entrypoints.embedded import build_embedded_app
+from kook.entrypoints.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+STARTUP_TIMEOUT = 30.0
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+# --- the portal ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Portal:
+    url: str
+
+    def get_json(self, path: str) -> Any:
+        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+            return json.load(response)
+
+    def sms_codes(self, mobile: str) -> list[str]:
+        """The codes texted to ``mobile`` by the sandbox, newest first."""
+        return [m["code"] for m in self.get_json(f"/api/v1/dev/sms?mobile={mobile}") if m.get("code")]
+
+    def latest_code(self, mobile: str, *, newer_than: str | None = None, timeout: float = 10.0) -> str:
+        """Wait for a code in the inbox (different from ``newer_than``, when given)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            codes = self.sms_codes(mobile)
+            if codes and codes[0] != newer_than:
+                return codes[0]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no new code for {mobile} in the sandbox inbox: {codes!r}")
+            time.sleep(0.1)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    last: object = None
+    while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError("the portal's server thread stopped during start-up")
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+                last = response.status
+        except (urllib.error.URLError, OSError) as exc:
+            last = exc
+        time.sleep(0.1)
+    raise RuntimeError(f"the portal did not answer /health within {STARTUP_TIMEOUT:.0f} s (last: {last!r})")
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    data_dir = tmp_path_factory.mktemp("kook-e2e")
+    settings = load_settings(
+        {
+            "KOOK_ENV": "test",
+            "KOOK_DATA_DIR": str(data_dir),
+            "KOOK_ARGON2_MEMORY_KIB": "1024",
+            "KOOK_ARGON2_TIME_COST": "1",
+            "KOOK_DEMO_DATA": "true",
+            # The journey asks for a sign-up code and a login code for one number
+            # within a minute; the default (1 a minute) would answer «rate_limited».
+            "KOOK_OTP_PER_MOBILE_PER_MINUTE": "10",
+        }
+    )
+    port = _free_port()
+    app = build_embedded_app(settings, host="127.0.0.1", port=port)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, name="kook-e2e-portal", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, thread)
+        yield Portal(url=url)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+# --- the browser --------------------------------------------------------------
+
+
+def _chromium_path() -> str:
+    path = os.environ.get("KOOK_TEST_CHROMIUM") or "/usr/bin/chromium"
+    found = shutil.which(path)
+    if found is None:
+        message = f"Chromium not found at {path!r} (set KOOK_TEST_CHROMIUM or install Debian's chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI requires it", pytrace=False)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="package")
+def playwright_instance() -> Iterator[Playwright]:
+    # Package scope: the sync API's loop is gone before other packages' async tests run.
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="package")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    executable = _chromium_path()
+    browser = playwright_instance.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+class Screens:
+    """Numbered screenshots of one test: ``<nn>-<name>.png``."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.count = 0
+
+    def take(self, page: Page, name: str, *, full_page: bool = True) -> Path:
+        self.count += 1
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "page"
+        path = self.directory / f"{self.count:02d}-{slug}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+@pytest.fixture
+def screens(request: pytest.FixtureRequest) -> Screens:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
+    directory = SCREENSHOTS / slug
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    return Screens(directory)
+
+
+@pytest.fixture
+def page(browser: Browser, portal: Portal) -> Iterator[Page]:
+    """A fresh desktop-sized page (own cookies) with the portal as base URL."""
+    context = browser.new_context(base_url=portal.url, viewport=DESKTOP, locale="fa-IR")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
