@@ -1,0 +1,102 @@
+"""The Persian portal's forms through the real app: CSRF, errors under fields, the sign-up journey."""
+
+from __future__ import annotations
+
+import re
+
+from tests.integration.helpers import Client, last_code
+
+MOBILE = "09121234567"
+
+
+def _token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field on the page"
+    return match.group(1)
+
+
+async def test_form_without_csrf_token_is_refused(client: Client) -> None:
+    await client.get("/signup")
+    response = await client.post(
+        "/signup", data={"mobile": MOBILE, "first_name": "a", "last_name": "b", "password": "x" * 9}
+    )
+    assert response.status_code == 403
+    assert 'dir="rtl"' in response.text and "نشست فرم" in response.text
+    assert (await client.get("/api/v1/dev/sms")).json() == []
+
+
+async def test_sign_up_errors_show_under_fields_and_keep_input(client: Client) -> None:
+    page = await client.get("/signup")
+    assert page.status_code == 200 and 'lang="fa"' in page.text
+    response = await client.post(
+        "/signup",
+        data={
+            "mobile": "12345",
+            "first_name": "مریم",
+            "last_name": "",
+            "password": "short",
+            "csrf_token": _token(page.text),
+        },
+    )
+    assert response.status_code == 422
+    assert "شمارهٔ موبایل معتبر نیست" in response.text
+    assert "حداقل" in response.text or "دست‌کم" in response.text
+    assert 'value="مریم"' in response.text and 'value="12345"' in response.text
+    assert "short" not in response.text  # a password is never echoed back
+
+
+async def test_sign_up_verify_dashboard_logout_otp_login(client: Client) -> None:
+    page = await client.get("/signup")
+    token = _token(page.text)
+    response = await client.post(
+        "/signup",
+        data={
+            "mobile": "۰۹۱۲ ۱۲۳ ۴۵۶۷",
+            "first_name": "مریم",
+            "last_name": "کریمی",
+            "password": "a-good-password",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == f"/signup/verify?mobile={MOBILE}"
+    verify_page = await client.get(response.headers["location"])
+    code = await last_code(client, MOBILE)
+    wrong = await client.post(
+        "/signup/verify",
+        data={
+            "mobile": MOBILE,
+            "code": "000000" if code != "000000" else "111111",
+            "csrf_token": _token(verify_page.text),
+        },
+    )
+    assert wrong.status_code == 400 and "کد واردشده درست نیست" in wrong.text
+    done = await client.post(
+        "/signup/verify",
+        data={"mobile": MOBILE, "code": code, "csrf_token": _token(verify_page.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    dashboard = await client.get("/")
+    assert dashboard.status_code == 200 and "مریم" in dashboard.text and "کریمی" in dashboard.text
+    # the anonymous token no longer works once logged in: the session has its own
+    refused = await client.post("/logout", data={"csrf_token": token})
+    assert refused.status_code == 403
+    out = await client.post("/logout", data={"csrf_token": _token(dashboard.text)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert (await client.get("/", follow_redirects=False)).headers["location"] == "/login"
+
+
+async def test_protected_pages_send_visitors_to_login(client: Client) -> None:
+    response = await client.get("/profile", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    admin = await client.get("/admin", follow_redirects=False)
+    assert admin.status_code == 303 and admin.headers["location"] == "/admin/login"
+
+
+async def test_every_public_page_is_persian_rtl(client: Client) -> None:
+    for path in ("/signup", "/login", "/login/otp", "/signup/verify", "/login/otp/verify", "/admin/login"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert '<html lang="fa" dir="rtl">' in response.text, path
+        assert "/static/vendor/" in response.text and "https://" not in response.text, path
