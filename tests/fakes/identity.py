@@ -139,9 +139,9 @@ class FakeOneTimeCodeRepository(OneTimeCodeRepository):
     async def latest(self, mobile: str, purpose: CodePurpose, *, for_update: bool = False) -> OneTimeCode | None:
         newest: OneTimeCode | None = None
         for code in self._state().codes:  # ties on created_at: the later insert wins
-            if code.mobile == mobile and code.purpose == purpose:
-                if newest is None or code.created_at >= newest.created_at:
-                    newest = code
+            mine = code.mobile == mobile and code.purpose == purpose
+            if mine and (newest is None or code.created_at >= newest.created_at):
+                newest = code
         return newest
 
     async def add(self, code: OneTimeCode) -> None:
@@ -446,7 +446,9 @@ class IdentityWorld:
         self.verify_login_code = VerifyLoginCode(self.uow, self.code_sender)
         self.log_in = LogIn(self.password_login)
         self.staff_log_in = StaffLogIn(self.password_login)
-        self.change_password = ChangePassword(self.uow, self.passwords, self.sessions, self.clock)
+        self.change_password = ChangePassword(
+            self.uow, self.passwords, self.sessions, self.clock, self.limiter, self.policy
+        )
         self.start_session = StartSession(self.sessions, self.generator, self.clock)
         self.resolve_session = ResolveSession(self.sessions, self.clock, self.policy)
         self.end_session = EndSession(self.sessions)

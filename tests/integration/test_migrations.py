@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from kook.adapters.postgres.migrate import alembic_config, downgrade, upgrade
-from kook.adapters.postgres.tables import metadata
+from kook.adapters.postgres.schema import metadata
 
 
 def _revisions(url: str) -> list[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy.orm import registry
 
 from kook.adapters.postgres import tables
+from kook.adapters.postgres.metadata import metadata
 from kook.domain.identity.api_key import ApiKey
 from kook.domain.identity.one_time_code import OneTimeCode
 from kook.domain.identity.staff import StaffMember
 from kook.domain.identity.user import User
 
-mapper_registry = registry(metadata=tables.metadata)
+mapper_registry = registry(metadata=metadata)
 _started = False
 
 
@@ -19,6 +20,11 @@ def start_mappers() -> None:
     if _started:
         return
     _started = True
+    _map_identity()
+    # each context maps its classes in a function of its own, called here
+
+
+def _map_identity() -> None:
     mapper_registry.map_imperatively(User, tables.users)
     mapper_registry.map_imperatively(StaffMember, tables.staff)
     mapper_registry.map_imperatively(OneTimeCode, tables.one_time_codes)

@@ -1,23 +1,15 @@
-"""The schema. Migrations under migrations/ are written to match this file."""
+"""Identity and shared tables. Each context keeps its tables in its own
+``tables_<context>.py`` on the same metadata; ``schema.py`` gathers them."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kook.adapters.postgres.types import UtcDateTime, str_enum
+from kook.adapters.postgres.metadata import metadata
+from kook.adapters.postgres.types import UtcDateTime, UtcDateTimeList, str_enum
 from kook.domain.identity.one_time_code import CodePurpose
 from kook.domain.identity.staff import StaffRole
 from kook.domain.identity.user import UserStatus
-
-metadata = sa.MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
 
 users = sa.Table(
     "users",
@@ -30,8 +22,7 @@ users = sa.Table(
     sa.Column("status", str_enum(UserStatus), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("activated_at", UtcDateTime(), nullable=True),
-    sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"),
-    sa.Column("failed_window_start", UtcDateTime(), nullable=True),
+    sa.Column("recent_failures", UtcDateTimeList(), nullable=False, server_default=""),
     sa.Column("locked_until", UtcDateTime(), nullable=True),
     sa.Column("password_changed_at", UtcDateTime(), nullable=True),
 )
@@ -45,8 +36,7 @@ staff = sa.Table(
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true()),
-    sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"),
-    sa.Column("failed_window_start", UtcDateTime(), nullable=True),
+    sa.Column("recent_failures", UtcDateTimeList(), nullable=False, server_default=""),
     sa.Column("locked_until", UtcDateTime(), nullable=True),
 )
 

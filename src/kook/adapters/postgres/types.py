@@ -43,3 +43,20 @@ def str_enum(enum_class: type[enum.StrEnum], length: int = 16) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class UtcDateTimeList(sa.types.TypeDecorator[list[datetime]]):
+    """A short list of UTC times kept in one text column (ISO 8601, comma-separated)."""
+
+    impl = sa.Text()
+    cache_ok = True
+
+    def process_bind_param(self, value: list[datetime] | None, dialect: Dialect) -> str:
+        if not value:
+            return ""
+        return ",".join(v.astimezone(UTC).isoformat() for v in value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[datetime]:
+        if not value:
+            return []
+        return [datetime.fromisoformat(part).astimezone(UTC) for part in str(value).split(",")]

@@ -1,4 +1,8 @@
-"""One database transaction per ``async with``; repositories share its session."""
+"""One database transaction per ``async with``; repositories share its session.
+
+``SqlUnitOfWork`` manages the session; each context subclasses it and binds
+its repositories in ``_bind`` (identity below).
+"""
 
 from __future__ import annotations
 
@@ -15,16 +19,12 @@ from kook.adapters.postgres.repositories.identity import (
     SqlUserRepository,
 )
 from kook.application.identity.ports import IdentityUnitOfWork
-from kook.application.shared.ports import Clock
+from kook.application.shared.ports import AuditLog, Clock
 from kook.domain.shared.errors import Conflict
 
 
-class SqlUnitOfWork(IdentityUnitOfWork):
-    users: SqlUserRepository
-    staff: SqlStaffRepository
-    codes: SqlOneTimeCodeRepository
-    api_keys: SqlApiKeyRepository
-    audit: SqlAuditLog
+class SqlUnitOfWork:
+    audit: AuditLog
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._factory = session_factory
@@ -37,16 +37,16 @@ class SqlUnitOfWork(IdentityUnitOfWork):
             raise RuntimeError("unit of work used outside 'async with'")
         return self._session
 
+    def _bind(self, session: AsyncSession) -> None:
+        """Create the context's repositories on the transaction's session."""
+        self.audit = SqlAuditLog(session, self._clock)
+
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("unit of work is not re-entrant")
         session = self._factory()
         self._session = session
-        self.users = SqlUserRepository(session)
-        self.staff = SqlStaffRepository(session)
-        self.codes = SqlOneTimeCodeRepository(session)
-        self.api_keys = SqlApiKeyRepository(session)
-        self.audit = SqlAuditLog(session, self._clock)
+        self._bind(session)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -68,3 +68,17 @@ class SqlUnitOfWork(IdentityUnitOfWork):
         except IntegrityError as exc:
             await self.session.rollback()
             raise Conflict() from exc
+
+
+class SqlIdentityUnitOfWork(SqlUnitOfWork, IdentityUnitOfWork):
+    users: SqlUserRepository
+    staff: SqlStaffRepository
+    codes: SqlOneTimeCodeRepository
+    api_keys: SqlApiKeyRepository
+
+    def _bind(self, session: AsyncSession) -> None:
+        super()._bind(session)
+        self.users = SqlUserRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.codes = SqlOneTimeCodeRepository(session)
+        self.api_keys = SqlApiKeyRepository(session)

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kook.application.identity.ports import IdentityUnitOfWork, PasswordHasher, SessionStore, WebSession
+from kook.application.identity.ports import IdentityUnitOfWork, PasswordHasher, RateLimiter, SessionStore, WebSession
+from kook.application.identity.settings import IdentityPolicy
 from kook.application.shared.ports import Clock
 from kook.domain.identity.password_policy import check_password
 from kook.domain.identity.user import CredentialsInvalid
-from kook.domain.shared.errors import NotFound, ValidationFailed
+from kook.domain.shared.errors import NotFound, RateLimited, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,20 @@ class ChangePassword:
     (the forgotten-password path); ends every other session of the user."""
 
     def __init__(
-        self, uow: IdentityUnitOfWork, passwords: PasswordHasher, sessions: SessionStore, clock: Clock
+        self,
+        uow: IdentityUnitOfWork,
+        passwords: PasswordHasher,
+        sessions: SessionStore,
+        clock: Clock,
+        limiter: RateLimiter,
+        policy: IdentityPolicy,
     ) -> None:
         self._uow = uow
         self._passwords = passwords
         self._sessions = sessions
         self._clock = clock
+        self._limiter = limiter
+        self._policy = policy
 
     async def __call__(self, command: ChangePasswordCommand) -> None:
         check_password(command.new_password)
@@ -39,6 +48,14 @@ class ChangePassword:
         if needs_current:
             if not command.current_password:
                 raise ValidationFailed({"current_password": "required"})
+            # a stolen session must not become a way to guess the password
+            retry_after = await self._limiter.hit(
+                f"password-check:{command.user_id}",
+                limit=self._policy.login.max_failures * 2,
+                window_seconds=int(self._policy.login.window.total_seconds()),
+            )
+            if retry_after is not None:
+                raise RateLimited(retry_after)
             if not await self._passwords.verify(user.password_hash, command.current_password):
                 raise CredentialsInvalid(details={"field": "current_password"})
         new_hash = await self._passwords.hash(command.new_password)

@@ -12,7 +12,7 @@ from typing import TypeVar
 from kook.application.identity.ports import IdentityUnitOfWork, PasswordHasher, RateLimiter
 from kook.application.identity.settings import IdentityPolicy
 from kook.application.shared.ports import Clock
-from kook.domain.identity.user import CredentialsInvalid, PasswordThrottled
+from kook.domain.identity.user import AccountLocked, CredentialsInvalid, PasswordThrottled
 from kook.domain.shared.errors import RateLimited
 from kook.domain.shared.mobile import normalize_mobile
 
@@ -56,6 +56,7 @@ class PasswordLogin:
             account = await find(uow, normalized, False)
         if account is None or not is_usable(account):
             await self._passwords.burn()
+            await self._ghost_lockout(normalized)
             raise CredentialsInvalid()
         account.ensure_password_login_allowed(self._clock.now())
         ok = await self._passwords.verify(hash_of(account), password)
@@ -73,3 +74,15 @@ class PasswordLogin:
         if not ok:
             raise CredentialsInvalid()
         return locked
+
+    async def _ghost_lockout(self, mobile: str) -> None:
+        """A number with no account locks like a real one, so that
+        ``account_locked`` does not tell which numbers are registered."""
+        policy = self._policy.login
+        retry_after = await self._limiter.hit(
+            f"login:ghost:{mobile}",
+            limit=policy.max_failures,
+            window_seconds=int((policy.window + policy.lock_for).total_seconds()),
+        )
+        if retry_after is not None:
+            raise AccountLocked(retry_after=retry_after)

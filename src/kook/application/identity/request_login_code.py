@@ -7,7 +7,8 @@ from kook.domain.shared.mobile import normalize_mobile
 
 
 class RequestLoginCode:
-    """Texts a login code to an active account; the same answer for any number."""
+    """Texts a login code to an active account. For any other number a code is
+    kept but not sent: the answers, here and at verification, are the same."""
 
     def __init__(self, uow: IdentityUnitOfWork, codes: CodeSender) -> None:
         self._uow = uow
@@ -19,8 +20,9 @@ class RequestLoginCode:
         code: str | None = None
         async with self._uow as uow:
             user = await uow.users.by_mobile(normalized, for_update=True)
+            issued = await self._codes.issue(uow.codes, normalized, CodePurpose.LOGIN)
             if user is not None and user.is_active:
-                code = await self._codes.issue(uow.codes, normalized, CodePurpose.LOGIN)
+                code = issued  # sent; for any other number it is kept unsent
             await uow.commit()
         if code is not None:
             await self._codes.send_code(normalized, code, CodePurpose.LOGIN)

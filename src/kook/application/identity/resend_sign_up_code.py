@@ -8,7 +8,8 @@ from kook.domain.shared.mobile import normalize_mobile
 
 
 class ResendSignUpCode:
-    """A new sign-up code for a pending account; silent for any other number."""
+    """A new sign-up code for a pending account; for any other number a code is
+    kept but not sent, so that its answers match a pending account's."""
 
     def __init__(self, uow: IdentityUnitOfWork, codes: CodeSender) -> None:
         self._uow = uow
@@ -20,8 +21,9 @@ class ResendSignUpCode:
         code: str | None = None
         async with self._uow as uow:
             user = await uow.users.by_mobile(normalized, for_update=True)
+            issued = await self._codes.issue(uow.codes, normalized, CodePurpose.SIGNUP)
             if user is not None and user.status == UserStatus.PENDING:
-                code = await self._codes.issue(uow.codes, normalized, CodePurpose.SIGNUP)
+                code = issued  # sent; for any other number it is kept unsent
             await uow.commit()
         if code is not None:
             await self._codes.send_code(normalized, code, CodePurpose.SIGNUP)

@@ -59,6 +59,10 @@ class SignUp:
             elif user.status == UserStatus.PENDING:
                 user.refresh_pending(first_name, last_name, password_hash)
                 code = await self._codes.issue(uow.codes, mobile, CodePurpose.SIGNUP)
+            else:
+                # A code is kept (never sent) so that wrong tries at it answer
+                # exactly as they would for a new number.
+                await self._codes.issue(uow.codes, mobile, CodePurpose.SIGNUP)
             await uow.commit()
         if code is not None:
             await self._codes.send_code(mobile, code, CodePurpose.SIGNUP)

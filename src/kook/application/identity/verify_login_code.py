@@ -3,7 +3,7 @@ from __future__ import annotations
 from kook.application.identity.code_sender import CodeSender
 from kook.application.identity.ports import IdentityUnitOfWork
 from kook.application.identity.verify_sign_up import VerifyCodeCommand
-from kook.domain.identity.one_time_code import CodePurpose, OtpInvalid, VerifyOutcome, raise_for
+from kook.domain.identity.one_time_code import CodePurpose, OtpInvalid, raise_for
 from kook.domain.identity.user import User
 from kook.domain.shared.mobile import normalize_mobile
 
@@ -19,10 +19,9 @@ class VerifyLoginCode:
         mobile = normalize_mobile(command.mobile)
         async with self._uow as uow:
             user = await uow.users.by_mobile(mobile, for_update=True)
-            if user is None or not user.is_active:
-                raise OtpInvalid()
             outcome = await self._codes.attempt(uow.codes, mobile, CodePurpose.LOGIN, command.code)
             await uow.commit()
-        if outcome != VerifyOutcome.OK:
-            raise_for(outcome)
+        raise_for(outcome)
+        if user is None or not user.is_active:
+            raise OtpInvalid()  # an unsent code can only be guessed
         return user

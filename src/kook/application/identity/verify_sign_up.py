@@ -28,11 +28,12 @@ class VerifySignUp:
         mobile = normalize_mobile(command.mobile)
         async with self._uow as uow:
             user = await uow.users.by_mobile(mobile, for_update=True)
-            if user is None or user.status != UserStatus.PENDING:
-                raise OtpInvalid()
             outcome = await self._codes.attempt(uow.codes, mobile, CodePurpose.SIGNUP, command.code)
-            if outcome == VerifyOutcome.OK:
+            pending = user is not None and user.status == UserStatus.PENDING
+            if outcome == VerifyOutcome.OK and user is not None and pending:
                 user.activate(self._clock.now())
             await uow.commit()
         raise_for(outcome)
+        if user is None or not pending:
+            raise OtpInvalid()  # an unsent code can only be guessed
         return user

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from kook.domain.identity.user import PasswordThrottled
@@ -23,6 +23,5 @@ class StaffMember(PasswordThrottled):
     password_hash: str
     created_at: datetime
     active: bool = True
-    failed_logins: int = 0
-    failed_window_start: datetime | None = None
+    recent_failures: list[datetime] = field(default_factory=list)
     locked_until: datetime | None = None

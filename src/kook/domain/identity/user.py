@@ -36,10 +36,13 @@ class LoginThrottlePolicy:
 
 
 class PasswordThrottled:
-    """Slows password login after repeated failures; shared by users and staff."""
+    """Slows password login after repeated failures; shared by users and staff.
 
-    failed_logins: int
-    failed_window_start: datetime | None
+    A sliding window: the times of the last few failures are kept, and the
+    account locks when ``max_failures`` of them fall within ``window``.
+    """
+
+    recent_failures: list[datetime]
     locked_until: datetime | None
 
     def ensure_password_login_allowed(self, now: datetime) -> None:
@@ -47,18 +50,16 @@ class PasswordThrottled:
             raise AccountLocked(retry_after=_seconds_until(now, self.locked_until))
 
     def record_failed_login(self, now: datetime, policy: LoginThrottlePolicy) -> None:
-        if self.failed_window_start is None or now - self.failed_window_start > policy.window:
-            self.failed_window_start = now
-            self.failed_logins = 0
-        self.failed_logins += 1
-        if self.failed_logins >= policy.max_failures:
+        recent = [t for t in self.recent_failures if now - t <= policy.window]
+        recent.append(now)
+        if len(recent) >= policy.max_failures:
             self.locked_until = now + policy.lock_for
-            self.failed_logins = 0
-            self.failed_window_start = None
+            recent = []
+        # a new list, so the change is seen by whoever persists the account
+        self.recent_failures = recent[-policy.max_failures :]
 
     def record_successful_login(self) -> None:
-        self.failed_logins = 0
-        self.failed_window_start = None
+        self.recent_failures = []
         self.locked_until = None
 
 
@@ -72,8 +73,7 @@ class User(PasswordThrottled):
     status: UserStatus
     created_at: datetime
     activated_at: datetime | None = None
-    failed_logins: int = 0
-    failed_window_start: datetime | None = None
+    recent_failures: list[datetime] = field(default_factory=list)
     locked_until: datetime | None = None
     password_changed_at: datetime | None = field(default=None)
 

@@ -21,7 +21,7 @@ from kook.adapters.crypto.secrets import HmacSecretHasher, SecureCodeGenerator
 from kook.adapters.memory_rate_limiter import MemoryRateLimiter
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.session_store import SqlSessionStore
-from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.adapters.postgres.unit_of_work import SqlIdentityUnitOfWork
 from kook.adapters.redis.rate_limiter import RedisRateLimiter
 from kook.adapters.redis.session_store import RedisSessionStore
 from kook.adapters.sms.kavenegar import KavenegarSettings, KavenegarSmsSender
@@ -160,18 +160,18 @@ class InfrastructureProvider(Provider):
         return SandboxInbox(factory)
 
 
-class UseCaseProvider(Provider):
+class IdentityProvider(Provider):
     scope = Scope.REQUEST
 
     @provide
     def unit_of_work(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> IdentityUnitOfWork:
-        return SqlUnitOfWork(factory, clock)
+        return SqlIdentityUnitOfWork(factory, clock)
 
     code_sender = provide(CodeSender)
     password_login = provide(PasswordLogin)
 
 
-def _use_cases() -> Provider:
+def _identity_use_cases() -> Provider:
     provider = Provider(scope=Scope.REQUEST)
     for use_case in (
         SignUp,
@@ -199,4 +199,9 @@ def _use_cases() -> Provider:
 
 
 def all_providers() -> list[Provider]:
-    return [InfrastructureProvider(), UseCaseProvider(), _use_cases()]
+    """Every context's provider; a new context adds its own here."""
+    return [
+        InfrastructureProvider(),
+        IdentityProvider(),
+        _identity_use_cases(),
+    ]

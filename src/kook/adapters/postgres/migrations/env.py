@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from kook.adapters.postgres.tables import metadata
+from kook.adapters.postgres.schema import metadata
 
 config = context.config
 

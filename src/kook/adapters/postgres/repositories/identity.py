@@ -64,7 +64,7 @@ class SqlOneTimeCodeRepository(OneTimeCodeRepository):
         query = (
             sa.select(OneTimeCode)
             .where(c.mobile == mobile, c.purpose == purpose)
-            .order_by(c.created_at.desc(), c.id.desc())
+            .order_by(c.consumed_at.is_(None).desc(), c.created_at.desc(), c.id.desc())
             .limit(1)
         )
         if for_update:
