@@ -111,6 +111,7 @@ def _wait_healthy(url: str, thread: threading.Thread) -> None:
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     data_dir = tmp_path_factory.mktemp("kook-e2e")
+    port = _free_port()
     settings = load_settings(
         {
             "KOOK_ENV": "test",
@@ -121,9 +122,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             # The journey asks for a sign-up code and a login code for one number
             # within a minute; the default (1 a minute) would answer «rate_limited».
             "KOOK_OTP_PER_MOBILE_PER_MINUTE": "10",
+            # the sandbox gateway sends the payer back to this address
+            "KOOK_PUBLIC_URL": f"http://127.0.0.1:{port}",
         }
     )
-    port = _free_port()
     app = build_embedded_app(settings, host="127.0.0.1", port=port)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
     thread = threading.Thread(target=server.run, name="kook-e2e-portal", daemon=True)

@@ -24,7 +24,10 @@ from kook.entrypoints.settings import Settings, load_settings
 PG_URL = os.environ.get("KOOK_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KOOK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-TABLES = ("api_keys", "web_sessions", "one_time_codes", "users", "staff", "audit_log", "sandbox_sms")
+# Tables whose rows the migrations seed (reference data): kept between tests.
+SEEDED_TABLES = frozenset(
+    {"services", "service_terms", "operators", "operator_prefixes", "packages", "operator_routes"}
+)
 
 
 def _missing(what: str, error: Exception) -> None:
@@ -71,11 +74,23 @@ def redis_url() -> str:
 
 @pytest.fixture(scope="session")
 def migrated_pg(pg_url: str) -> str:
-    from kook.adapters.postgres.migrate import downgrade, upgrade
+    from kook.adapters.postgres.migrate import upgrade
 
-    downgrade(pg_url, "base")
+    asyncio.run(_reset_schema(pg_url))
     upgrade(pg_url)
     return pg_url
+
+
+async def _reset_schema(url: str) -> None:
+    """Start from an empty database, whatever an earlier run left behind."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE")
+        await conn.execute("CREATE SCHEMA public")
+    finally:
+        await conn.close()
 
 
 async def _clean_pg(url: str) -> None:
@@ -83,7 +98,12 @@ async def _clean_pg(url: str) -> None:
 
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
     try:
-        await conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        rows = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )
+        tables = [row["tablename"] for row in rows if row["tablename"] not in SEEDED_TABLES]
+        if tables:
+            await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     finally:
         await conn.close()
 

@@ -62,6 +62,36 @@ def cmd_staff_create(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_ledger_verify(_args: argparse.Namespace) -> int:
+    """Recompute every wallet from its postings; exit 1 on any difference."""
+    from kook.application.wallet.queries import VerifyLedger
+    from kook.entrypoints.ioc.containers import make_worker_container
+
+    settings = _settings()
+
+    async def run() -> int:
+        container = make_worker_container(settings)
+        try:
+            async with container() as scope:
+                discrepancies, unbalanced = await (await scope.get(VerifyLedger))()
+        finally:
+            await container.close()
+        for d in discrepancies:
+            print(
+                f"wallet {d.customer_id}: stored available {d.stored_available} held {d.stored_held}, "
+                f"postings say available {d.posted_available} held {d.posted_held}"
+            )
+        for entry_id in unbalanced:
+            print(f"journal entry {entry_id} does not balance")
+        if discrepancies or unbalanced:
+            print(f"ledger verify: {len(discrepancies)} wallet(s) and {len(unbalanced)} entr(y/ies) wrong")
+            return 1
+        print("ledger verify: every wallet equals the sum of its postings; every entry balances")
+        return 0
+
+    return asyncio.run(run())
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -125,10 +155,50 @@ def cmd_scheduler(_args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("KOOK_ENV", "dev")
+    # links that leave the portal and come back (the sandbox gateway) use this
+    os.environ.setdefault("KOOK_PUBLIC_URL", f"http://{args.host}:{args.port}")
     settings = _settings()
     from kook.entrypoints.embedded import serve
 
     serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_operator_sim(args: argparse.Namespace) -> int:
+    """The simulated operator as its own HTTP service (dev and test only), at ``/sim`` like under ``serve``."""
+    os.environ.setdefault("KOOK_ENV", "dev")
+    settings = _settings()
+    if not settings.is_sandbox_env:
+        print("kook: operator-sim is a sandbox; it runs only when KOOK_ENV is dev or test", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from kook.adapters.clock import SystemClock
+    from kook.adapters.postgres.engine import make_engine, make_session_factory
+    from kook.adapters.postgres.migrate import upgrade
+    from kook.sandbox.operator_sim import OperatorSimulator, SimConfig, create_sim_app
+
+    try:
+        config = SimConfig(
+            latency_ms=settings.sim.latency_ms if args.latency_ms is None else args.latency_ms,
+            fail_rate=settings.sim.fail_rate if args.fail_rate is None else args.fail_rate,
+            unknown_rate=settings.sim.unknown_rate if args.unknown_rate is None else args.unknown_rate,
+        )
+    except ValueError as exc:
+        print(f"kook: operator-sim: {exc}", file=sys.stderr)
+        return 2
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    simulator = OperatorSimulator(make_session_factory(engine), SystemClock(), config)
+    app = create_sim_app(simulator, on_shutdown=[engine.dispose])
+    print(
+        f"Simulated operator at http://{args.host}:{args.port}/sim (latency {config.latency_ms} ms, "
+        f"fail rate {config.fail_rate}, unknown rate {config.unknown_rate}); "
+        f"point the portal at it with KOOK_OPERATOR_BASE_URL=http://{args.host}:{args.port}/sim",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
 
@@ -163,6 +233,16 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="upgrade the database to the newest schema")
     migrate.set_defaults(func=cmd_migrate)
 
+    sim = commands.add_parser("operator-sim", help="the simulated operator as its own HTTP service (dev/test)")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8001)
+    sim.add_argument("--latency-ms", type=int, default=None, help="delay before every answer (KOOK_SIM_LATENCY_MS)")
+    sim.add_argument("--fail-rate", type=float, default=None, help="share of top-ups that fail (KOOK_SIM_FAIL_RATE)")
+    sim.add_argument(
+        "--unknown-rate", type=float, default=None, help="share whose answer is lost (KOOK_SIM_UNKNOWN_RATE)"
+    )
+    sim.set_defaults(func=cmd_operator_sim)
+
     staff = commands.add_parser("staff", help="staff accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     create = staff_commands.add_parser("create", help="create a staff account")
@@ -170,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", required=True)
     create.add_argument("--role", required=True, choices=["reviewer", "finance", "admin"])
     create.set_defaults(func=cmd_staff_create)
+    ledger = commands.add_parser("ledger", help="the wallet ledger")
+    ledger_commands = ledger.add_subparsers(dest="ledger_command", required=True)
+    verify = ledger_commands.add_parser("verify", help="recompute every wallet from its postings")
+    verify.set_defaults(func=cmd_ledger_verify)
     return parser
 
 

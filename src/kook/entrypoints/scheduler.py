@@ -21,7 +21,10 @@ class PeriodicJob:
     every_seconds: int
 
 
-JOBS: tuple[PeriodicJob, ...] = (PeriodicJob("identity.purge_expired", 600),)
+JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob("identity.purge_expired", 600),
+    PeriodicJob("wallet.expire_payments", 120),
+)
 
 
 async def run_scheduler(

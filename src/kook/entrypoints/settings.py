@@ -60,10 +60,37 @@ class SessionSettings(msgspec.Struct, frozen=True):
     absolute_hours: int = 12
 
 
+class OperatorGatewaySettings(msgspec.Struct, frozen=True):
+    base_url: str = ""  # routes without their own base URL; default: {public_url}/sim (the simulator) in dev/test
+    credentials: str = ""  # "route-credential-name=token,other=token": bearer tokens, never stored in the database
+    max_connections: int = 100
+
+
+class SimSettings(msgspec.Struct, frozen=True):
+    latency_ms: int = 0
+    fail_rate: float = 0.0
+    unknown_rate: float = 0.0
+
+
 class Argon2Settings(msgspec.Struct, frozen=True):
     memory_kib: int = 19 * 1024
     time_cost: int = 2
     max_concurrent: int = 4
+
+
+class WalletSettings(msgspec.Struct, frozen=True):
+    payment_min: int = 10_000
+    payment_max: int = 500_000_000
+    payment_expire_minutes: int = 20
+    gateway: Literal["sandbox", "zarinpal"] | None = None  # default: sandbox in dev/test, zarinpal in prod
+    deposit_max: int = 100_000_000_000
+
+
+class ZarinpalSettingsEnv(msgspec.Struct, frozen=True):
+    merchant_id: str = ""
+    base_url: str = "https://payment.zarinpal.com"
+    start_base_url: str = "https://payment.zarinpal.com"
+    timeout: float = 15.0
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -82,7 +109,11 @@ class Settings(msgspec.Struct, frozen=True):
     otp: OtpSettings = OtpSettings()
     login: LoginSettings = LoginSettings()
     session: SessionSettings = SessionSettings()
+    wallet: WalletSettings = WalletSettings()
+    zarinpal: ZarinpalSettingsEnv = ZarinpalSettingsEnv()
     argon2: Argon2Settings = Argon2Settings()
+    operator: OperatorGatewaySettings = OperatorGatewaySettings()
+    sim: SimSettings = SimSettings()
 
     @property
     def is_sandbox_env(self) -> bool:
@@ -91,6 +122,10 @@ class Settings(msgspec.Struct, frozen=True):
     @property
     def sms_provider(self) -> str:
         return self.sms.provider or ("kavenegar" if self.env == "prod" else "sandbox")
+
+    @property
+    def payment_gateway(self) -> str:
+        return self.wallet.gateway or ("zarinpal" if self.env == "prod" else "sandbox")
 
     @property
     def secure_cookies(self) -> bool:
@@ -105,6 +140,18 @@ class Settings(msgspec.Struct, frozen=True):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def operator_base_url(self) -> str:
+        """Where routes without a base URL of their own send top-ups: the simulator in dev/test."""
+        if self.operator.base_url:
+            return self.operator.base_url.rstrip("/")
+        return f"{self.public_url.rstrip('/')}/sim" if self.is_sandbox_env else ""
+
+    @property
+    def operator_credentials(self) -> dict[str, str]:
+        pairs = (item.partition("=") for item in self.operator.credentials.split(",") if item.strip())
+        return {name.strip(): token.strip() for name, _, token in pairs}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -170,6 +217,12 @@ def _complete(settings: Settings) -> Settings:
         url = changes.get("database_url", settings.database_url)
         if url.startswith("sqlite"):
             raise SettingsError("KOOK_DATABASE_URL must point to PostgreSQL when KOOK_ENV=prod")
+    if settings.env == "prod" and settings.payment_gateway == "sandbox":
+        raise SettingsError("KOOK_WALLET_GATEWAY=sandbox is only allowed when KOOK_ENV is dev or test")
+    if settings.payment_gateway == "zarinpal" and not settings.zarinpal.merchant_id:
+        raise SettingsError("KOOK_ZARINPAL_MERCHANT_ID must be set when KOOK_WALLET_GATEWAY=zarinpal")
+    if not 0 < settings.wallet.payment_min <= settings.wallet.payment_max:
+        raise SettingsError("KOOK_WALLET_PAYMENT_MIN and KOOK_WALLET_PAYMENT_MAX must satisfy 0 < min <= max")
     if settings.sms_provider == "kavenegar" and not settings.kavenegar.api_key:
         raise SettingsError("KOOK_KAVENEGAR_API_KEY must be set when KOOK_SMS_PROVIDER=kavenegar")
     if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
@@ -188,9 +241,29 @@ def _complete(settings: Settings) -> Settings:
             raise SettingsError(f"{name} must be a positive number")
     if settings.argon2.memory_kib < 8:
         raise SettingsError("KOOK_ARGON2_MEMORY_KIB must be at least 8")
+    _check_operator_settings(settings)
     if not settings.secret_key:
         changes["secret_key"] = _local_secret(data_dir)
     return msgspec.structs.replace(settings, **changes)
+
+
+def _check_operator_settings(settings: Settings) -> None:
+    if settings.operator.base_url and not settings.operator.base_url.startswith(("http://", "https://")):
+        raise SettingsError("KOOK_OPERATOR_BASE_URL must start with http:// or https://")
+    for item in settings.operator.credentials.split(","):
+        name, sep, token = item.partition("=")
+        if item.strip() and (not sep or not name.strip() or not token.strip()):
+            raise SettingsError("KOOK_OPERATOR_CREDENTIALS must look like name=token,other=token")
+    if settings.operator.max_connections < 1:
+        raise SettingsError("KOOK_OPERATOR_MAX_CONNECTIONS must be a positive number")
+    if settings.sim.latency_ms < 0:
+        raise SettingsError("KOOK_SIM_LATENCY_MS must not be negative")
+    rates = (("KOOK_SIM_FAIL_RATE", settings.sim.fail_rate), ("KOOK_SIM_UNKNOWN_RATE", settings.sim.unknown_rate))
+    for name, rate in rates:
+        if not 0.0 <= rate <= 1.0:
+            raise SettingsError(f"{name} must be between 0 and 1")
+    if settings.sim.fail_rate + settings.sim.unknown_rate > 1.0:
+        raise SettingsError("KOOK_SIM_FAIL_RATE + KOOK_SIM_UNKNOWN_RATE must not exceed 1")
 
 
 def _local_secret(data_dir: Path) -> str:

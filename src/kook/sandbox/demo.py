@@ -11,6 +11,7 @@ from kook.application.identity.ports import IdentityUnitOfWork, PasswordHasher
 from kook.application.shared.ports import Clock
 from kook.domain.identity.user import User, UserStatus
 from kook.domain.shared.ids import new_id
+from kook.sandbox.demo_customers import seed_demo_customer
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ async def seed_demo_data(container: AsyncContainer) -> list[DemoLogin]:
             await create(
                 CreateStaffCommand(mobile=admin_mobile, password=admin_password, role="admin", created_by="demo")
             )
+        await seed_demo_customer(scope, mobile)  # approved legal profile, enterprise top-up active
     return [
         DemoLogin("customer", mobile, password, "/login"),
         DemoLogin("staff admin", admin_mobile, admin_password, "/admin/login"),

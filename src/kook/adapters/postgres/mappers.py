@@ -21,6 +21,9 @@ def start_mappers() -> None:
         return
     _started = True
     _map_identity()
+    _map_catalog()
+    _map_wallet()
+    _map_customers()
     # each context maps its classes in a function of its own, called here
 
 
@@ -29,3 +32,41 @@ def _map_identity() -> None:
     mapper_registry.map_imperatively(StaffMember, tables.staff)
     mapper_registry.map_imperatively(OneTimeCode, tables.one_time_codes)
     mapper_registry.map_imperatively(ApiKey, tables.api_keys)
+
+
+def _map_wallet() -> None:
+    from kook.adapters.postgres import tables_wallet
+    from kook.domain.wallet.deposit import DepositSlip
+    from kook.domain.wallet.payment import Payment
+
+    mapper_registry.map_imperatively(Payment, tables_wallet.payments)
+    mapper_registry.map_imperatively(DepositSlip, tables_wallet.deposits)
+
+
+def _map_catalog() -> None:
+    from kook.adapters.postgres import tables_catalog
+    from kook.domain.catalog.product import OperatorSettings, Package
+    from kook.domain.routing.prefix_table import OperatorPrefix
+
+    mapper_registry.map_imperatively(Package, tables_catalog.packages)
+    mapper_registry.map_imperatively(OperatorPrefix, tables_catalog.operator_prefixes)
+    mapper_registry.map_imperatively(
+        OperatorSettings,
+        tables_catalog.operators,
+        properties={"operator": tables_catalog.operators.c.code},
+        exclude_properties=["name_fa", "name_en"],
+    )
+
+
+def _map_customers() -> None:
+    """Customers, services and messaging."""
+    from kook.adapters.postgres import tables_customers, tables_messaging, tables_services
+    from kook.domain.customers.customer import Customer
+    from kook.domain.messaging.message import Message
+    from kook.domain.services.service import Service, ServiceActivation, ServiceTerms
+
+    mapper_registry.map_imperatively(Customer, tables_customers.customers)
+    mapper_registry.map_imperatively(Service, tables_services.services)
+    mapper_registry.map_imperatively(ServiceTerms, tables_services.service_terms)
+    mapper_registry.map_imperatively(ServiceActivation, tables_services.service_activations)
+    mapper_registry.map_imperatively(Message, tables_messaging.messages)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from kook.adapters.postgres import tables  # noqa: F401  (identity and shared)
+from kook.adapters.postgres import (  # noqa: F401
+    tables,
+    tables_catalog,
+    tables_customers,
+    tables_messaging,
+    tables_sandbox_gateway,
+    tables_services,
+    tables_wallet,
+)
 from kook.adapters.postgres.metadata import metadata
 
 __all__ = ["metadata"]

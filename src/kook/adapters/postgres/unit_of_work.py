@@ -18,8 +18,10 @@ from kook.adapters.postgres.repositories.identity import (
     SqlStaffRepository,
     SqlUserRepository,
 )
+from kook.adapters.postgres.repositories.wallet import SqlDepositRepository, SqlLedgerRepository, SqlPaymentRepository
 from kook.application.identity.ports import IdentityUnitOfWork
 from kook.application.shared.ports import AuditLog, Clock
+from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.shared.errors import Conflict
 
 
@@ -82,3 +84,15 @@ class SqlIdentityUnitOfWork(SqlUnitOfWork, IdentityUnitOfWork):
         self.staff = SqlStaffRepository(session)
         self.codes = SqlOneTimeCodeRepository(session)
         self.api_keys = SqlApiKeyRepository(session)
+
+
+class SqlWalletUnitOfWork(SqlUnitOfWork, WalletUnitOfWork):
+    ledger: SqlLedgerRepository
+    payments: SqlPaymentRepository
+    deposits: SqlDepositRepository
+
+    def _bind(self, session: AsyncSession) -> None:
+        super()._bind(session)
+        self.ledger = SqlLedgerRepository(session)
+        self.payments = SqlPaymentRepository(session)
+        self.deposits = SqlDepositRepository(session)

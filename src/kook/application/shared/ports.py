@@ -48,3 +48,12 @@ class AuditLog(Protocol):
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
     ) -> None: ...
+
+
+class CustomerNotifier(Protocol):
+    """Tells a customer something: a portal message, and an SMS when given.
+
+    Called after the transaction that decided it has committed.
+    """
+
+    async def notify(self, customer_id: str, *, kind: str, title: str, body: str, sms: str | None = None) -> None: ...

@@ -19,14 +19,30 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.entrypoints.http.api.catalog import (
+    AdminCatalogController,
+    AdminPrefixController,
+    CatalogController,
+    sandbox_operator_router,
+)
+from kook.entrypoints.http.api.customers import AdminAuditController, AdminCustomersController, CustomerController
 from kook.entrypoints.http.api.identity import AuthController, MeController
+from kook.entrypoints.http.api.messaging import MessagesController
+from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, health
+from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
+from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
+from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
+from kook.entrypoints.http.web.messaging import MessagePages
+from kook.entrypoints.http.web.services import ServicePages
+from kook.entrypoints.http.web.wallet import DepositReviewPages, WalletPages
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
+from kook.sandbox.gateway import SandboxGatewayController
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -50,10 +66,15 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or [])
-                headers.append((b"x-request-id", request_id.encode()))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"same-origin"))
-                headers.append((b"x-frame-options", b"DENY"))
+                present = {name.lower() for name, _ in headers}
+                for name, value in (
+                    (b"x-request-id", request_id.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                ):
+                    if name not in present:
+                        headers.append((name, value))
                 message["headers"] = headers
             await send(message)
 
@@ -79,8 +100,19 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
         StaffPages,
         create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False),
     ]
+    # customers, services, messaging, audit
+    handlers += [CustomerController, ServicesController, MessagesController]
+    handlers += [AdminCustomersController, AdminAuditController]
+    handlers += [CustomerPages, ServicePages, MessagePages, CustomerReviewPages, AuditPages]
+    # wallet
+    handlers += [WalletController, AdminDepositController, WalletPages, DepositReviewPages]
+    # catalogue and routing
+    handlers += [CatalogController, AdminCatalogController, AdminPrefixController]
+    handlers += [CatalogPages, AdminCatalogPages, AdminPrefixPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
+        handlers.append(sandbox_operator_router())  # the simulated operator at /sim
+        handlers.append(SandboxGatewayController)
 
     async def close_container() -> None:
         await container.close()

@@ -9,6 +9,7 @@ authority (an integrator's JSON call, a bearer key) and needs no token.
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 
 from litestar import Request
@@ -18,7 +19,15 @@ from kook.entrypoints.http.context import ANON_CSRF_COOKIE, CSRF_FIELD, CSRF_HEA
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-EXEMPT_PREFIXES = ("/sim/",)
+# /sandbox/gateway/: the sandbox bank gateway's page stands in for another site
+# (the bank's), whose form carries no Kook CSRF token; its POST only records
+# the payer's choice there and changes nothing in Kook (the portal still
+# verifies server-to-server). Mounted only when KOOK_ENV is dev or test.
+EXEMPT_PREFIXES = ("/sim/", "/sandbox/gateway/")
+# The bank gateway's return (a POST from the bank's page, e.g. Saman). It trusts
+# nothing it receives: the token must match the payment's own and the outcome
+# comes from a server-to-server verify, so a forged post can change nothing.
+_CALLBACK = re.compile(r"^/wallet/payments/[0-9a-f]{32}/callback$")
 
 
 class CsrfFailed(DomainError):
@@ -26,7 +35,8 @@ class CsrfFailed(DomainError):
 
 
 async def check_csrf(request: Request[Any, Any, Any]) -> None:
-    if request.method in SAFE_METHODS or request.url.path.startswith(EXEMPT_PREFIXES):
+    path = request.url.path
+    if request.method in SAFE_METHODS or path.startswith(EXEMPT_PREFIXES) or _CALLBACK.match(path):
         return
     has_session_cookie = SESSION_COOKIE in request.cookies
     is_api = request.url.path.startswith("/api/")

@@ -27,6 +27,64 @@ ERRORS: dict[str, tuple[int, str]] = {
     ),
 }
 
+# wallet
+ERRORS.update(
+    {
+        "amount_out_of_range": (422, "مبلغ خارج از محدودهٔ مجاز است."),
+        "amount_not_whole": (422, "مبلغ باید عددی صحیح به ریال باشد."),
+        "insufficient_funds": (409, "موجودی کیف پول کافی نیست."),
+        "payment_not_found": (404, "پرداخت پیدا نشد."),
+        "payment_already_settled": (409, "وضعیت این پرداخت پیش‌تر مشخص شده است."),
+        "gateway_unavailable": (503, "درگاه بانکی در دسترس نیست. چند دقیقهٔ دیگر دوباره تلاش کنید."),
+        "slip_type_invalid": (422, "فایل فیش باید تصویر JPEG یا PNG یا فایل PDF باشد."),
+        "slip_too_large": (413, "حجم فایل فیش نباید بیش از ۵ مگابایت باشد."),
+        "bank_account_unknown": (422, "حساب مقصد از حساب‌های کوک نیست."),
+        "deposit_duplicate": (409, "فیشی با این شماره پیگیری برای این حساب پیش‌تر ثبت شده است."),
+        "ledger_error": (500, "خطای دفتر حساب‌ها؛ هیچ مبلغی جابه‌جا نشد."),
+        "date_in_future": (422, "تاریخ واریز نمی‌تواند در آینده باشد."),
+        "date_too_old": (422, "تاریخ واریز بیش از یک سال پیش است."),
+    }
+)
+
+# customers, services, messaging
+ERRORS.update(
+    {
+        "national_code_invalid": (422, "کد ملی معتبر نیست. کد ملی ۱۰ رقمی را درست وارد کنید."),
+        "legal_id_invalid": (422, "شناسه ملی معتبر نیست. شناسه ملی ۱۱ رقمی شرکت را درست وارد کنید."),
+        "postal_code_invalid": (422, "کد پستی معتبر نیست. کد پستی ۱۰ رقمی را بدون خط تیره وارد کنید."),
+        "phone_invalid": (422, "تلفن ثابت معتبر نیست. شماره را با کد شهر وارد کنید، مانند ۰۲۱۴۴۲۰۰۹۵۳."),
+        "economic_code_invalid": (422, "کد اقتصادی معتبر نیست. کد اقتصادی ۱۲ رقمی یا شناسه ملی ۱۱ رقمی را وارد کنید."),
+        "profile_not_approved": (403, "این بخش پس از تأیید اطلاعات مشتری توسط کارشناسان کوک فعال می‌شود."),
+        "profile_locked": (409, "اطلاعات مشتری تأیید شده است و دیگر قابل ویرایش نیست."),
+        "invalid_transition": (409, "این کار در وضعیت فعلی اطلاعات مشتری ممکن نیست."),
+        "service_not_active": (403, "ابتدا «سرویس شارژ سازمانی» را از منوی سرویس ها فعال کنید."),
+        "terms_version_outdated": (
+            409,
+            "قوانین و شرایط این سرویس به‌روز شده است. لطفاً نسخهٔ جدید را مطالعه و تأیید کنید.",
+        ),
+        "service_not_activatable": (409, "این سرویس از طریق پرتال فعال نمی‌شود. برای آن با کارشناسان کوک تماس بگیرید."),
+    }
+)
+
+# catalogue and routing
+ERRORS.update(
+    {
+        "operator_code_invalid": (422, "کد اپراتور معتبر نیست. کدهای مجاز: ۱ همراه اول، ۲ ایرانسل، ۳ رایتل، ۵ شاتل."),
+        "operator_unknown": (
+            422,
+            "اپراتور این شماره از روی پیش‌شماره مشخص نیست؛ کد اپراتور (۱، ۲، ۳ یا ۵) را هم وارد کنید.",
+        ),
+        "mobile_prefix_unassigned": (
+            422,
+            "پیش‌شمارهٔ این شماره به هیچ اپراتوری واگذار نشده است. شمارهٔ موبایل را بررسی کنید.",
+        ),
+        "package_not_found": (404, "بستهٔ اینترنتی با این کد پیدا نشد."),
+        "package_inactive": (422, "این بستهٔ اینترنت دیگر فروخته نمی‌شود؛ بستهٔ دیگری انتخاب کنید."),
+        "amount_missing": (422, "مبلغ وارد نشده است."),
+        "route_unavailable": (503, "در حال حاضر ارسال به این اپراتور ممکن نیست. کمی بعد دوباره تلاش کنید."),
+    }
+)
+
 FIELD_ERRORS: dict[str, str] = {
     "invalid": "مقدار این فیلد معتبر نیست.",
     "required": "این فیلد لازم است.",
@@ -35,6 +93,39 @@ FIELD_ERRORS: dict[str, str] = {
     "mobile_invalid": ERRORS["mobile_invalid"][1],
     "password_too_weak": ERRORS["password_too_weak"][1],
 }
+
+# catalogue and routing
+FIELD_ERRORS.update(
+    {
+        "prefix_invalid": "پیش‌شماره باید با ۰۹ شروع شود و ۴ تا ۱۰ رقم باشد (مثلاً ۰۹۱۲ یا ۰۹۹۸۱).",
+        "prefix_taken": "این پیش‌شماره پیش‌تر ثبت شده است.",
+        "package_code_invalid": "کد بسته: ۲ تا ۳۲ نویسه از حروف بزرگ لاتین، رقم، خط تیره یا زیرخط.",
+        "package_code_taken": "بسته‌ای با این کد پیش‌تر ثبت شده است.",
+        "not_whole": "یک عدد صحیح وارد کنید.",
+        "out_of_range": "این مقدار خارج از محدودهٔ مجاز است.",
+        "route_code_missing": "کد اپراتور خود این مسیر در نگاشت کدها نیامده است.",
+        "operator_code_invalid": "اپراتور را انتخاب کنید (۱ همراه اول، ۲ ایرانسل، ۳ رایتل، ۵ شاتل).",
+    }
+)
+
+
+# customers, services, messaging
+FIELD_ERRORS.update(
+    {
+        "too_short": "این مقدار بیش از حد کوتاه است.",
+        "name_invalid": "نام باید با حروف نوشته شود و عدد نداشته باشد.",
+        "email_invalid": "نشانی ایمیل معتبر نیست، مانند name@example.com.",
+        "date_invalid": "تاریخ معتبر نیست. تاریخ شمسی را مانند ۱۳۷۰/۰۵/۱۲ وارد کنید.",
+        "date_not_past": "تاریخ تولد باید پیش از امروز باشد.",
+        "registration_number_invalid": "شماره ثبت باید فقط رقم باشد (حداکثر ۲۰ رقم).",
+        "terms_not_accepted": "برای فعال‌سازی سرویس باید قوانین و شرایط را بپذیرید.",
+        "national_code_invalid": ERRORS["national_code_invalid"][1],
+        "legal_id_invalid": ERRORS["legal_id_invalid"][1],
+        "postal_code_invalid": ERRORS["postal_code_invalid"][1],
+        "phone_invalid": ERRORS["phone_invalid"][1],
+        "economic_code_invalid": ERRORS["economic_code_invalid"][1],
+    }
+)
 
 
 def error_status(code: str) -> int:
@@ -57,4 +148,32 @@ FLASH: dict[str, tuple[str, str]] = {
     "api_key_revoked": ("info", "کلید API باطل شد."),
     "code_sent": ("info", "اگر این شماره امکان دریافت کد داشته باشد، کد پیامک شد."),
     "session_expired": ("warning", "نشست شما به پایان رسید. لطفاً دوباره وارد شوید."),
+    # customers, services, messaging
+    "customer_saved": ("success", "اطلاعات مشتری ذخیره شد. برای بررسی، آن را «تأیید و ارسال» کنید."),
+    "customer_submitted": ("success", "اطلاعات شما برای بررسی ارسال شد. نتیجه از طریق پیامک اطلاع داده می‌شود."),
+    "customer_approved": ("success", "اطلاعات مشتری تأیید شد و به او پیامک و پیام ارسال شد."),
+    "customer_rejected": ("info", "اطلاعات مشتری رد شد و دلیل آن برای او پیامک و پیام شد."),
+    "service_activated": ("success", "سرویس شارژ سازمانی فعال شد. اکنون می‌توانید کیف پول خود را شارژ کنید."),
+    "message_read": ("info", "پیام خوانده‌شده علامت خورد."),
+    # wallet
+    "deposit_submitted": ("success", "فیش واریزی ثبت شد و پس از بررسی واحد مالی، اعتبار کیف پول افزایش می‌یابد."),
+    "deposit_approved": ("success", "فیش تأیید و کیف پول مشتری شارژ شد."),
+    "deposit_rejected": ("info", "فیش رد شد و به مشتری اطلاع داده شد."),
+    "profile_required": ("warning", "برای افزایش اعتبار، ابتدا اطلاعات مشتری را تکمیل کنید تا تأیید شود."),
+    "service_required": ("warning", "برای افزایش اعتبار، ابتدا سرویس شارژ سازمانی را فعال کنید."),
 }
+
+# catalogue and routing
+FLASH.update(
+    {
+        "package_created": ("success", "بستهٔ اینترنت اضافه شد."),
+        "package_updated": ("success", "تغییرات بسته ذخیره شد."),
+        "package_deactivated": ("info", "بسته غیرفعال شد و دیگر فروخته نمی‌شود."),
+        "package_activated": ("success", "بسته دوباره فعال شد."),
+        "prefix_added": ("success", "پیش‌شماره اضافه شد."),
+        "prefix_updated": ("success", "پیش‌شماره ویرایش شد."),
+        "prefix_deleted": ("info", "پیش‌شماره حذف شد."),
+        "bounds_updated": ("success", "محدودهٔ مبلغ شارژ ذخیره شد."),
+        "route_updated": ("success", "تنظیمات مسیر اپراتور ذخیره شد."),
+    }
+)

@@ -52,6 +52,9 @@ from kook.application.identity.verify_sign_up import VerifySignUp
 from kook.application.shared.ports import Clock, SmsSender
 from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
+from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
+from kook.entrypoints.ioc.providers_customers import CustomersProvider
+from kook.entrypoints.ioc.providers_wallet import WalletInfrastructure, WalletUseCases
 from kook.entrypoints.settings import Settings
 from kook.sandbox.sms_inbox import SandboxInbox, SandboxSmsSender
 
@@ -204,4 +207,9 @@ def all_providers() -> list[Provider]:
         InfrastructureProvider(),
         IdentityProvider(),
         _identity_use_cases(),
+        WalletInfrastructure(),
+        WalletUseCases(),
+        CustomersProvider(),
+        CatalogProvider(),
+        catalog_use_cases(),
     ]

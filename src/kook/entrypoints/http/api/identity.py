@@ -10,6 +10,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from kook.application.customers.get_customer_of_user import GetCustomerOfUser
 from kook.application.identity.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from kook.application.identity.change_password import ChangePassword, ChangePasswordCommand
 from kook.application.identity.log_in import LogIn, LogInCommand
@@ -97,15 +98,22 @@ class ApiKeyList(msgspec.Struct):
     next_cursor: str | None = None
 
 
-def me_of(user: User, csrf_token: str | None = None) -> Me:
+def me_of(user: User, csrf_token: str | None = None, customer: CustomerRef | None = None) -> Me:
     return Me(
         id=user.id,
         mobile=user.mobile,
         first_name=user.first_name,
         last_name=user.last_name,
-        customer=None,
+        customer=customer,
         csrf_token=csrf_token,
     )
+
+
+async def customer_ref(request: Request[Any, Any, Any], user: User) -> CustomerRef | None:
+    customer = await (await resolve(request, GetCustomerOfUser))(user.id)
+    if customer is None:
+        return None
+    return CustomerRef(id=customer.id, kind=customer.kind.value, status=customer.status.value)
 
 
 async def _logged_in(request: Request[Any, Any, Any], user: User, *, otp_login: bool = False) -> Response[Me]:
@@ -113,7 +121,9 @@ async def _logged_in(request: Request[Any, Any, Any], user: User, *, otp_login: 
     session = await (await resolve(request, StartSession))(
         PrincipalKind.USER, user.id, otp_login=otp_login, replaces=old
     )
-    return Response(me_of(user, session.csrf_token), cookies=session_cookies(request, session))
+    return Response(
+        me_of(user, session.csrf_token, await customer_ref(request, user)), cookies=session_cookies(request, session)
+    )
 
 
 class AuthController(Controller):
@@ -173,7 +183,9 @@ class MeController(Controller):
     async def me(self, request: Request[Any, Any, Any]) -> Me:
         found = await require_user(request)
         assert found.user is not None
-        return me_of(found.user, found.session.csrf_token if found.session else None)
+        return me_of(
+            found.user, found.session.csrf_token if found.session else None, await customer_ref(request, found.user)
+        )
 
     @post("/me/password", status_code=HTTP_204_NO_CONTENT)
     async def change_password(self, request: Request[Any, Any, Any], data: JSONBody[PasswordBody]) -> None:

@@ -57,6 +57,9 @@ STATUS_BADGES: dict[str, tuple[str, str]] = {
     "active": ("فعال", "success"),
     "revoked": ("باطل شده", "secondary"),
     "finished": ("پایان یافته", "dark"),
+    "verified": ("موفق", "success"),
+    "expired": ("منقضی شده", "secondary"),
+    "reversed": ("برگشت داده شده", "secondary"),
 }
 
 

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
+from kook.application.customers.get_customer_of_user import GetCustomerOfUser
 from kook.application.identity.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from kook.application.identity.change_password import ChangePassword, ChangePasswordCommand
 from kook.application.identity.log_in import LogIn, LogInCommand
@@ -57,7 +58,8 @@ class IdentityPages(Controller):
             return redirect("/admin")
         if found.user is None:
             return redirect("/login")
-        return await render(request, "identity/dashboard.html", {"active_menu": "dashboard", "customer": None})
+        customer = await (await resolve(request, GetCustomerOfUser))(found.user.id)
+        return await render(request, "identity/dashboard.html", {"active_menu": "dashboard", "customer": customer})
 
     # sign-up ---------------------------------------------------------------
     @get("/signup")

@@ -12,11 +12,12 @@ from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.context import caller
 from kook.entrypoints.http.cookies import anonymous_csrf
 from kook.entrypoints.http.messages import FLASH, error_text, field_text
+from kook.entrypoints.http.web.menu_state import menu_state
 
 FLASH_COOKIE = "kook_flash"
 # Menu items that are live so far; the rest show as "coming soon".
-ENABLED_MENU = frozenset({"dashboard", "profile"})
-STAFF_ENABLED_MENU = frozenset({"dashboard"})
+ENABLED_MENU = frozenset({"dashboard", "profile", "customer", "services", "messages", "wallet"})
+STAFF_ENABLED_MENU = frozenset({"dashboard", "customers", "audit", "catalog", "deposits"})
 
 
 async def render(
@@ -53,6 +54,7 @@ async def render(
         "values": {},
         "form_error": None,
     }
+    base.update(await menu_state(request, found, base["enabled_menu"]))  # unread count, services shown once approved
     base.update(context or {})
     return Template(template_name=template, context=base, status_code=status_code, cookies=all_cookies)
 

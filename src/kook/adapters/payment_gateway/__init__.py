@@ -1,0 +1,1 @@
+"""Bank gateways (SPEC §5): adapters of ``kook.application.wallet.gateway.PaymentGateway``."""

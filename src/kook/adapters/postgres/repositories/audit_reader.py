@@ -1,0 +1,53 @@
+"""The audit log as the back office reads it (newest first, staff actors named)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kook.adapters.postgres import tables
+from kook.application.audit.ports import AuditEntry, AuditFilter, AuditReader
+
+_ROLE_LABELS = {"reviewer": "بازبین", "finance": "مالی", "admin": "مدیر"}
+
+
+class SqlAuditReader(AuditReader):
+    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = factory
+
+    async def entries(self, filter: AuditFilter, *, before_id: int | None, limit: int) -> list[AuditEntry]:
+        a = tables.audit_log.c
+        query = sa.select(tables.audit_log)
+        if filter.actor:
+            query = query.where(a.actor == filter.actor)
+        if filter.action:
+            query = query.where(a.action == filter.action)
+        if filter.subject:
+            query = query.where(a.subject == filter.subject)
+        if before_id is not None:
+            query = query.where(a.id < before_id)
+        query = query.order_by(a.id.desc()).limit(limit)
+        async with self._factory() as session:
+            rows = (await session.execute(query)).all()
+            staff_ids = {r.actor.removeprefix("staff:") for r in rows if r.actor.startswith("staff:")}
+            labels: dict[str, str] = {}
+            if staff_ids:
+                s = tables.staff.c
+                found = await session.execute(sa.select(s.id, s.mobile, s.role).where(s.id.in_(staff_ids)))
+                labels = {
+                    f"staff:{row.id}": f"{row.mobile} ({_ROLE_LABELS.get(str(row.role), str(row.role))})"
+                    for row in found
+                }
+        return [
+            AuditEntry(
+                id=int(r.id),
+                at=r.at,
+                actor=r.actor,
+                action=r.action,
+                subject=r.subject,
+                before=r.before,
+                after=r.after,
+                actor_label=labels.get(r.actor, r.actor),
+            )
+            for r in rows
+        ]

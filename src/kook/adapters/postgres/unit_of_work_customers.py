@@ -1,0 +1,50 @@
+"""Units of work of the customers, services and messaging contexts."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kook.adapters.postgres.repositories.customers import SqlCustomerRepository
+from kook.adapters.postgres.repositories.identity import SqlStaffRepository, SqlUserRepository
+from kook.adapters.postgres.repositories.messaging import SqlMessageRepository, SqlRecipientDirectory
+from kook.adapters.postgres.repositories.services import SqlActivationRepository, SqlServiceRepository
+from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.application.customers.ports import CustomersUnitOfWork
+from kook.application.messaging.ports import MessagingUnitOfWork
+from kook.application.services.ports import ServicesUnitOfWork
+
+
+class SqlCustomersUnitOfWork(SqlUnitOfWork, CustomersUnitOfWork):
+    customers: SqlCustomerRepository
+    users: SqlUserRepository
+    staff: SqlStaffRepository
+    messages: SqlMessageRepository
+
+    def _bind(self, session: AsyncSession) -> None:
+        super()._bind(session)
+        self.customers = SqlCustomerRepository(session)
+        self.users = SqlUserRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.messages = SqlMessageRepository(session)
+
+
+class SqlServicesUnitOfWork(SqlUnitOfWork, ServicesUnitOfWork):
+    customers: SqlCustomerRepository
+    services: SqlServiceRepository
+    activations: SqlActivationRepository
+
+    def _bind(self, session: AsyncSession) -> None:
+        super()._bind(session)
+        self.customers = SqlCustomerRepository(session)
+        self.services = SqlServiceRepository(session)
+        self.activations = SqlActivationRepository(session)
+
+
+class SqlMessagingUnitOfWork(SqlUnitOfWork, MessagingUnitOfWork):
+    messages: SqlMessageRepository
+    recipients: SqlRecipientDirectory
+
+    def _bind(self, session: AsyncSession) -> None:
+        super()._bind(session)
+        self.messages = SqlMessageRepository(session)
+        self.recipients = SqlRecipientDirectory(session)

@@ -1,0 +1,308 @@
+"""JSON API of the wallet (API.md "Wallet") and finance's deposit queue."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+
+from kook.application.services.gate import EnterpriseTopupGate
+from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
+from kook.application.wallet.payments import StartPayment
+from kook.application.wallet.queries import (
+    DepositQueue,
+    GetDeposit,
+    GetStatement,
+    GetWallet,
+    ListDeposits,
+    ListPayments,
+)
+from kook.application.wallet.slips import SlipKind, SlipStore
+from kook.domain.identity.staff import StaffRole
+from kook.domain.shared.errors import ValidationFailed
+from kook.domain.shared.jalali import parse_date
+from kook.domain.shared.money import parse_rials
+from kook.domain.wallet.deposit import DepositSlip
+from kook.domain.wallet.payment import Payment
+from kook.entrypoints.http.context import require_staff, require_user, resolve
+
+Req = Request[Any, Any, Any]
+PAGE = 50
+# A slip may be 5 MB; the form around it is small. Larger bodies are refused before
+# they are read; between the two the inspector answers slip_too_large.
+SLIP_UPLOAD_LIMIT = 8 * 1024 * 1024
+
+
+class WalletOut(msgspec.Struct):
+    available: int
+    held: int
+    total: int
+
+
+class EntryOut(msgspec.Struct):
+    id: str
+    kind: str
+    memo: str
+    created_at: datetime
+    available_change: int
+    held_change: int
+
+
+class EntryList(msgspec.Struct):
+    items: list[EntryOut]
+    next_cursor: str | None
+
+
+class PaymentBody(msgspec.Struct):
+    amount: int | str
+
+
+class PaymentStarted(msgspec.Struct):
+    payment_id: str
+    redirect_url: str
+
+
+class PaymentOut(msgspec.Struct):
+    id: str
+    amount: int
+    status: str
+    gateway: str
+    created_at: datetime
+    verified_at: datetime | None
+    reference: str | None
+
+
+class PaymentList(msgspec.Struct):
+    items: list[PaymentOut]
+    next_cursor: str | None
+
+
+class DepositOut(msgspec.Struct):
+    id: str
+    bank_account: str
+    amount: int
+    deposit_date: date
+    tracking_number: str
+    status: str
+    created_at: datetime
+    decided_at: datetime | None
+    reject_reason: str | None
+    slip_kind: str
+    customer_id: str | None = None
+
+
+class DepositList(msgspec.Struct):
+    items: list[DepositOut]
+    next_cursor: str | None
+
+
+class RejectBody(msgspec.Struct):
+    reason: Annotated[str, msgspec.Meta(max_length=1000)]
+
+
+def encode_cursor(moment: datetime, ident: str) -> str:
+    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{ident}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        moment, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(moment), ident
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed({"cursor": "invalid"}) from None
+
+
+def payment_out(p: Payment) -> PaymentOut:
+    return PaymentOut(p.id, p.amount, p.status.value, p.gateway, p.created_at, p.verified_at, p.reference)
+
+
+def deposit_out(d: DepositSlip, *, with_customer: bool = False) -> DepositOut:
+    return DepositOut(
+        id=d.id,
+        bank_account=d.bank_account,
+        amount=d.amount,
+        deposit_date=d.deposit_date,
+        tracking_number=d.tracking_number,
+        status=d.status.value,
+        created_at=d.created_at,
+        decided_at=d.decided_at,
+        reject_reason=d.reject_reason,
+        slip_kind=d.slip_kind,
+        customer_id=d.customer_id if with_customer else None,
+    )
+
+
+async def customer_of(request: Req) -> tuple[str, str, str]:
+    """(customer id, user id, mobile) of a caller whose enterprise top-up service is active."""
+    found = await require_user(request)
+    assert found.user is not None
+    customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+    return customer_id, found.user.id, found.user.mobile
+
+
+def parse_deposit_form(form: Any) -> tuple[str, int, date, str]:
+    fields: dict[str, str] = {}
+    amount = 0
+    deposit_date = date.min
+    try:
+        amount = parse_rials(form.get("amount") or "")
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+    raw_date = form.get("deposit_date") or ""
+    parsed = parse_date(raw_date) if isinstance(raw_date, str) else None
+    if parsed is None:
+        fields["deposit_date"] = "invalid"
+    else:
+        deposit_date = parsed
+    bank = form.get("bank_account")
+    tracking = form.get("tracking_number")
+    if not isinstance(bank, str) or not bank:
+        fields["bank_account"] = "required"
+    if not isinstance(tracking, str) or not tracking:
+        fields["tracking_number"] = "required"
+    if fields:
+        raise ValidationFailed(fields)
+    return str(bank), amount, deposit_date, str(tracking)
+
+
+async def read_slip(form: Any) -> tuple[bytes, str | None]:
+    slip = form.get("slip")
+    if not isinstance(slip, UploadFile):
+        raise ValidationFailed({"slip": "required"})
+    return await slip.read(), slip.filename
+
+
+def slip_response(content: bytes, deposit: DepositSlip) -> Response[bytes]:
+    kind = SlipKind(deposit.slip_kind)
+    return Response(
+        content,
+        media_type=kind.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="slip-{deposit.id[:8]}.{kind.extension}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )
+
+
+class WalletController(Controller):
+    path = "/api/v1/wallet"
+    tags = ["wallet"]
+
+    @get("/")
+    async def wallet(self, request: Req) -> WalletOut:
+        customer_id, _, _ = await customer_of(request)
+        wallet = await (await resolve(request, GetWallet))(customer_id)
+        return WalletOut(wallet.available, wallet.held, wallet.total)
+
+    @get("/entries")
+    async def entries(self, request: Req, cursor: FromQuery[str | None] = None) -> EntryList:
+        customer_id, _, _ = await customer_of(request)
+        lines = await (await resolve(request, GetStatement))(customer_id, decode_cursor(cursor), PAGE + 1)
+        page = lines[:PAGE]
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].entry_id) if len(lines) > PAGE else None
+        return EntryList(
+            [
+                EntryOut(line.entry_id, line.kind, line.memo, line.created_at, line.available_change, line.held_change)
+                for line in page
+            ],
+            next_cursor,
+        )
+
+    @post("/payments", status_code=201)
+    async def start_payment(self, request: Req, data: JSONBody[PaymentBody]) -> PaymentStarted:
+        customer_id, user_id, mobile = await customer_of(request)
+        amount = parse_rials(data.amount)
+        started = await (await resolve(request, StartPayment))(
+            customer_id=customer_id, user_id=user_id, amount=amount, mobile=mobile
+        )
+        return PaymentStarted(started.payment_id, started.redirect_url)
+
+    @get("/payments")
+    async def payments(self, request: Req, cursor: FromQuery[str | None] = None) -> PaymentList:
+        customer_id, _, _ = await customer_of(request)
+        items = await (await resolve(request, ListPayments))(customer_id, decode_cursor(cursor), PAGE + 1)
+        page = items[:PAGE]
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
+        return PaymentList([payment_out(p) for p in page], next_cursor)
+
+    @post("/deposits", status_code=201, request_max_body_size=SLIP_UPLOAD_LIMIT)
+    async def submit_deposit(
+        self, request: Req, data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+    ) -> DepositOut:
+        customer_id, user_id, _ = await customer_of(request)
+        form = await request.form()
+        bank, amount, deposit_date, tracking = parse_deposit_form(form)
+        content, filename = await read_slip(form)
+        deposit = await (await resolve(request, SubmitDeposit))(
+            SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
+        )
+        return deposit_out(deposit)
+
+    @get("/deposits")
+    async def deposits(self, request: Req, cursor: FromQuery[str | None] = None) -> DepositList:
+        customer_id, _, _ = await customer_of(request)
+        items = await (await resolve(request, ListDeposits))(customer_id, decode_cursor(cursor), PAGE + 1)
+        page = items[:PAGE]
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
+        return DepositList([deposit_out(d) for d in page], next_cursor)
+
+    @get("/deposits/{deposit_id:str}/slip")
+    async def slip(self, request: Req, deposit_id: FromPath[str]) -> Response[bytes]:
+        customer_id, _, _ = await customer_of(request)
+        deposit = await (await resolve(request, GetDeposit))(deposit_id, customer_id)
+        content = await (await resolve(request, SlipStore)).open(deposit.slip_key)  # type: ignore[type-abstract]
+        return slip_response(content, deposit)
+
+
+class AdminDepositController(Controller):
+    path = "/api/v1/admin/deposits"
+    tags = ["back office"]
+
+    @get("/")
+    async def queue(
+        self, request: Req, status: FromQuery[str | None] = "pending", cursor: FromQuery[str | None] = None
+    ) -> DepositList:
+        await require_staff(request, StaffRole.FINANCE)
+        if status not in (None, "", "pending", "approved", "rejected"):
+            raise ValidationFailed({"status": "invalid"})
+        items = await (await resolve(request, DepositQueue))(status or None, decode_cursor(cursor), PAGE + 1)
+        page = items[:PAGE]
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
+        return DepositList([deposit_out(d, with_customer=True) for d in page], next_cursor)
+
+    @get("/{deposit_id:str}")
+    async def detail(self, request: Req, deposit_id: FromPath[str]) -> DepositOut:
+        await require_staff(request, StaffRole.FINANCE)
+        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
+        return deposit_out(deposit, with_customer=True)
+
+    @get("/{deposit_id:str}/slip")
+    async def slip(self, request: Req, deposit_id: FromPath[str]) -> Response[bytes]:
+        await require_staff(request, StaffRole.FINANCE)
+        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
+        content = await (await resolve(request, SlipStore)).open(deposit.slip_key)  # type: ignore[type-abstract]
+        return slip_response(content, deposit)
+
+    @post("/{deposit_id:str}/approve", status_code=200)
+    async def approve(self, request: Req, deposit_id: FromPath[str]) -> DepositOut:
+        found = await require_staff(request, StaffRole.FINANCE)
+        assert found.staff is not None
+        deposit = await (await resolve(request, ApproveDeposit))(deposit_id, found.staff.id)
+        return deposit_out(deposit, with_customer=True)
+
+    @post("/{deposit_id:str}/reject", status_code=200)
+    async def reject(self, request: Req, deposit_id: FromPath[str], data: JSONBody[RejectBody]) -> DepositOut:
+        found = await require_staff(request, StaffRole.FINANCE)
+        assert found.staff is not None
+        deposit = await (await resolve(request, RejectDeposit))(deposit_id, found.staff.id, data.reason)
+        return deposit_out(deposit, with_customer=True)

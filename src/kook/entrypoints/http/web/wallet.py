@@ -1,0 +1,254 @@
+"""The portal's «افزایش اعتبار» pages: balance, online payment, deposit slips,
+statement; the gateway's return; and finance's deposit queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from kook.application.services.gate import EnterpriseTopupGate
+from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
+from kook.application.wallet.payments import CompletePayment, StartPayment
+from kook.application.wallet.queries import (
+    DepositQueue,
+    GetDeposit,
+    GetStatement,
+    GetWallet,
+    ListDeposits,
+    ListPayments,
+)
+from kook.application.wallet.settings import WalletPolicy
+from kook.domain.identity.staff import StaffRole
+from kook.domain.shared.errors import DomainError
+from kook.domain.shared.money import parse_rials
+from kook.domain.wallet.payment import PaymentStatus
+from kook.entrypoints.http.api.wallet import SLIP_UPLOAD_LIMIT, parse_deposit_form, read_slip
+from kook.entrypoints.http.context import caller, require_staff, resolve
+from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+
+Req = Request[Any, Any, Any]
+
+
+class ServiceRequired(Exception):
+    """The caller has no active enterprise top-up service yet."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+async def _customer(request: Req) -> tuple[str, str, str] | None:
+    found = await caller(request)
+    if found.user is None:
+        return None
+    try:
+        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+    except DomainError as exc:
+        raise ServiceRequired(exc.code) from exc
+    return customer_id, found.user.id, found.user.mobile
+
+
+def service_required_redirect(_request: Req, exc: ServiceRequired) -> Response[Any]:
+    """Funding needs an approved profile and the active service: send the person to the next step."""
+    if exc.code == "profile_not_approved":
+        return redirect("/customer", flash="profile_required")
+    return redirect("/services", flash="service_required")
+
+
+class WalletPages(Controller):
+    path = "/wallet"
+    include_in_schema = False
+    exception_handlers = {ServiceRequired: service_required_redirect}
+
+    async def _page(
+        self, request: Req, customer_id: str, extra: dict[str, Any] | None = None, status_code: int = 200
+    ) -> Template:
+        wallet = await (await resolve(request, GetWallet))(customer_id)
+        payments = await (await resolve(request, ListPayments))(customer_id, None, 10)
+        deposits = await (await resolve(request, ListDeposits))(customer_id, None, 10)
+        policy = await resolve(request, WalletPolicy)
+        context: dict[str, Any] = {
+            "active_menu": "wallet",
+            "wallet": wallet,
+            "payments": payments,
+            "deposits": deposits,
+            "accounts": policy.bank_accounts,
+            "payment_min": policy.payments.min_amount,
+            "payment_max": policy.payments.max_amount,
+            "payment_errors": {},
+            "deposit_errors": {},
+        }
+        context.update(extra or {})
+        return await render(request, "wallet/index.html", context, status_code=status_code)
+
+    @get("/")
+    async def index(self, request: Req) -> Response[Any] | Template:
+        found = await _customer(request)
+        if found is None:
+            return redirect("/login")
+        return await self._page(request, found[0])
+
+    @post("/payments")
+    async def pay(self, request: Req) -> Response[Any] | Template:
+        found = await _customer(request)
+        if found is None:
+            return redirect("/login")
+        customer_id, user_id, mobile = found
+        form = await request.form()
+        values = form_values(form, "amount")
+        try:
+            started = await (await resolve(request, StartPayment))(
+                customer_id=customer_id, user_id=user_id, amount=parse_rials(values["amount"]), mobile=mobile
+            )
+        except DomainError as exc:
+            errors, general = form_errors(exc, "amount")
+            return await self._page(
+                request,
+                customer_id,
+                {"payment_errors": errors, "form_error": general, "values": values},
+                status_code=422,
+            )
+        return redirect(started.redirect_url)
+
+    @post("/deposits", request_max_body_size=SLIP_UPLOAD_LIMIT)
+    async def deposit(self, request: Req) -> Response[Any] | Template:
+        found = await _customer(request)
+        if found is None:
+            return redirect("/login")
+        customer_id, user_id, _ = found
+        form = await request.form()
+        values = form_values(form, "bank_account", "amount", "deposit_date", "tracking_number")
+        try:
+            bank, amount, deposit_date, tracking = parse_deposit_form(form)
+            content, filename = await read_slip(form)
+            await (await resolve(request, SubmitDeposit))(
+                SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
+            )
+        except DomainError as exc:
+            field = {
+                "slip_type_invalid": "slip",
+                "slip_too_large": "slip",
+                "deposit_duplicate": "tracking_number",
+                "bank_account_unknown": "bank_account",
+            }.get(exc.code)
+            errors, general = form_errors(exc, field)
+            return await self._page(
+                request,
+                customer_id,
+                {"deposit_errors": errors, "form_error": general, "values": values},
+                status_code=422,
+            )
+        return redirect("/wallet", flash="deposit_submitted")
+
+    @get("/payments/{payment_id:str}/callback")
+    async def callback_get(self, request: Req, payment_id: FromPath[str]) -> Template:
+        return await self._callback(request, payment_id, dict(request.query_params))
+
+    @post("/payments/{payment_id:str}/callback")
+    async def callback_post(self, request: Req, payment_id: FromPath[str]) -> Template:
+        form = await request.form()
+        params = {k: v for k, v in form.items() if isinstance(v, str)}
+        params.update({k: v for k, v in request.query_params.items() if k not in params})
+        return await self._callback(request, payment_id, params)
+
+    async def _callback(self, request: Req, payment_id: str, params: dict[str, str]) -> Template:
+        """The payer's return from the gateway: verify, then say what happened."""
+        payment = await (await resolve(request, CompletePayment))(payment_id, params)
+        wallet = await (await resolve(request, GetWallet))(payment.customer_id)
+        found = await caller(request)
+        owner = found.user is not None and found.user.id == payment.user_id
+        return await render(
+            request,
+            "wallet/payment_result.html",
+            {
+                "active_menu": "wallet",
+                "payment": payment,
+                "succeeded": payment.status == PaymentStatus.VERIFIED,
+                "pending": payment.status == PaymentStatus.PENDING,
+                "wallet": wallet if owner else None,
+            },
+        )
+
+    @get("/statement")
+    async def statement(self, request: Req) -> Response[Any] | Template:
+        found = await _customer(request)
+        if found is None:
+            return redirect("/login")
+        lines = await (await resolve(request, GetStatement))(found[0], None, 200)
+        wallet = await (await resolve(request, GetWallet))(found[0])
+        return await render(
+            request, "wallet/statement.html", {"active_menu": "wallet", "lines": lines, "wallet": wallet}
+        )
+
+
+class DepositReviewPages(Controller):
+    path = "/admin/deposits"
+    include_in_schema = False
+
+    @get("/")
+    async def queue(self, request: Req, status: FromQuery[str | None] = "pending") -> Response[Any] | Template:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        await require_staff(request, StaffRole.FINANCE)
+        chosen = status if status in ("pending", "approved", "rejected") else None
+        items = await (await resolve(request, DepositQueue))(chosen, None, 100)
+        return await render(
+            request, "wallet/admin_deposits.html", {"active_menu": "deposits", "deposits": items, "status": chosen}
+        )
+
+    @get("/{deposit_id:str}")
+    async def detail(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        await require_staff(request, StaffRole.FINANCE)
+        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
+        policy = await resolve(request, WalletPolicy)
+        account = next((a for a in policy.bank_accounts if a.key == deposit.bank_account), None)
+        return await render(
+            request, "wallet/admin_deposit.html", {"active_menu": "deposits", "deposit": deposit, "account": account}
+        )
+
+    @post("/{deposit_id:str}/approve")
+    async def approve(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
+        found = await require_staff(request, StaffRole.FINANCE)
+        assert found.staff is not None
+        try:
+            await (await resolve(request, ApproveDeposit))(deposit_id, found.staff.id)
+        except DomainError as exc:
+            return await self._detail_with_error(request, deposit_id, exc)
+        return redirect("/admin/deposits", flash="deposit_approved")
+
+    @post("/{deposit_id:str}/reject")
+    async def reject(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
+        found = await require_staff(request, StaffRole.FINANCE)
+        assert found.staff is not None
+        form = await request.form()
+        values = form_values(form, "reason")
+        try:
+            await (await resolve(request, RejectDeposit))(deposit_id, found.staff.id, values["reason"])
+        except DomainError as exc:
+            return await self._detail_with_error(request, deposit_id, exc, values)
+        return redirect("/admin/deposits", flash="deposit_rejected")
+
+    async def _detail_with_error(
+        self, request: Req, deposit_id: str, exc: DomainError, values: dict[str, str] | None = None
+    ) -> Template:
+        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
+        errors, general = form_errors(exc, "reason" if exc.code == "validation_error" else None)
+        return await render(
+            request,
+            "wallet/admin_deposit.html",
+            {
+                "active_menu": "deposits",
+                "deposit": deposit,
+                "errors": errors,
+                "form_error": general,
+                "values": values or {},
+            },
+            status_code=409 if exc.code in ("invalid_transition", "conflict") else 422,
+        )

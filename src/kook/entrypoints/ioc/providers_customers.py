@@ -1,0 +1,73 @@
+"""dishka providers of the customers, services, messaging and audit contexts."""
+
+from __future__ import annotations
+
+from dishka import Provider, Scope, provide
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kook.adapters.postgres.repositories.audit_reader import SqlAuditReader
+from kook.adapters.postgres.unit_of_work_customers import (
+    SqlCustomersUnitOfWork,
+    SqlMessagingUnitOfWork,
+    SqlServicesUnitOfWork,
+)
+from kook.application.audit.list_audit_entries import ListAuditEntries
+from kook.application.audit.ports import AuditReader
+from kook.application.customers.approve_customer_profile import ApproveCustomerProfile
+from kook.application.customers.get_customer_of_user import GetCustomerOfUser
+from kook.application.customers.ports import CustomersUnitOfWork
+from kook.application.customers.reject_customer_profile import RejectCustomerProfile
+from kook.application.customers.review_queries import GetCustomerForReview, ListCustomersForReview
+from kook.application.customers.save_customer_draft import SaveCustomerDraft
+from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
+from kook.application.messaging.count_unread_messages import CountUnreadMessages
+from kook.application.messaging.list_messages import ListMessages
+from kook.application.messaging.mark_message_read import MarkMessageRead
+from kook.application.messaging.notify_customer import NotifyCustomer
+from kook.application.messaging.ports import MessagingUnitOfWork
+from kook.application.services.activate_service import ActivateService
+from kook.application.services.gate import EnterpriseTopupGate
+from kook.application.services.get_service_terms import GetServiceTerms
+from kook.application.services.list_services import ListServices
+from kook.application.services.ports import ServicesUnitOfWork
+from kook.application.shared.ports import Clock, CustomerNotifier
+
+
+class CustomersProvider(Provider):
+    """Units of work, the notifier, the gate and every use case (REQUEST scope)."""
+
+    scope = Scope.REQUEST
+
+    @provide
+    def customers_uow(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> CustomersUnitOfWork:
+        return SqlCustomersUnitOfWork(factory, clock)
+
+    @provide
+    def services_uow(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> ServicesUnitOfWork:
+        return SqlServicesUnitOfWork(factory, clock)
+
+    @provide
+    def messaging_uow(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> MessagingUnitOfWork:
+        return SqlMessagingUnitOfWork(factory, clock)
+
+    @provide(scope=Scope.APP)
+    def audit_reader(self, factory: async_sessionmaker[AsyncSession]) -> AuditReader:
+        return SqlAuditReader(factory)
+
+    notifier = provide(NotifyCustomer, provides=CustomerNotifier)
+    gate = provide(EnterpriseTopupGate)
+
+    get_customer_of_user = provide(GetCustomerOfUser)
+    save_customer_draft = provide(SaveCustomerDraft)
+    submit_customer_profile = provide(SubmitCustomerProfile)
+    list_customers_for_review = provide(ListCustomersForReview)
+    get_customer_for_review = provide(GetCustomerForReview)
+    approve_customer_profile = provide(ApproveCustomerProfile)
+    reject_customer_profile = provide(RejectCustomerProfile)
+    list_services = provide(ListServices)
+    get_service_terms = provide(GetServiceTerms)
+    activate_service = provide(ActivateService)
+    list_messages = provide(ListMessages)
+    count_unread_messages = provide(CountUnreadMessages)
+    mark_message_read = provide(MarkMessageRead)
+    list_audit_entries = provide(ListAuditEntries)

@@ -1,0 +1,274 @@
+"""The simulated operator: an HTTP service with its own ledger of what it applied.
+
+Served at ``/sim`` of the portal under ``kook serve`` (and in any ``KOOK_ENV``
+dev/test app), and on its own by ``kook operator-sim``. It speaks the protocol
+of ``kook.adapters.operators.http_operator`` and keeps its ledger in the
+``sim_topups`` table, so it survives restarts and every process sees one
+ledger.
+
+Rules:
+
+* **Idempotent by reference.** The same reference again answers the stored
+  outcome and applies nothing; the same reference with another mobile,
+  product or amount answers 409 ``reference_conflict``.
+* **Deterministic numbers** (for tests): a number ending ``0000`` fails
+  definitely (``invalid_number``); one ending ``0001`` is applied and then the
+  answer is lost (504 — what a gateway says when its upstream timed out; the
+  HTTP adapter reads it as unknown); one ending ``0002`` is lost without being
+  applied (504, nothing recorded: ``status`` answers ``not_found``).
+* **Random behaviour** from flags or ``KOOK_SIM_*``: latency before every
+  answer, a failure rate (``operator_declined``) and an unknown-outcome rate
+  (504; half of those applied, half not).
+
+``GET /sim/topups[?mobile=…]`` lists what was really applied:
+``[{reference, mobile, product, amount, applied_at}]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+import msgspec
+import sqlalchemy as sa
+from litestar import Litestar, Request, Response, Router, get, post
+from litestar.params import FromPath
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kook.adapters.postgres.tables_catalog import sim_topups
+from kook.application.shared.ports import Clock
+from kook.domain.shared.errors import DomainError
+from kook.domain.shared.mobile import is_normalized_mobile, normalize_mobile
+
+APPLIED: Final = "applied"
+FAILED: Final = "failed"
+_REFERENCE: Final = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+_TEXT: Final = re.compile(r"[A-Za-z0-9_.:-]{1,40}")
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    latency_ms: int = 0
+    fail_rate: float = 0.0
+    unknown_rate: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.latency_ms < 0:
+            raise ValueError("latency must not be negative")
+        for name in ("fail_rate", "unknown_rate"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1")
+        if self.fail_rate + self.unknown_rate > 1.0:
+            raise ValueError("fail_rate + unknown_rate must not exceed 1")
+
+
+class TopUpBody(msgspec.Struct):
+    reference: str
+    mobile: str
+    operator_code: str
+    product: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class SimAnswer:
+    status_code: int
+    body: dict[str, Any] | list[dict[str, Any]]
+
+
+class OperatorSimulator:
+    """The simulated operator's behaviour and ledger, without HTTP."""
+
+    def __init__(
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        config: SimConfig | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._factory = factory
+        self._clock = clock
+        self.config = config or SimConfig()
+        self._rng = rng or random.Random()
+
+    async def top_up(self, body: TopUpBody) -> SimAnswer:
+        await self._wait()
+        problem = _check(body)
+        if problem is not None:
+            return SimAnswer(400, {"reference": body.reference, "status": FAILED, "code": problem})
+        stored = await self._stored(body.reference)
+        if stored is not None:
+            return _replay(stored, body)
+        plan = self._plan(body.mobile)
+        if plan == "drop":  # lost on the way: nothing applied, nothing recorded
+            return SimAnswer(504, {"code": "gateway_timeout"})
+        now = self._clock.now()
+        row = {
+            "reference": body.reference,
+            "mobile": body.mobile,
+            "operator_code": body.operator_code,
+            "product": body.product,
+            "amount": body.amount,
+            "status": FAILED if plan.startswith("fail") else APPLIED,
+            "code": plan.partition(":")[2] or None,
+            "provider_ref": None if plan.startswith("fail") else "SIM-" + secrets.token_hex(6).upper(),
+            "applied_at": None if plan.startswith("fail") else now,
+            "created_at": now,
+        }
+        try:
+            async with self._factory() as db, db.begin():
+                await db.execute(sim_topups.insert().values(**row))
+        except IntegrityError:  # the same reference, at the same moment, from another caller
+            stored = await self._stored(body.reference)
+            if stored is None:  # pragma: no cover - the unique row must be there
+                raise
+            return _replay(stored, body)
+        if plan == "apply_then_lose":
+            return SimAnswer(504, {"code": "gateway_timeout"})
+        return SimAnswer(200, _outcome(row))
+
+    async def status(self, reference: str) -> SimAnswer:
+        await self._wait()
+        stored = await self._stored(reference) if _REFERENCE.fullmatch(reference) else None
+        if stored is None:
+            return SimAnswer(404, {"reference": reference[:64], "status": "not_found"})
+        return SimAnswer(200, _outcome(stored))
+
+    async def applied(self, mobile: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        t = sim_topups
+        query = sa.select(t).where(t.c.status == APPLIED).order_by(t.c.id).limit(limit)
+        if mobile:
+            query = query.where(t.c.mobile == mobile)
+        async with self._factory() as db:
+            rows = (await db.execute(query)).mappings().all()
+        return [
+            {
+                "reference": r["reference"],
+                "mobile": r["mobile"],
+                "product": r["product"],
+                "amount": r["amount"],
+                "applied_at": _iso(r["applied_at"]),
+            }
+            for r in rows
+        ]
+
+    async def _stored(self, reference: str) -> dict[str, Any] | None:
+        async with self._factory() as db:
+            row = (
+                (await db.execute(sa.select(sim_topups).where(sim_topups.c.reference == reference))).mappings().first()
+            )
+        return dict(row) if row is not None else None
+
+    def _plan(self, mobile: str) -> str:
+        if mobile.endswith("0000"):
+            return "fail:invalid_number"
+        if mobile.endswith("0001"):
+            return "apply_then_lose"
+        if mobile.endswith("0002"):
+            return "drop"
+        draw = self._rng.random()
+        if draw < self.config.fail_rate:
+            return "fail:operator_declined"
+        if draw < self.config.fail_rate + self.config.unknown_rate:
+            return "apply_then_lose" if self._rng.random() < 0.5 else "drop"
+        return "apply"
+
+    async def _wait(self) -> None:
+        if self.config.latency_ms:
+            await asyncio.sleep(self.config.latency_ms / 1000)
+
+
+def _check(body: TopUpBody) -> str | None:
+    if not _REFERENCE.fullmatch(body.reference):
+        return "invalid_reference"
+    if not is_normalized_mobile(body.mobile):
+        return "invalid_number"
+    if not _TEXT.fullmatch(body.operator_code) or not _TEXT.fullmatch(body.product):
+        return "invalid_request"
+    if body.amount <= 0:
+        return "invalid_amount"
+    return None
+
+
+def _replay(stored: dict[str, Any], body: TopUpBody) -> SimAnswer:
+    same = (stored["mobile"], stored["product"], int(stored["amount"])) == (body.mobile, body.product, body.amount)
+    if not same:
+        return SimAnswer(409, {"reference": body.reference, "status": FAILED, "code": "reference_conflict"})
+    return SimAnswer(200, _outcome(stored))
+
+
+def _outcome(row: dict[str, Any]) -> dict[str, Any]:
+    if row["status"] == APPLIED:
+        return {
+            "reference": row["reference"],
+            "status": "succeeded",
+            "provider_ref": row["provider_ref"],
+            "applied_at": _iso(row["applied_at"]),
+        }
+    return {"reference": row["reference"], "status": FAILED, "code": row["code"] or "operator_declined"}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+# --------------------------------------------------------------------------- HTTP
+
+SimulatorOf = Callable[[Request[Any, Any, Any]], Awaitable[OperatorSimulator]]
+
+
+def sim_router(simulator_of: SimulatorOf, path: str = "/sim") -> Router:
+    """The simulator's endpoints under ``path``; ``simulator_of`` finds the simulator for a request."""
+
+    @post("/topups", status_code=200)
+    async def create_top_up(request: Request[Any, Any, Any]) -> Response[Any]:
+        try:
+            body = msgspec.json.decode(await request.body(), type=TopUpBody)
+        except msgspec.DecodeError:
+            return Response({"status": FAILED, "code": "invalid_request"}, status_code=400)
+        answer = await (await simulator_of(request)).top_up(body)
+        return Response(answer.body, status_code=answer.status_code)
+
+    @get("/topups/{reference:str}")
+    async def top_up_status(request: Request[Any, Any, Any], reference: FromPath[str]) -> Response[Any]:
+        answer = await (await simulator_of(request)).status(reference)
+        return Response(answer.body, status_code=answer.status_code)
+
+    @get("/topups")
+    async def applied(request: Request[Any, Any, Any]) -> Response[Any]:
+        raw = request.query_params.get("mobile")
+        mobile = None
+        if raw:
+            try:
+                mobile = normalize_mobile(raw)
+            except DomainError as exc:
+                return Response({"code": exc.code, "details": exc.details}, status_code=422)
+        return Response(await (await simulator_of(request)).applied(mobile))
+
+    return Router(path=path, route_handlers=[create_top_up, top_up_status, applied], include_in_schema=False)
+
+
+def create_sim_app(simulator: OperatorSimulator, *, on_shutdown: list[Callable[[], Any]] | None = None) -> Litestar:
+    """The simulator as its own service (``kook operator-sim``), at ``/sim`` like under ``kook serve``."""
+
+    async def same(_request: Request[Any, Any, Any]) -> OperatorSimulator:
+        return simulator
+
+    @get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return Litestar(
+        route_handlers=[sim_router(same), health],
+        on_shutdown=on_shutdown or [],
+        openapi_config=None,
+        debug=False,
+        logging_config=None,
+    )
