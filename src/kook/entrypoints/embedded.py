@@ -43,10 +43,14 @@ def build_embedded_app(settings: Settings, *, host: str, port: int) -> Litestar:
         tasks.append(asyncio.create_task(run_scheduler(DramatiqDispatcher(broker), stop)))
         logins = await seed_demo_data(container) if settings.demo_data else []
         base = f"http://{host}:{port}"
-        lines = [f"\nKook is running at {base}", "  (embedded default: SQLite, in-process queue, sandbox SMS)"]
+        lines = [
+            f"\nKook is running at {base}",
+            "  (embedded default: SQLite, in-process queue, sandbox SMS, sandbox bank gateway, simulated operator)",
+        ]
         for login in logins:
             lines.append(f"  {login.who:<12} {base}{login.url}  mobile {login.mobile}  password {login.password}")
         lines.append(f"  SMS inbox    {base}/api/v1/dev/sms")
+        lines.append(f"  operator     {base}/sim/topups  (what the simulated operator applied)")
         print("\n".join(lines) + "\n", file=sys.stderr, flush=True)
 
     async def stop_background() -> None:
