@@ -157,3 +157,11 @@ def test_scheduler_enqueues_and_stops_on_sigterm(tmp_path: Path, redis_url: str,
         client.close()
     assert code == 0, err[-3000:]
     assert "scheduler_started" in err and "scheduler_stopped" in err
+
+
+def test_ledger_verify_finds_nothing_on_fresh_books(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert _run(["migrate"], env).returncode == 0
+    result = _run(["ledger", "verify"], env)
+    assert result.returncode == 0, result.stderr
+    assert "every wallet equals the sum of its postings" in result.stdout
