@@ -28,6 +28,7 @@ from kook.entrypoints.http.api.catalog import (
 from kook.entrypoints.http.api.customers import AdminAuditController, AdminCustomersController, CustomerController
 from kook.entrypoints.http.api.identity import AuthController, MeController
 from kook.entrypoints.http.api.messaging import MessagesController
+from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
@@ -38,6 +39,7 @@ from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, Custo
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.messaging import MessagePages
+from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
 from kook.entrypoints.http.web.wallet import DepositReviewPages, WalletPages
 from kook.entrypoints.ioc.containers import make_http_container
@@ -109,6 +111,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     # catalogue and routing
     handlers += [CatalogController, AdminCatalogController, AdminPrefixController]
     handlers += [CatalogPages, AdminCatalogPages, AdminPrefixPages]
+    handlers += [RequestsController, SampleSheetsController, RequestPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

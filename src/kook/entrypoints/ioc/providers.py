@@ -54,6 +54,7 @@ from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
 from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
 from kook.entrypoints.ioc.providers_customers import CustomersProvider
+from kook.entrypoints.ioc.providers_requests import RequestsInfrastructure, RequestsUseCases
 from kook.entrypoints.ioc.providers_wallet import WalletInfrastructure, WalletUseCases
 from kook.entrypoints.settings import Settings
 from kook.sandbox.sms_inbox import SandboxInbox, SandboxSmsSender
@@ -212,4 +213,6 @@ def all_providers() -> list[Provider]:
         CustomersProvider(),
         CatalogProvider(),
         catalog_use_cases(),
+        RequestsInfrastructure(),
+        RequestsUseCases(),
     ]

@@ -1,0 +1,69 @@
+"""Bulk request tables: requests, their uploads, and their lines (SPEC §7).
+
+Lines are written and read with Core statements only (bulk inserts, one
+UPDATE per confirmation); no ORM object is made per line.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kook.adapters.postgres.metadata import metadata
+from kook.adapters.postgres.types import UtcDateTime
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+requests = sa.Table(
+    "requests",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("customer_id", sa.String(32), nullable=False, index=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("total_held", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("confirmed_at", UtcDateTime(), nullable=True),
+)
+
+request_uploads = sa.Table(
+    "request_uploads",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("request_id", sa.String(32), sa.ForeignKey("requests.id"), nullable=False, index=True),
+    sa.Column("customer_id", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("filename", sa.String(255), nullable=False, server_default=""),
+    sa.Column("rows", sa.Integer(), nullable=False),
+    sa.Column("valid", sa.Integer(), nullable=False),
+    sa.Column("invalid", sa.Integer(), nullable=False),
+    sa.Column("duplicates", sa.Integer(), nullable=False),
+    sa.Column("headers", sa.Text(), nullable=False, server_default="[]"),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+request_lines = sa.Table(
+    "request_lines",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", sa.String(32), nullable=False),
+    sa.Column("request_id", sa.String(32), sa.ForeignKey("requests.id"), nullable=False),
+    sa.Column("upload_id", sa.String(32), nullable=True),
+    sa.Column("source_row", sa.Integer(), nullable=True),
+    sa.Column("mobile", sa.String(32), nullable=False),
+    sa.Column("operator", sa.SmallInteger(), nullable=True),
+    sa.Column("ported", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("product", sa.String(16), nullable=False),
+    sa.Column("amount", sa.BigInteger(), nullable=True),
+    sa.Column("package_code", sa.String(32), nullable=True),
+    sa.Column("package_title", sa.String(120), nullable=True),
+    sa.Column("price", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("error_column", sa.String(32), nullable=True),
+    sa.Column("error_code", sa.String(64), nullable=True),
+    sa.Column("duplicate", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("cells", sa.Text(), nullable=True),  # the uploaded row (JSON), kept for invalid lines only
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_request_lines_request_status_id", "request_id", "status", "id"),
+)

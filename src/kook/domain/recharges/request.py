@@ -1,0 +1,278 @@
+"""Bulk requests (درخواست, SPEC §7): a named request of a customer and its lines.
+
+A request is built as a draft (rename, add lines one by one or from
+spreadsheets, edit and delete lines), then confirmed once: the total price is
+held in the wallet and the lines become pending for fulfilment. A confirmed
+request that has not started can be cancelled, and its hold is released.
+
+A line is checked when it is added or edited (``check_line``): a bad line is
+kept as **invalid** with the code and column of its first fault — nothing is
+dropped. Duplicate numbers are allowed and only flagged (a warning).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+from kook.domain.catalog.product import PriceList, parse_rials
+from kook.domain.routing.operator import Operator, parse_optional_operator
+from kook.domain.routing.prefix_table import PrefixTable
+from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
+
+MAX_NAME: Final = 120
+
+
+class RequestKind(enum.StrEnum):
+    TOPUP = "topup"
+    PACKAGE = "package"
+
+
+class RequestStatus(enum.StrEnum):
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class LineStatus(enum.StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    PENDING = "pending"  # confirmed, waiting for fulfilment
+    CANCELLED = "cancelled"
+
+
+class ProductKind(enum.StrEnum):
+    AIRTIME = "airtime"
+    PACKAGE = "package"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class RequestNotFound(NotFound):
+    code = "not_found"
+
+
+class RequestNotDraft(Conflict):
+    code = "request_not_draft"
+
+
+class InvalidLines(Conflict):
+    code = "invalid_lines"
+
+    def __init__(self, count: int) -> None:
+        super().__init__(details={"count": count})
+        self.count = count
+
+
+class OperatorMismatch(DomainError):
+    """A package line whose number belongs to another operator than the package's."""
+
+    code = "operator_mismatch"
+
+
+class MobileMissing(DomainError):
+    code = "mobile_missing"
+
+
+# --------------------------------------------------------------------------- the request
+
+
+def check_name(value: object) -> str:
+    name = " ".join(value.split()) if isinstance(value, str) else ""
+    if not name:
+        raise ValidationFailed({"name": "required"})
+    if len(name) > MAX_NAME:
+        raise ValidationFailed({"name": "too_long"})
+    return name
+
+
+def check_kind(value: object) -> RequestKind:
+    try:
+        return RequestKind(value if isinstance(value, str) else "")
+    except ValueError:
+        raise ValidationFailed({"kind": "invalid"}) from None
+
+
+@dataclass(eq=False)
+class Request:
+    id: str
+    customer_id: str
+    name: str
+    kind: RequestKind
+    status: RequestStatus
+    created_at: datetime
+    updated_at: datetime
+    confirmed_at: datetime | None = None
+    total_held: int = 0
+
+    def ensure_draft(self) -> None:
+        if self.status is not RequestStatus.DRAFT:
+            raise RequestNotDraft(details={"status": self.status.value})
+
+    def rename(self, name: object, now: datetime) -> None:
+        self.ensure_draft()
+        self.name = check_name(name)
+        self.updated_at = now
+
+    def confirm(self, total: int, now: datetime) -> None:
+        self.ensure_draft()
+        self.status = RequestStatus.CONFIRMED
+        self.confirmed_at = now
+        self.total_held = total
+        self.updated_at = now
+
+    def cancel(self, now: datetime) -> bool:
+        """Draft or confirmed (not started) → cancelled; True when the hold must be released."""
+        if self.status is RequestStatus.CANCELLED:
+            return False
+        was_confirmed = self.status is RequestStatus.CONFIRMED
+        self.status = RequestStatus.CANCELLED
+        self.updated_at = now
+        return was_confirmed
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(slots=True)
+class LineDraft:
+    """A line as checked, ready to be stored (valid or invalid)."""
+
+    mobile: str
+    operator: int | None
+    ported: bool
+    product: ProductKind
+    amount: int | None
+    package_code: str | None
+    package_title: str | None
+    price: int
+    status: LineStatus
+    error_column: str | None = None
+    error_code: str | None = None
+    duplicate: bool = False
+    source_row: int | None = None
+    cells: list[object] | None = field(default=None)
+
+    @property
+    def valid(self) -> bool:
+        return self.status is LineStatus.VALID
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _raw_text(value: object, limit: int = 32) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()[:limit]
+
+
+def check_line(
+    table: PrefixTable,
+    prices: PriceList,
+    *,
+    mobile: object,
+    operator: object = None,
+    amount: object = None,
+    package_code: object = None,
+    package_operator: Operator | None = None,
+) -> LineDraft:
+    """Decide one line. ``package_code`` set → a package line, else airtime.
+
+    ``package_operator`` (uploads of packages): the operator the user chose; a
+    number of another operator without a code naming the chosen one is
+    ``operator_mismatch``. Never raises for a bad line: it comes back invalid
+    with its first fault's code and column.
+    """
+    is_package = not _is_blank(package_code)
+    product = ProductKind.PACKAGE if is_package else ProductKind.AIRTIME
+    draft = LineDraft(
+        mobile=_raw_text(mobile),
+        operator=None,
+        ported=False,
+        product=product,
+        amount=None,
+        package_code=_raw_text(package_code).upper() if is_package else None,
+        package_title=None,
+        price=0,
+        status=LineStatus.VALID,
+    )
+    column = "mobile"
+    try:
+        if _is_blank(mobile):
+            raise MobileMissing()
+        column = "operator"
+        given = parse_optional_operator(operator)
+        column = "mobile"
+        lookup = table.resolve(mobile, given)
+        draft.mobile = lookup.mobile
+        draft.operator = int(lookup.operator)
+        draft.ported = lookup.ported
+        if is_package:
+            column = "package_code"
+            snapshot = prices.package(str(package_code))
+            draft.package_code = snapshot.code
+            draft.package_title = snapshot.title
+            draft.price = snapshot.price
+            chosen = package_operator if package_operator is not None else snapshot.operator
+            if lookup.operator != chosen or snapshot.operator != chosen:
+                column = "operator"
+                raise OperatorMismatch(details={"operator": int(lookup.operator), "expected": int(chosen)})
+        else:
+            column = "amount"
+            value = prices.airtime_amount(lookup.operator, amount)
+            draft.amount = value
+            draft.price = value
+    except DomainError as error:
+        draft.status = LineStatus.INVALID
+        draft.error_code = error.code
+        draft.error_column = column
+        draft.price = 0
+        if not is_package and draft.amount is None and not _is_blank(amount):
+            try:
+                draft.amount = parse_rials(amount)
+            except DomainError:
+                draft.amount = None
+    return draft
+
+
+def flag_duplicates(lines: list[LineDraft], seen: set[str]) -> int:
+    """Mark valid lines whose number is already in ``seen`` (which grows); the count marked."""
+    count = 0
+    for line in lines:
+        if not line.valid:
+            continue
+        if line.mobile in seen:
+            line.duplicate = True
+            count += 1
+        else:
+            seen.add(line.mobile)
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class ProductTotal:
+    product: str  # "airtime" or the package code
+    title: str | None
+    lines: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    lines: int
+    valid: int
+    invalid: int
+    total: int
+    by_product: list[ProductTotal]
+    available: int
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.total - self.available)

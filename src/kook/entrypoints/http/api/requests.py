@@ -1,0 +1,342 @@
+"""JSON API of bulk requests (API.md "Requests") and the sample spreadsheets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+
+from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
+from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, LineInput, ListLines
+from kook.application.recharges.request_ports import LineCursor, LineView
+from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
+from kook.application.recharges.sheets import ErrorRow, WorkbookWriter
+from kook.application.recharges.uploads import ImportUpload, UploadCommand, UploadErrors
+from kook.domain.recharges.request import ProductKind
+from kook.domain.recharges.request import Request as BulkRequest
+from kook.domain.shared.errors import NotFound, ValidationFailed
+from kook.entrypoints.http.api.wallet import customer_of, decode_cursor, encode_cursor
+from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.messages import error_text
+
+Req = Request[Any, Any, Any]
+PAGE = 50
+LINES_PAGE = 100
+# The reader answers file_too_large itself (20 MB); the body limit sits above it.
+UPLOAD_BODY_LIMIT = 24 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMN_TITLES = {"mobile": "شماره موبایل", "amount": "مبلغ", "operator": "اپراتور", "package_code": "بسته"}
+
+
+class RequestBody(msgspec.Struct):
+    name: str
+    kind: str
+
+
+class RenameBody(msgspec.Struct):
+    name: str
+
+
+class RequestOut(msgspec.Struct):
+    id: str
+    name: str
+    kind: str
+    status: str
+    created_at: datetime
+    confirmed_at: datetime | None
+    total_held: int
+
+
+class RequestList(msgspec.Struct):
+    items: list[RequestOut]
+    next_cursor: str | None
+
+
+class LineBody(msgspec.Struct):
+    mobile: str | int | None = None
+    amount: str | int | None = None
+    package_code: str | None = None
+    operator: str | int | None = None
+
+
+class LineError(msgspec.Struct):
+    row: int | None
+    column: str | None
+    code: str
+    message: str
+
+
+class LineOut(msgspec.Struct):
+    id: str
+    mobile: str
+    operator: int | None
+    ported: bool
+    product: str
+    amount: int | None
+    package_title: str | None
+    price: int
+    status: str
+    error: LineError | None
+    warning: str | None
+    source_row: int | None
+    upload_id: str | None
+
+
+class LineList(msgspec.Struct):
+    items: list[LineOut]
+    next_cursor: str | None
+
+
+class UploadOut(msgspec.Struct):
+    upload_id: str
+    rows: int
+    valid: int
+    invalid: int
+    duplicates: int
+
+
+class ProductOut(msgspec.Struct):
+    product: str
+    title: str | None
+    lines: int
+    total: int
+
+
+class SummaryOut(msgspec.Struct):
+    lines: int
+    valid: int
+    invalid: int
+    total: int
+    by_product: list[ProductOut]
+    available: int
+    shortfall: int
+
+
+class StatusOut(msgspec.Struct):
+    status: str
+
+
+def request_out(r: BulkRequest) -> RequestOut:
+    return RequestOut(r.id, r.name, r.kind.value, r.status.value, r.created_at, r.confirmed_at, r.total_held)
+
+
+def line_out(line: LineView) -> LineOut:
+    error = (
+        LineError(line.source_row, line.error_column, line.error_code, error_text(line.error_code))
+        if line.error_code
+        else None
+    )
+    product = line.package_code or "" if line.product == ProductKind.PACKAGE.value else ProductKind.AIRTIME.value
+    return LineOut(
+        id=str(line.id),
+        mobile=line.mobile,
+        operator=line.operator,
+        ported=line.ported,
+        product=product,
+        amount=line.amount if line.product == ProductKind.AIRTIME.value else line.price,
+        package_title=line.package_title,
+        price=line.price,
+        status=line.status,
+        error=error,
+        warning="duplicate_mobile" if line.duplicate else None,
+        source_row=line.source_row,
+        upload_id=line.upload_id,
+    )
+
+
+def encode_line_cursor(cursor: LineCursor) -> str:
+    return f"{cursor[0]}-{cursor[1]}"
+
+
+def decode_line_cursor(cursor: str | None) -> LineCursor | None:
+    if not cursor:
+        return None
+    try:
+        phase, ident = cursor.split("-", 1)
+        parsed = int(phase), int(ident)
+    except ValueError:
+        raise ValidationFailed({"cursor": "invalid"}) from None
+    if parsed[0] not in (0, 1):
+        raise ValidationFailed({"cursor": "invalid"})
+    return parsed
+
+
+def line_id_of(value: str) -> int:
+    if not value.isdigit() or len(value) > 18:
+        raise ValidationFailed({"line_id": "invalid"})
+    return int(value)
+
+
+def line_input(data: LineBody) -> LineInput:
+    return LineInput(mobile=data.mobile, amount=data.amount, package_code=data.package_code, operator=data.operator)
+
+
+def error_rows(lines: list[LineView]) -> list[ErrorRow]:
+    return [
+        ErrorRow(
+            row=line.source_row or 0,
+            cells=[c if c is None or isinstance(c, str | int | float | bool) else str(c) for c in (line.cells or [])],
+            column=COLUMN_TITLES.get(line.error_column or "", line.error_column),
+            code=line.error_code or "",
+            message=error_text(line.error_code or ""),
+        )
+        for line in lines
+    ]
+
+
+def xlsx_response(content: bytes, filename: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+class RequestsController(Controller):
+    path = "/api/v1/requests"
+    tags = ["requests"]
+
+    @post("/", status_code=201)
+    async def create(self, request: Req, data: JSONBody[RequestBody]) -> RequestOut:
+        customer_id, _, _ = await customer_of(request)
+        created = await (await resolve(request, CreateRequest))(customer_id, data.name, data.kind)
+        return request_out(created)
+
+    @get("/")
+    async def list_requests(self, request: Req, cursor: FromQuery[str | None] = None) -> RequestList:
+        customer_id, _, _ = await customer_of(request)
+        items = await (await resolve(request, ListRequests))(customer_id, decode_cursor(cursor), PAGE + 1)
+        page = items[:PAGE]
+        next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
+        return RequestList([request_out(r) for r in page], next_cursor)
+
+    @get("/{request_id:str}")
+    async def detail(self, request: Req, request_id: FromPath[str]) -> RequestOut:
+        customer_id, _, _ = await customer_of(request)
+        return request_out(await (await resolve(request, GetRequest))(request_id, customer_id))
+
+    @patch("/{request_id:str}")
+    async def rename(self, request: Req, request_id: FromPath[str], data: JSONBody[RenameBody]) -> RequestOut:
+        customer_id, _, _ = await customer_of(request)
+        return request_out(await (await resolve(request, RenameRequest))(request_id, customer_id, data.name))
+
+    @delete("/{request_id:str}", status_code=204)
+    async def remove(self, request: Req, request_id: FromPath[str]) -> None:
+        customer_id, _, _ = await customer_of(request)
+        await (await resolve(request, DeleteRequest))(request_id, customer_id)
+
+    @post("/{request_id:str}/lines", status_code=201)
+    async def add_line(self, request: Req, request_id: FromPath[str], data: JSONBody[LineBody]) -> LineOut:
+        customer_id, _, _ = await customer_of(request)
+        return line_out(await (await resolve(request, AddLine))(request_id, customer_id, line_input(data)))
+
+    @get("/{request_id:str}/lines")
+    async def lines(
+        self,
+        request: Req,
+        request_id: FromPath[str],
+        status: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
+    ) -> LineList:
+        customer_id, _, _ = await customer_of(request)
+        found = await (await resolve(request, ListLines))(
+            request_id, customer_id, status=status or None, after=decode_line_cursor(cursor), limit=LINES_PAGE + 1
+        )
+        page = found[:LINES_PAGE]
+        next_cursor = encode_line_cursor(page[-1][0]) if len(found) > LINES_PAGE else None
+        return LineList([line_out(view) for _, view in page], next_cursor)
+
+    @patch("/{request_id:str}/lines/{line_id:str}")
+    async def edit_line(
+        self, request: Req, request_id: FromPath[str], line_id: FromPath[str], data: JSONBody[LineBody]
+    ) -> LineOut:
+        customer_id, _, _ = await customer_of(request)
+        view = await (await resolve(request, EditLine))(request_id, customer_id, line_id_of(line_id), line_input(data))
+        return line_out(view)
+
+    @delete("/{request_id:str}/lines/{line_id:str}", status_code=204)
+    async def delete_line(self, request: Req, request_id: FromPath[str], line_id: FromPath[str]) -> None:
+        customer_id, _, _ = await customer_of(request)
+        await (await resolve(request, DeleteLine))(request_id, customer_id, line_id_of(line_id))
+
+    @post("/{request_id:str}/uploads", status_code=201, request_max_body_size=UPLOAD_BODY_LIMIT)
+    async def upload(
+        self,
+        request: Req,
+        request_id: FromPath[str],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> UploadOut:
+        customer_id, _, _ = await customer_of(request)
+        form = await request.form()
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise ValidationFailed({"file": "required"})
+        content = await file.read()
+        result = await (await resolve(request, ImportUpload))(
+            UploadCommand(
+                customer_id=customer_id,
+                request_id=request_id,
+                content=content,
+                filename=file.filename,
+                kind=form.get("kind"),
+                operator=form.get("operator") or None,
+                package_code=form.get("package_code") or None,
+            )
+        )
+        return UploadOut(result.upload_id, result.rows, result.valid, result.invalid, result.duplicates)
+
+    @get("/{request_id:str}/uploads/{upload_id:str}/errors.xlsx")
+    async def upload_errors(self, request: Req, request_id: FromPath[str], upload_id: FromPath[str]) -> Response[bytes]:
+        customer_id, _, _ = await customer_of(request)
+        headers, lines = await (await resolve(request, UploadErrors))(request_id, customer_id, upload_id)
+        writer = await resolve(request, WorkbookWriter)  # type: ignore[type-abstract]
+        return xlsx_response(writer.error_workbook(headers, error_rows(lines)), f"errors-{upload_id[:8]}.xlsx")
+
+    @get("/{request_id:str}/summary")
+    async def summary(self, request: Req, request_id: FromPath[str]) -> SummaryOut:
+        customer_id, _, _ = await customer_of(request)
+        found = await (await resolve(request, SummarizeRequest))(request_id, customer_id)
+        return SummaryOut(
+            lines=found.lines,
+            valid=found.valid,
+            invalid=found.invalid,
+            total=found.total,
+            by_product=[ProductOut(p.product, p.title, p.lines, p.total) for p in found.by_product],
+            available=found.available,
+            shortfall=found.shortfall,
+        )
+
+    @post("/{request_id:str}/confirm", status_code=200)
+    async def confirm(self, request: Req, request_id: FromPath[str]) -> StatusOut:
+        """``schedule_at`` and ``repeat`` in the body are not handled yet (the request is confirmed now)."""
+        customer_id, _, _ = await customer_of(request)
+        status = await (await resolve(request, ConfirmRequest))(request_id, customer_id)
+        return StatusOut(status.value)
+
+    @post("/{request_id:str}/cancel", status_code=200)
+    async def cancel(self, request: Req, request_id: FromPath[str]) -> StatusOut:
+        customer_id, _, _ = await customer_of(request)
+        status = await (await resolve(request, CancelRequest))(request_id, customer_id)
+        return StatusOut(status.value)
+
+
+class SampleSheetsController(Controller):
+    path = "/templates"
+    tags = ["requests"]
+
+    @get("/{name:str}")
+    async def sample(self, request: Req, name: FromPath[str]) -> Response[bytes]:
+        kinds = {"topup.xlsx": "topup", "package.xlsx": "package"}
+        if name not in kinds:
+            raise NotFound()
+        writer = await resolve(request, WorkbookWriter)  # type: ignore[type-abstract]
+        return xlsx_response(writer.sample(kinds[name]), name)
