@@ -6,7 +6,6 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Self
 
 from kook.application.recharges.request_ports import (
     LineCounts,
@@ -23,6 +22,7 @@ from kook.application.shared.ports import AuditLog
 from kook.application.wallet.ports import LedgerRepository
 from kook.domain.recharges.request import LineDraft, ProductTotal, Request
 from kook.domain.shared.errors import DomainError
+from tests.fakes.snapshot import SnapshotUnitOfWork
 from tests.fakes.wallet import FakeAudit, FakeLedgerRepository, _State
 
 
@@ -176,7 +176,7 @@ class FakeUploadRepository(UploadRepository):
         return found if found is not None and found.request_id == request_id else None
 
 
-class FakeRequestsUnitOfWork(RequestsUnitOfWork):
+class FakeRequestsUnitOfWork(SnapshotUnitOfWork[RequestsState], RequestsUnitOfWork):
     """Transactions by snapshot: what is not committed is thrown away."""
 
     requests: RequestRepository
@@ -186,9 +186,7 @@ class FakeRequestsUnitOfWork(RequestsUnitOfWork):
     audit: AuditLog
 
     def __init__(self) -> None:
-        self.committed = RequestsState()
-        self.commits = 0
-        self._work: RequestsState | None = None
+        super().__init__(RequestsState())
 
     def _bind(self, state: RequestsState) -> None:
         self.requests = FakeRequestRepository(state)
@@ -196,21 +194,6 @@ class FakeRequestsUnitOfWork(RequestsUnitOfWork):
         self.uploads = FakeUploadRepository(state)
         self.ledger = FakeLedgerRepository(state.money)
         self.audit = FakeAudit(state.money)
-
-    async def __aenter__(self) -> Self:
-        self._work = copy.deepcopy(self.committed)
-        self._bind(self._work)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._work = None
-
-    async def commit(self) -> None:
-        assert self._work is not None
-        self.committed = self._work
-        self._work = copy.deepcopy(self._work)
-        self._bind(self._work)
-        self.commits += 1
 
     def held(self, customer_id: str) -> tuple[int, int]:
         wallet = self.committed.money.wallets.get(customer_id)

@@ -3,9 +3,8 @@ conditional wallet updates, append-only postings)."""
 
 from __future__ import annotations
 
-import copy
 from datetime import datetime
-from typing import Any, Self
+from typing import Any
 
 from kook.application.shared.ports import AuditLog, CustomerNotifier
 from kook.application.wallet.ports import (
@@ -19,6 +18,7 @@ from kook.domain.shared.errors import Conflict
 from kook.domain.wallet.deposit import DepositDuplicate, DepositSlip
 from kook.domain.wallet.ledger import Discrepancy, InsufficientFunds, JournalEntry, Wallet
 from kook.domain.wallet.payment import Payment, PaymentStatus
+from tests.fakes.snapshot import SnapshotUnitOfWork
 
 
 class _State:
@@ -162,7 +162,7 @@ class FakeAudit(AuditLog):
         )
 
 
-class FakeWalletUnitOfWork(WalletUnitOfWork):
+class FakeWalletUnitOfWork(SnapshotUnitOfWork[_State], WalletUnitOfWork):
     """Transactions by snapshot: what is not committed is thrown away."""
 
     ledger: LedgerRepository
@@ -171,30 +171,13 @@ class FakeWalletUnitOfWork(WalletUnitOfWork):
     audit: AuditLog
 
     def __init__(self) -> None:
-        self.committed = _State()
-        self.commits = 0
-        self._work: _State | None = None
+        super().__init__(_State())
 
     def _bind(self, state: _State) -> None:
         self.ledger = FakeLedgerRepository(state)
         self.payments = FakePaymentRepository(state)
         self.deposits = FakeDepositRepository(state)
         self.audit = FakeAudit(state)
-
-    async def __aenter__(self) -> Self:
-        self._work = copy.deepcopy(self.committed)
-        self._bind(self._work)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._work = None
-
-    async def commit(self) -> None:
-        assert self._work is not None
-        self.committed = self._work
-        self._work = copy.deepcopy(self._work)
-        self._bind(self._work)
-        self.commits += 1
 
 
 class FakeNotifier(CustomerNotifier):
