@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 
 from kook.domain.catalog.product import (
     AirtimeBounds,
-    AmountMissing,
-    AmountNotWhole,
     AmountOutOfRange,
     Package,
     PackageInactive,
@@ -22,10 +20,10 @@ from kook.domain.catalog.product import (
     PriceList,
     SimType,
     check_package_code,
-    parse_rials,
 )
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
+from kook.domain.shared.money import AmountMissing, AmountNotWhole, parse_rials
 from tests.fakes.catalog import seeded_state
 
 NOW = datetime(2026, 5, 22, 6, 50, tzinfo=UTC)

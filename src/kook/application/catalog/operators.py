@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from kook.application.catalog.ports import CatalogUnitOfWork
 from kook.application.shared.ports import Clock
-from kook.domain.catalog.product import AirtimeBounds, OperatorSettings, PriceList, parse_rials
+from kook.domain.catalog.product import AirtimeBounds, OperatorSettings, PriceList
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
+from kook.domain.shared.money import parse_rials
 
 
 @dataclass(frozen=True)

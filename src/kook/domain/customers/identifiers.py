@@ -24,12 +24,9 @@ from __future__ import annotations
 from typing import Final
 
 from kook.domain.shared.errors import DomainError
-from kook.domain.shared.mobile import to_latin_digits
+from kook.domain.shared.mobile import INVISIBLE_MARKS, to_latin_digits
 
 _SEPARATORS: Final = frozenset(" -_.\u2010\u2011\u2012\u2013\u2014\u2212/")
-_INVISIBLE: Final = frozenset(
-    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-)
 _LEGAL_ID_WEIGHTS: Final = (29, 27, 23, 19, 17, 29, 27, 23, 19, 17)
 
 
@@ -40,7 +37,7 @@ class IdentifierInvalid(DomainError):
 def digits_only(value: str) -> str | None:
     """The digits of ``value`` in Latin, separators and marks dropped; None if anything else is in it."""
     text = "".join(
-        ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in _SEPARATORS and ch not in _INVISIBLE
+        ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in _SEPARATORS and ch not in INVISIBLE_MARKS
     )
     if not text or not text.isascii() or not text.isdigit():
         return None

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from kook.domain.catalog.product import PriceList, parse_rials
+from kook.domain.catalog.product import PriceList
 from kook.domain.routing.operator import Operator, parse_optional_operator
 from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
+from kook.domain.shared.money import parse_rials
 
 MAX_NAME: Final = 120
 

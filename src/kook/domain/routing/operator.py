@@ -27,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from kook.domain.shared.errors import DomainError
-from kook.domain.shared.mobile import to_latin_digits
+from kook.domain.shared.mobile import INVISIBLE_MARKS, to_latin_digits
 
 
 class OperatorCodeInvalid(DomainError):
@@ -84,9 +84,6 @@ _DROPPED: Final = frozenset(
 _LETTERS: Final = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا"})
 # A code as digits, possibly a numeric cell's "2.0" (Persian decimal separator too).
 _NUMBER: Final = re.compile(r"([0-9]{1,6})(?:[.\u066b]0*)?")
-_INVISIBLE: Final = frozenset(
-    "\u200b\u200c\u200d\u200e\u200f\u061c\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
 
 
 def _fold(text: str) -> str:
@@ -163,7 +160,7 @@ def parse_optional_operator(value: object) -> Operator | None:
             raise OperatorCodeInvalid(value) from None
     if not isinstance(value, str):
         raise OperatorCodeInvalid(value)
-    compact = "".join(ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in _INVISIBLE)
+    compact = "".join(ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in INVISIBLE_MARKS)
     if not compact:
         return None
     number = _NUMBER.fullmatch(compact)

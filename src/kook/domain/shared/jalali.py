@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from kook.domain.shared.mobile import to_latin_digits
+from kook.domain.shared.mobile import INVISIBLE_MARKS, to_latin_digits
 
 TEHRAN: Final = ZoneInfo("Asia/Tehran")
 MIN_YEAR: Final = -61
@@ -33,9 +33,6 @@ _BREAKS: Final = (
 _FIRST_GREGORIAN_YEAR: Final = 1700
 
 _DATE: Final = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
-_INVISIBLE: Final = frozenset(
-    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-)
 
 
 def _div(a: int, b: int) -> int:
@@ -156,7 +153,7 @@ class JalaliDate:
 
 def parse_date(text: str) -> date | None:
     """A Jalali (``1370-05-12``, ``1370/5/12``) or ISO Gregorian date in any digits; None if it is none."""
-    cleaned = "".join(ch for ch in to_latin_digits(text) if not ch.isspace() and ch not in _INVISIBLE)
+    cleaned = "".join(ch for ch in to_latin_digits(text) if not ch.isspace() and ch not in INVISIBLE_MARKS)
     match = _DATE.fullmatch(cleaned)
     if match is None:
         return None

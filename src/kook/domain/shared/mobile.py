@@ -53,7 +53,9 @@ _TO_LATIN: Final = str.maketrans(_PERSIAN_DIGITS + _ARABIC_INDIC_DIGITS, _LATIN_
 # Direction marks, zero-width characters and the BOM that copy-paste from
 # right-to-left text leaves around digits. Whitespace (NBSP included) is
 # removed separately via ``str.isspace``.
-_INVISIBLE: Final = frozenset(
+# Direction marks and zero-width characters that copy-paste and RTL editors
+# leave around numbers; every reader of typed numbers ignores them.
+INVISIBLE_MARKS: Final = frozenset(
     "\u061c"  # Arabic letter mark
     "\u200b\u200c\u200d\u200e\u200f"  # zero-width space/non-joiner/joiner, LRM, RLM
     "\u202a\u202b\u202c\u202d\u202e"  # LRE, RLE, PDF, LRO, RLO
@@ -110,7 +112,7 @@ def _digits_of(value: object) -> str:
     if not isinstance(value, str):
         raise MobileInvalid("not_a_number")
 
-    text = "".join(ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in _INVISIBLE)
+    text = "".join(ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in INVISIBLE_MARKS)
     if not text:
         raise MobileInvalid("empty")
     cell = _NUMERIC_CELL.fullmatch(text)

@@ -27,7 +27,7 @@ from kook.application.wallet.slips import SlipKind, SlipStore
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import ValidationFailed
 from kook.domain.shared.jalali import parse_date
-from kook.domain.shared.money import parse_rials
+from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.payment import Payment
 from kook.entrypoints.http.context import require_staff, require_user, resolve
@@ -153,7 +153,7 @@ def parse_deposit_form(form: Any) -> tuple[str, int, date, str]:
     amount = 0
     deposit_date = date.min
     try:
-        amount = parse_rials(form.get("amount") or "")
+        amount = parse_amount_field(form.get("amount") or "")
     except ValidationFailed as exc:
         fields.update(exc.fields)
     raw_date = form.get("deposit_date") or ""
@@ -221,7 +221,7 @@ class WalletController(Controller):
     @post("/payments", status_code=201)
     async def start_payment(self, request: Req, data: JSONBody[PaymentBody]) -> PaymentStarted:
         customer_id, user_id, mobile = await customer_of(request)
-        amount = parse_rials(data.amount)
+        amount = parse_amount_field(data.amount)
         started = await (await resolve(request, StartPayment))(
             customer_id=customer_id, user_id=user_id, amount=amount, mobile=mobile
         )

@@ -23,7 +23,7 @@ from kook.application.wallet.queries import (
 from kook.application.wallet.settings import WalletPolicy
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import DomainError
-from kook.domain.shared.money import parse_rials
+from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.payment import PaymentStatus
 from kook.entrypoints.http.api.wallet import SLIP_UPLOAD_LIMIT, parse_deposit_form, read_slip
 from kook.entrypoints.http.context import caller, require_staff, resolve
@@ -101,7 +101,7 @@ class WalletPages(Controller):
         values = form_values(form, "amount")
         try:
             started = await (await resolve(request, StartPayment))(
-                customer_id=customer_id, user_id=user_id, amount=parse_rials(values["amount"]), mobile=mobile
+                customer_id=customer_id, user_id=user_id, amount=parse_amount_field(values["amount"]), mobile=mobile
             )
         except DomainError as exc:
             errors, general = form_errors(exc, "amount")
