@@ -25,7 +25,7 @@ from kook.domain.routing.prefix_table import (
     PrefixUnassigned,
     check_prefix,
 )
-from kook.domain.shared.errors import Conflict, ValidationFailed
+from kook.domain.shared.errors import Conflict, DomainError, ValidationFailed
 from kook.domain.shared.mobile import MobileInvalid, normalize_mobile
 from tests.fakes.catalog import seeded_state
 
@@ -361,3 +361,22 @@ def test_route_base_url_and_credentials_can_go_back_to_the_default() -> None:
     assert custom.base_url == "https://topup.example.ir/api" and custom.credential_name == "aggregator"
     back = custom.changed(NOW, base_url="", credential_name=None)
     assert back.base_url is None and back.credential_name is None
+
+
+@given(st.lists(st.text("0123456789", min_size=9, max_size=9), max_size=40), st.sampled_from([None, *Operator]))
+def test_route_decides_as_resolve_does_cached_or_not(numbers: list[str], code: Operator | None) -> None:
+    """``route`` (the upload's fast path, cached by prefix) agrees with ``resolve`` on every number, twice."""
+    table = PrefixTable(PrefixRule(prefix, operator) for prefix, operator in SEED)
+    for _ in range(2):
+        for tail in numbers:
+            mobile = "09" + tail
+            try:
+                expected = table.resolve(mobile, int(code) if code is not None else None)
+                outcome: object = (expected.operator, expected.ported)
+            except DomainError as error:
+                outcome = error.code
+            try:
+                got: object = table.route(mobile, code)
+            except DomainError as error:
+                got = error.code
+            assert got == outcome, mobile

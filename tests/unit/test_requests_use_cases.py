@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kook.application.catalog.operators import LoadPriceList
+from kook.application.fulfilment.ports import FulfilmentConfig
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
 from kook.application.recharges.lines import AddLine, LineInput, ListLines
 from kook.application.recharges.requests import CreateRequest, DeleteRequest, RenameRequest
@@ -19,6 +20,7 @@ from kook.domain.shared.errors import DomainError
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from tests.fakes.catalog import FakeCatalogUnitOfWork, seeded_state
 from tests.fakes.clock import FakeClock
+from tests.fakes.dispatch import RecordingDispatcher
 from tests.fakes.requests import FakeRequestsUnitOfWork, FakeSheetReader
 
 ME, OTHER = "c" * 32, "d" * 32
@@ -101,7 +103,7 @@ async def test_confirmation_holds_once_and_cancel_releases_once() -> None:
     request_id = await world.new_request()
     await world.add(request_id, mobile="09121234567", amount=500_000)
     await world.add(request_id, mobile="09351234567", package_code="MTN-1D-1GB")
-    confirm = ConfirmRequest(world.uow, world.poster, world.clock)
+    confirm = ConfirmRequest(world.uow, world.poster, world.clock, RecordingDispatcher(), FulfilmentConfig())
     with pytest.raises(DomainError) as short:
         await confirm(request_id, ME)
     assert short.value.code == "insufficient_funds" and short.value.details == {"shortfall": 675_000}
@@ -133,6 +135,8 @@ async def test_invalid_lines_block_confirmation_with_their_count() -> None:
     bad = await world.add(request_id, mobile="0912", amount=300_000)
     assert bad.status == "invalid" and bad.error_code == "mobile_invalid"
     with pytest.raises(DomainError) as refused:
-        await ConfirmRequest(world.uow, world.poster, world.clock)(request_id, ME)
+        await ConfirmRequest(world.uow, world.poster, world.clock, RecordingDispatcher(), FulfilmentConfig())(
+            request_id, ME
+        )
     assert refused.value.code == "invalid_lines" and refused.value.details == {"count": 1}
     assert world.uow.held(ME) == (1_000_000, 0)

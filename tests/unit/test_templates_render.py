@@ -93,7 +93,6 @@ class Line:
     created_at: datetime = WHEN
 
 
-
 @dataclass
 class GatewayPayment:
     token: str = "Zq3x9T0bS2kY7mWc4Lr8Vn1Hd6Fg5Jp0"
@@ -236,6 +235,7 @@ REALISTIC.update(REALISTIC_CUSTOMERS)
 
 # The catalogue registers its pages into REALISTIC when imported (it imports this module).
 import tests.unit.test_catalog_templates  # noqa: E402, F401
+from tests.unit import test_fulfilment_templates as _fulfilment_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
 
 FORM_PAGES = {

@@ -163,6 +163,9 @@ class TestStatusBadge:
             ("active", "فعال"),
             ("revoked", "باطل شده"),
             ("finished", "پایان یافته"),
+            ("completed", "انجام شده"),
+            ("completed_with_failures", "انجام شده با خطا"),
+            ("sending", "در حال ارسال"),
         ],
     )
     def test_known_statuses(self, status: str, word: str) -> None:
@@ -174,10 +177,29 @@ class TestStatusBadge:
 
     def test_all_known_statuses_are_covered(self) -> None:
         assert set(STATUS_BADGES) == {
-            "draft", "submitted", "approved", "rejected", "confirmed", "scheduled", "running", "succeeded",
-            "failed", "unknown", "cancelled", "pending", "active", "revoked", "finished",
+            "draft",
+            "submitted",
+            "approved",
+            "rejected",
+            "confirmed",
+            "scheduled",
+            "running",
+            "succeeded",
+            "failed",
+            "unknown",
+            "cancelled",
+            "pending",
+            "active",
+            "revoked",
+            "finished",
             # online payments
-            "verified", "expired", "reversed",
+            "verified",
+            "expired",
+            "reversed",
+            # fulfilment
+            "completed",
+            "completed_with_failures",
+            "sending",
         }
 
     def test_colours(self) -> None:

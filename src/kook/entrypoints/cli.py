@@ -135,7 +135,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_scheduler(_args: argparse.Namespace) -> int:
     from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
-    from kook.entrypoints.scheduler import run_scheduler
+    from kook.entrypoints.scheduler import jobs_for, run_scheduler
     from kook.entrypoints.worker.broker import setup_broker
 
     settings = _settings()
@@ -146,7 +146,7 @@ def cmd_scheduler(_args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await run_scheduler(DramatiqDispatcher(broker), stop)
+        await run_scheduler(DramatiqDispatcher(broker), stop, jobs_for(settings))
 
     asyncio.run(run())
     broker.close()

@@ -21,7 +21,7 @@ from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
 from kook.adapters.postgres.migrate import upgrade
 from kook.entrypoints.http.app import create_app
 from kook.entrypoints.ioc.containers import make_http_container
-from kook.entrypoints.scheduler import run_scheduler
+from kook.entrypoints.scheduler import jobs_for, run_scheduler
 from kook.entrypoints.settings import Settings
 from kook.entrypoints.worker.broker import setup_broker
 from kook.sandbox.demo import seed_demo_data
@@ -34,13 +34,13 @@ def build_embedded_app(settings: Settings, *, host: str, port: int) -> Litestar:
     broker = setup_broker(settings)
     container = make_http_container(settings)
     app = create_app(settings, container)
-    worker = dramatiq.Worker(broker, worker_threads=2)
+    worker = dramatiq.Worker(broker, worker_threads=4)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[Any]] = []
 
     async def start_background() -> None:
         worker.start()
-        tasks.append(asyncio.create_task(run_scheduler(DramatiqDispatcher(broker), stop)))
+        tasks.append(asyncio.create_task(run_scheduler(DramatiqDispatcher(broker), stop, jobs_for(settings))))
         logins = await seed_demo_data(container) if settings.demo_data else []
         base = f"http://{host}:{port}"
         lines = [

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import structlog
 
 from kook.application.shared.ports import Dispatcher
+from kook.entrypoints.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -24,7 +25,19 @@ class PeriodicJob:
 JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("identity.purge_expired", 600),
     PeriodicJob("wallet.expire_payments", 120),
+    PeriodicJob("fulfilment.sweep", 15),
+    PeriodicJob("fulfilment.check_unknown", 5),
+    PeriodicJob("requests.start_due", 30),
 )
+
+
+def jobs_for(settings: Settings) -> tuple[PeriodicJob, ...]:
+    """The jobs, with the fulfilment periods the settings choose."""
+    periods = {
+        "fulfilment.sweep": settings.fulfilment.sweep_every_seconds,
+        "fulfilment.check_unknown": settings.fulfilment.check_every_seconds,
+    }
+    return tuple(PeriodicJob(job.actor, periods.get(job.actor, job.every_seconds)) for job in JOBS)
 
 
 async def run_scheduler(

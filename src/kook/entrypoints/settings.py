@@ -72,6 +72,21 @@ class SimSettings(msgspec.Struct, frozen=True):
     unknown_rate: float = 0.0
 
 
+class FulfilmentSettings(msgspec.Struct, frozen=True):
+    chunk_size: int = 200
+    run_seconds: float = 20.0
+    parallel_runs: int = 4
+    slot_wait_seconds: float = 10.0
+    stale_after_seconds: float = 120.0
+    idle_redispatch_seconds: float = 30.0
+    max_attempts: int = 5
+    first_check_seconds: float = 2.0
+    max_check_seconds: float = 300.0
+    inquiry_window_seconds: float = 1800.0
+    sweep_every_seconds: int = 15
+    check_every_seconds: int = 5
+
+
 class Argon2Settings(msgspec.Struct, frozen=True):
     memory_kib: int = 19 * 1024
     time_cost: int = 2
@@ -114,6 +129,7 @@ class Settings(msgspec.Struct, frozen=True):
     argon2: Argon2Settings = Argon2Settings()
     operator: OperatorGatewaySettings = OperatorGatewaySettings()
     sim: SimSettings = SimSettings()
+    fulfilment: FulfilmentSettings = FulfilmentSettings()
 
     @property
     def is_sandbox_env(self) -> bool:

@@ -31,7 +31,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import python_calamine
 
@@ -46,6 +46,8 @@ _ZIP_MAGICS: Final = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or a
 _ENCRYPTED_STREAMS: Final = frozenset({"encryptioninfo", "encryptedpackage"})
 _ENDOFCHAIN: Final = 0xFFFFFFFE
 _EMPTY_ROW: Final[tuple[Cell, ...]] = ()
+_EXACT: Final = 2.0**53  # floats below this are exact integers
+_PLAIN: Final = frozenset({str, int, bool})  # cells kept as they are (calamine gives "" for an empty cell)
 
 
 def _refuse(code: str, **details: object) -> DomainError:
@@ -182,28 +184,44 @@ class CalamineSheetReader:
             except Exception:
                 raise _refuse("file_not_spreadsheet") from None
 
-    def _rows(self, raw_rows: Iterable[Sequence[object]]) -> list[tuple[Cell, ...]]:
+    def _rows(self, raw_rows: Iterable[Sequence[Any]]) -> list[tuple[Cell, ...]]:
         rows: list[tuple[Cell, ...]] = []
+        append = rows.append
         seen_first = False
         data_rows = 0
+        max_rows = self.max_rows
+        max_columns = self.max_columns
         for raw in raw_rows:
-            cells = tuple(_cell(value) for value in raw[: self.max_columns])
-            if is_blank(cells):
-                rows.append(_EMPTY_ROW)
-                continue
+            # The common row is text and numbers only: convert it in one pass, no call per cell.
+            cells: tuple[Cell, ...] = tuple(
+                [
+                    None  # type: ignore[misc]  # mypy joins the branches to object; each is a Cell
+                    if value == ""
+                    else int(value)
+                    if value.__class__ is float and value.is_integer() and -_EXACT < value < _EXACT
+                    else value
+                    if value.__class__ in _PLAIN
+                    else _cell(value)
+                    for value in (raw if len(raw) <= max_columns else raw[:max_columns])
+                ]
+            )
             end = len(cells)
             while end and cells[end - 1] is None:
                 end -= 1
-            cells = cells[:end]
+            if end < len(cells):
+                cells = cells[:end]
+            if is_blank(cells):
+                append(_EMPTY_ROW)
+                continue
             if not seen_first:
                 seen_first = True
                 if is_header_row(cells):
-                    rows.append(cells)
+                    append(cells)
                     continue
             data_rows += 1
-            if data_rows > self.max_rows:
-                raise _refuse("too_many_rows", max_rows=self.max_rows)
-            rows.append(cells)
+            if data_rows > max_rows:
+                raise _refuse("too_many_rows", max_rows=max_rows)
+            append(cells)
         while rows and not rows[-1]:
             rows.pop()
         return rows

@@ -6,6 +6,7 @@ from kook.adapters.postgres import (  # noqa: F401
     tables,
     tables_catalog,
     tables_customers,
+    tables_idempotency,
     tables_messaging,
     tables_requests,
     tables_sandbox_gateway,

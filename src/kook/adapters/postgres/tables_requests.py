@@ -20,11 +20,28 @@ requests = sa.Table(
     sa.Column("customer_id", sa.String(32), nullable=False, index=True),
     sa.Column("name", sa.String(120), nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
     sa.Column("total_held", sa.BigInteger(), nullable=False, server_default="0"),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Column("confirmed_at", UtcDateTime(), nullable=True),
+    # fulfilment (0006)
+    sa.Column("started_at", UtcDateTime(), nullable=True),
+    sa.Column("finished_at", UtcDateTime(), nullable=True),
+    sa.Column("settled", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("released", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("notified_at", UtcDateTime(), nullable=True),
+    sa.Column("worked_at", UtcDateTime(), nullable=True),  # last claim: the sweeper re-dispatches idle runs
+    # schedule and repeat (0007)
+    sa.Column("schedule_at", UtcDateTime(), nullable=True),
+    sa.Column("repeat", sa.Text(), nullable=True),  # the Repeat rule as JSON (a repeating request)
+    sa.Column("next_run_at", UtcDateTime(), nullable=True),
+    sa.Column("runs_started", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("parent_id", sa.String(32), nullable=True),  # a run: its repeating request
+    sa.Column("run_number", sa.Integer(), nullable=True),
+    sa.Index("ix_requests_status", "status"),
+    sa.Index("ix_requests_status_next_run_at", "status", "next_run_at"),
+    sa.Index("ux_requests_parent_run", "parent_id", "run_number", unique=True),
 )
 
 request_uploads = sa.Table(
@@ -65,5 +82,30 @@ request_lines = sa.Table(
     sa.Column("duplicate", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Column("cells", sa.Text(), nullable=True),  # the uploaded row (JSON), kept for invalid lines only
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    # fulfilment (0006)
+    sa.Column("attempt", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("reference", sa.String(64), nullable=True),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.Column("finished_at", UtcDateTime(), nullable=True),
+    sa.Column("outcome_code", sa.String(64), nullable=True),
+    sa.Column("provider_ref", sa.String(128), nullable=True),
+    sa.Column("checks", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("next_check_at", UtcDateTime(), nullable=True),
+    sa.Column("unknown_since", UtcDateTime(), nullable=True),
+    sa.Column("escalated", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("resolved_by", sa.String(64), nullable=True),
     sa.Index("ix_request_lines_request_status_id", "request_id", "status", "id"),
+    # partial: only lines being sent or of unknown outcome enter them, so a 100,000-line upload pays nothing
+    sa.Index(
+        "ix_request_lines_sending_sent_at",
+        "sent_at",
+        postgresql_where=sa.text("status = 'sending'"),
+        sqlite_where=sa.text("status = 'sending'"),
+    ),
+    sa.Index(
+        "ix_request_lines_unknown_next_check_at",
+        "next_check_at",
+        postgresql_where=sa.text("status = 'unknown'"),
+        sqlite_where=sa.text("status = 'unknown'"),
+    ),
 )

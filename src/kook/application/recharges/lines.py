@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kook.application.catalog.operators import LoadPriceList
 from kook.application.recharges.request_ports import LineCursor, LineView, RequestsUnitOfWork
 from kook.application.recharges.requests import owned_request
 from kook.application.routing.look_up_operator import LoadPrefixTable
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.request import LineDraft, LineStatus, check_line
+from kook.domain.recharges.request import LineDraft, LineStatus, RequestStatus, check_line
 from kook.domain.shared.errors import NotFound, ValidationFailed
 
 
@@ -126,5 +126,13 @@ class ListLines:
         if status is not None and status not in _STATUSES:
             raise ValidationFailed({"status": "invalid"})
         async with self._uow as uow:
-            await owned_request(uow, request_id, customer_id)
-            return await uow.lines.page(request_id, status=status, after=after, limit=limit)
+            request = await owned_request(uow, request_id, customer_id)
+            if request.status is RequestStatus.DRAFT:
+                return await uow.lines.page(request_id, status=status, after=after, limit=limit)
+            # once confirmed, a valid line waits for fulfilment: it is shown (and filtered) as pending
+            stored = LineStatus.VALID.value if status == LineStatus.PENDING.value else status
+            found = await uow.lines.page(request_id, status=stored, after=after, limit=limit)
+        return [
+            (cursor, replace(view, status=LineStatus.PENDING.value) if view.status == LineStatus.VALID.value else view)
+            for cursor, view in found
+        ]

@@ -57,10 +57,11 @@ class LineCounts:
     pending: int = 0
     cancelled: int = 0
     duplicates: int = 0
+    fulfilment: int = 0  # sending, succeeded, failed or unknown
 
     @property
     def total(self) -> int:
-        return self.valid + self.invalid + self.pending + self.cancelled
+        return self.valid + self.invalid + self.pending + self.cancelled + self.fulfilment
 
 
 LineCursor = tuple[int, int]  # (0 invalid phase | 1 the rest, last id)

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Final
 
 from kook.domain.catalog.product import PriceList
+from kook.domain.recharges.schedule import Plan, Repeat
 from kook.domain.routing.operator import Operator, parse_optional_operator
 from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -33,14 +34,25 @@ class RequestKind(enum.StrEnum):
 
 class RequestStatus(enum.StrEnum):
     DRAFT = "draft"
-    CONFIRMED = "confirmed"
+    CONFIRMED = "confirmed"  # the total is held; no line sent yet
+    SCHEDULED = "scheduled"  # runs later: once (the total is held) or repeating (each run holds its own)
+    RUNNING = "running"  # fulfilment started (a line was claimed)
+    COMPLETED = "completed"
+    COMPLETED_WITH_FAILURES = "completed_with_failures"
     CANCELLED = "cancelled"
 
 
+IN_FULFILMENT: Final = (RequestStatus.CONFIRMED, RequestStatus.RUNNING)
+
+
 class LineStatus(enum.StrEnum):
-    VALID = "valid"
+    VALID = "valid"  # in a confirmed request: waiting for fulfilment (shown as pending)
     INVALID = "invalid"
-    PENDING = "pending"  # confirmed, waiting for fulfilment
+    PENDING = "pending"  # how a waiting line of a confirmed request is shown (never stored)
+    SENDING = "sending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
     CANCELLED = "cancelled"
 
 
@@ -58,6 +70,12 @@ class RequestNotFound(NotFound):
 
 class RequestNotDraft(Conflict):
     code = "request_not_draft"
+
+
+class RequestStarted(Conflict):
+    """Cancel of a request whose fulfilment has started (or finished)."""
+
+    code = "request_started"
 
 
 class InvalidLines(Conflict):
@@ -108,6 +126,29 @@ class Request:
     updated_at: datetime
     confirmed_at: datetime | None = None
     total_held: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    settled: int = 0  # rials settled to operators so far
+    released: int = 0  # rials of failed lines given back
+    notified_at: datetime | None = None  # the finishing message was sent
+    # schedule and repeat (0007)
+    schedule_at: datetime | None = None  # a one-off scheduled request starts then
+    repeat: Repeat | None = None  # a repeating request (a template: each run is its own request)
+    next_run_at: datetime | None = None  # while scheduled: when it (or its next run) starts
+    runs_started: int = 0  # a template's occurrences handled so far (funded or not)
+    parent_id: str | None = None  # a run: the repeating request it was made from
+    run_number: int | None = None  # a run: which occurrence (1-based)
+
+    @property
+    def held(self) -> int:
+        """What is still held for the request's lines."""
+        if self.status in (RequestStatus.DRAFT, RequestStatus.CANCELLED):
+            return 0
+        return self.total_held - self.settled - self.released
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RequestStatus.COMPLETED, RequestStatus.COMPLETED_WITH_FAILURES)
 
     def ensure_draft(self) -> None:
         if self.status is not RequestStatus.DRAFT:
@@ -125,14 +166,90 @@ class Request:
         self.total_held = total
         self.updated_at = now
 
+    @property
+    def repeating(self) -> bool:
+        return self.repeat is not None
+
+    def schedule(self, total: int, plan: Plan, now: datetime) -> None:
+        """Draft → scheduled: once at ``plan.at`` (``total`` held now) or repeating (nothing held)."""
+        self.ensure_draft()
+        self.status = RequestStatus.SCHEDULED
+        self.confirmed_at = now
+        self.updated_at = now
+        self.next_run_at = plan.first_run
+        if plan.repeat is not None:
+            self.repeat = plan.repeat
+            self.schedule_at = plan.at
+            self.total_held = 0
+        else:
+            self.schedule_at = plan.at
+            self.total_held = total
+
+    def due(self, now: datetime) -> bool:
+        return self.status is RequestStatus.SCHEDULED and self.next_run_at is not None and self.next_run_at <= now
+
+    def release_due(self, now: datetime) -> None:
+        """A one-off scheduled request whose time came: → confirmed (fulfilment takes it)."""
+        if self.repeating or not self.due(now):
+            raise ValueError("not a due one-off request")
+        self.status = RequestStatus.CONFIRMED
+        self.next_run_at = None
+        self.updated_at = now
+
+    def plan_next(self, now: datetime) -> int:
+        """A repeating request's due occurrence handled: its number; the next one planned (missed ones
+        skipped), or the template done when the repeat ends."""
+        if self.repeat is None or not self.due(now):
+            raise ValueError("not a due repeating request")
+        self.runs_started += 1
+        number = self.runs_started
+        upcoming = self.repeat.next_run(now)
+        self.updated_at = now
+        if self.repeat.allows(number + 1, upcoming):
+            self.next_run_at = upcoming
+        else:
+            self.next_run_at = None
+            self.status = RequestStatus.COMPLETED
+            self.finished_at = now
+            self.notified_at = now  # each run tells its own outcome; the template has nothing to tell
+        return number
+
+    def start(self, now: datetime) -> None:
+        if self.status is RequestStatus.CONFIRMED:
+            self.status = RequestStatus.RUNNING
+            self.started_at = now
+            self.updated_at = now
+
+    def account(self, settled: int, released: int, now: datetime) -> None:
+        """Money of finished lines moved out of the hold."""
+        if settled < 0 or released < 0 or self.settled + settled + self.released + released > self.total_held:
+            raise ValueError("more money accounted for than the request holds")
+        self.settled += settled
+        self.released += released
+        if settled or released:
+            self.updated_at = now
+
+    def finish(self, any_failed: bool, now: datetime) -> None:
+        """Every line has a final outcome."""
+        if self.status not in IN_FULFILMENT:
+            return
+        self.status = RequestStatus.COMPLETED_WITH_FAILURES if any_failed else RequestStatus.COMPLETED
+        self.finished_at = now
+        self.updated_at = now
+
     def cancel(self, now: datetime) -> bool:
-        """Draft or confirmed (not started) → cancelled; True when the hold must be released."""
+        """Draft, confirmed (not started) or scheduled → cancelled; True when the hold must be released.
+
+        A repeating request only stops its future runs (runs already started are their own requests)."""
         if self.status is RequestStatus.CANCELLED:
             return False
-        was_confirmed = self.status is RequestStatus.CONFIRMED
+        if self.status not in (RequestStatus.DRAFT, RequestStatus.CONFIRMED, RequestStatus.SCHEDULED):
+            raise RequestStarted(details={"status": self.status.value})
+        was_held = self.status in (RequestStatus.CONFIRMED, RequestStatus.SCHEDULED) and not self.repeating
         self.status = RequestStatus.CANCELLED
+        self.next_run_at = None
         self.updated_at = now
-        return was_confirmed
+        return was_held
 
 
 # --------------------------------------------------------------------------- lines

@@ -30,6 +30,7 @@ from kook.domain.shared.mobile import normalize_mobile, to_latin_digits
 PREFIX_MIN_LENGTH: Final = 4  # "0912"
 PREFIX_MAX_LENGTH: Final = 10  # one digit short of a whole number
 MAX_NOTE: Final = 200
+_ROUTES_KEPT: Final = 10_000
 _PREFIX: Final = re.compile(rf"09[0-9]{{{PREFIX_MIN_LENGTH - 2},{PREFIX_MAX_LENGTH - 2}}}")
 
 
@@ -121,6 +122,10 @@ class PrefixTable:
             by_prefix[rule.prefix] = rule
         self._rules = by_prefix
         self._lengths = sorted({len(p) for p in by_prefix}, reverse=True)
+        # The answer depends on the first ``longest`` digits only: an upload asks about the same few
+        # thousand prefixes 100,000 times, so successful answers are kept (bounded).
+        self._longest = self._lengths[0] if self._lengths else 0
+        self._routes: dict[tuple[str, Operator | None], tuple[Operator, bool]] = {}
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -136,6 +141,28 @@ class PrefixTable:
             if rule is not None:
                 return rule
         return None
+
+    def route(self, mobile: str, given: Operator | None = None) -> tuple[Operator, bool]:
+        """``(operator, ported)`` for a normalised ``mobile`` — ``resolve``'s decision without the answer object.
+
+        Raises ``PrefixUnassigned`` or ``OperatorUnknown`` as ``resolve`` does.
+        """
+        key = (mobile[: self._longest], given)
+        found = self._routes.get(key)
+        if found is not None:
+            return found
+        rule = self.match(mobile)
+        if rule is None:
+            raise PrefixUnassigned(details={"mobile": mobile})
+        if given is not None:
+            found = (given, rule.operator is not None and given != rule.operator)
+        elif rule.operator is None:
+            raise OperatorUnknown(details={"mobile": mobile, "prefix": rule.prefix})
+        else:
+            found = (rule.operator, False)
+        if len(self._routes) < _ROUTES_KEPT:
+            self._routes[key] = found
+        return found
 
     def prefixes_of(self, operator: Operator) -> list[str]:
         return [r.prefix for r in self.rules if r.operator == operator]

@@ -26,6 +26,7 @@ from kook.entrypoints.http.api.catalog import (
     sandbox_operator_router,
 )
 from kook.entrypoints.http.api.customers import AdminAuditController, AdminCustomersController, CustomerController
+from kook.entrypoints.http.api.fulfilment import AdminLinesController, ProgressController
 from kook.entrypoints.http.api.identity import AuthController, MeController
 from kook.entrypoints.http.api.messaging import MessagesController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
@@ -37,6 +38,7 @@ from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
 from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
 from kook.entrypoints.http.web.filters import register_filters
+from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.messaging import MessagePages
 from kook.entrypoints.http.web.requests import RequestPages
@@ -111,7 +113,8 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     # catalogue and routing
     handlers += [CatalogController, AdminCatalogController, AdminPrefixController]
     handlers += [CatalogPages, AdminCatalogPages, AdminPrefixPages]
-    handlers += [RequestsController, SampleSheetsController, RequestPages]
+    handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
+    handlers += [ProgressPages, UnknownLinePages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

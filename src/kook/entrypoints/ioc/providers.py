@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from dishka import Provider, Scope, from_context, provide
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kook.adapters.clock import SystemClock
@@ -54,6 +54,7 @@ from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
 from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
 from kook.entrypoints.ioc.providers_customers import CustomersProvider
+from kook.entrypoints.ioc.providers_fulfilment import FulfilmentInfrastructure, FulfilmentUseCases
 from kook.entrypoints.ioc.providers_requests import RequestsInfrastructure, RequestsUseCases
 from kook.entrypoints.ioc.providers_wallet import WalletInfrastructure, WalletUseCases
 from kook.entrypoints.settings import Settings
@@ -83,7 +84,9 @@ class InfrastructureProvider(Provider):
         if not settings.redis_url:
             yield None
             return
-        client = Redis.from_url(settings.redis_url)
+        # Blocking pool: a worker runs hundreds of limiter calls at once (a chunk's sends are gathered); the
+        # default pool raises MaxConnectionsError past 100 connections instead of waiting for a free one.
+        client = Redis.from_pool(BlockingConnectionPool.from_url(settings.redis_url, max_connections=100, timeout=30))
         yield client
         await client.aclose()
 
@@ -215,4 +218,6 @@ def all_providers() -> list[Provider]:
         catalog_use_cases(),
         RequestsInfrastructure(),
         RequestsUseCases(),
+        FulfilmentInfrastructure(),
+        FulfilmentUseCases(),
     ]

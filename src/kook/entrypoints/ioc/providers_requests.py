@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.excel.calamine_sheet_reader import CalamineSheetReader
 from kook.adapters.excel.openpyxl_workbook_writer import OpenpyxlWorkbookWriter
+from kook.adapters.postgres.idempotency_store import SqlIdempotencyStore
 from kook.adapters.postgres.unit_of_work_requests import SqlRequestsUnitOfWork
+from kook.adapters.postgres.unit_of_work_schedules import SqlSchedulesUnitOfWork
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
 from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, ListLines
 from kook.application.recharges.request_ports import RequestsUnitOfWork
@@ -21,8 +23,11 @@ from kook.application.recharges.requests import (
     ListRequests,
     RenameRequest,
 )
+from kook.application.recharges.schedule_ports import SchedulesUnitOfWork
 from kook.application.recharges.sheets import Cell, SheetReader, WorkbookWriter
+from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.recharges.uploads import ImportUpload, RowsFromGrid, SheetRowLike, UploadErrors
+from kook.application.shared.idempotency import IdempotencyStore, IdempotentCalls
 from kook.application.shared.ports import Clock
 from kook.domain.recharges.sheet_rows import Kind, rows_from_grid
 from kook.entrypoints.settings import Settings
@@ -47,6 +52,10 @@ class RequestsInfrastructure(Provider):
     def rows_parser(self) -> RowsFromGrid:
         return _rows
 
+    @provide
+    def idempotency_store(self, factory: async_sessionmaker[AsyncSession]) -> IdempotencyStore:
+        return SqlIdempotencyStore(factory)
+
 
 class RequestsUseCases(Provider):
     scope = Scope.REQUEST
@@ -69,3 +78,10 @@ class RequestsUseCases(Provider):
     summarize = provide(SummarizeRequest)
     confirm = provide(ConfirmRequest)
     cancel = provide(CancelRequest)
+
+    @provide
+    def schedules_unit_of_work(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> SchedulesUnitOfWork:
+        return SqlSchedulesUnitOfWork(factory, clock)
+
+    start_due = provide(StartDueRequests)
+    idempotent_calls = provide(IdempotentCalls)

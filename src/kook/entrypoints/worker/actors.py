@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dishka import FromDishka
 
+from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
+from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.wallet.payments import ExpireStalePayments
 from kook.entrypoints.worker.broker import kook_actor
 
@@ -17,3 +19,27 @@ async def purge_expired(purge: FromDishka[PurgeExpiredIdentityData]) -> None:
 @kook_actor("wallet.expire_payments", max_retries=3, time_limit=600_000)
 async def expire_payments(expire: FromDishka[ExpireStalePayments]) -> None:
     await expire()
+
+
+# Fulfilment. Every message is safe to deliver twice: lines are claimed atomically and every line keeps one
+# operator reference, so a redelivered or duplicated run sends nothing twice. Retries cover a database or broker
+# hiccup; what they miss, the sweeper finds (the database says what is left to do).
+@kook_actor("fulfilment.run", max_retries=5, min_backoff=1_000, max_backoff=30_000, time_limit=300_000)
+async def run_request(request_id: str, run: FromDishka[RunRequest]) -> None:
+    await run(request_id)
+
+
+@kook_actor("fulfilment.check_unknown", max_retries=0, time_limit=300_000)
+async def check_unknown(check: FromDishka[CheckUnknownLines]) -> None:
+    await check()
+
+
+@kook_actor("fulfilment.sweep", max_retries=0, time_limit=300_000)
+async def sweep(sweep_fulfilment: FromDishka[SweepFulfilment]) -> None:
+    await sweep_fulfilment()
+
+
+# Scheduled and repeating requests: safe to run twice at once (rows locked, each run unique per occurrence).
+@kook_actor("requests.start_due", max_retries=0, time_limit=300_000)
+async def start_due(start: FromDishka[StartDueRequests]) -> None:
+    await start()

@@ -44,12 +44,13 @@ def current_container() -> AsyncContainer:
 
 
 class DishkaMiddleware(Middleware):
-    """Builds the worker container after the worker boots; closes it on shutdown."""
+    """Builds the worker container before the worker threads start; closes it on shutdown."""
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # before: the worker threads take messages as soon as they start, ahead of after_worker_boot
         global _container
         _container = make_worker_container(self._settings)
         log.info("worker_started", queues=sorted(broker.get_declared_queues()))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import enum
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +31,10 @@ from kook.domain.recharges.request import (
     RequestKind,
     RequestStatus,
 )
+from kook.domain.recharges.schedule import Repeat
 
 CHUNK = 5_000
+_FULFILMENT_STATUSES = frozenset({"sending", "succeeded", "failed", "unknown"})
 L = t.request_lines.c
 
 
@@ -45,6 +49,17 @@ def _request(row: Any) -> Request:
         updated_at=row.updated_at,
         confirmed_at=row.confirmed_at,
         total_held=row.total_held,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        settled=row.settled,
+        released=row.released,
+        notified_at=row.notified_at,
+        schedule_at=row.schedule_at,
+        repeat=Repeat.from_json(json.loads(row.repeat)) if row.repeat else None,
+        next_run_at=row.next_run_at,
+        runs_started=row.runs_started,
+        parent_id=row.parent_id,
+        run_number=row.run_number,
     )
 
 
@@ -59,6 +74,17 @@ def _request_values(request: Request) -> dict[str, Any]:
         "created_at": request.created_at,
         "updated_at": request.updated_at,
         "confirmed_at": request.confirmed_at,
+        "started_at": request.started_at,
+        "finished_at": request.finished_at,
+        "settled": request.settled,
+        "released": request.released,
+        "notified_at": request.notified_at,
+        "schedule_at": request.schedule_at,
+        "repeat": json.dumps(request.repeat.to_json()) if request.repeat is not None else None,
+        "next_run_at": request.next_run_at,
+        "runs_started": request.runs_started,
+        "parent_id": request.parent_id,
+        "run_number": request.run_number,
     }
 
 
@@ -115,6 +141,55 @@ def _line_values(line: LineDraft) -> dict[str, Any]:
     }
 
 
+# The keys of _line_values, in its order: the bulk inserts send plain tuples (_line_records).
+_LINE_COLUMNS: tuple[str, ...] = (
+    "source_row",
+    "mobile",
+    "operator",
+    "ported",
+    "product",
+    "amount",
+    "package_code",
+    "package_title",
+    "price",
+    "status",
+    "error_column",
+    "error_code",
+    "duplicate",
+    "cells",
+)
+_TEXT: dict[enum.StrEnum, str] = {member: member.value for kind in (ProductKind, LineStatus) for member in kind}
+
+
+def _columns(common: dict[str, Any]) -> list[str]:
+    return [*common, *_LINE_COLUMNS]
+
+
+def _line_records(head: tuple[Any, ...], lines: Sequence[LineDraft]) -> Iterator[tuple[Any, ...]]:
+    """``head`` + the values of ``_line_values`` (in ``_LINE_COLUMNS`` order) of each line, as plain tuples."""
+    text = _TEXT
+    for line in lines:
+        cells = line.cells
+        package_code = line.package_code
+        yield (
+            *head,
+            line.source_row,
+            line.mobile[:32],
+            line.operator,
+            line.ported,
+            text[line.product],
+            line.amount,
+            package_code[:32] if package_code else None,
+            line.package_title,
+            line.price,
+            text[line.status],
+            line.error_column,
+            line.error_code,
+            line.duplicate,
+            None if cells is None else json.dumps(cells, ensure_ascii=False, default=str),
+        )
+
+
 def _line(row: Any) -> LineView:
     return LineView(
         id=row.id,
@@ -160,20 +235,38 @@ class SqlLineRepository(LineRepository):
         if connection.dialect.name == "postgresql":
             await self._copy(connection, common, lines)
             return []
+        if connection.dialect.paramstyle == "qmark":  # SQLite: one prepared INSERT, executemany of plain tuples
+            await self._insert_tuples(connection, common, lines)
+            return []
         for start in range(0, len(lines), CHUNK):
             chunk = [common | _line_values(line) for line in lines[start : start + CHUNK]]
             await self._session.execute(t.request_lines.insert(), chunk)
         return []
 
     async def _copy(self, connection: AsyncConnection, common: dict[str, Any], lines: Sequence[LineDraft]) -> None:
-        """PostgreSQL: COPY the lines in (asyncpg's binary copy), in chunks, inside the session's transaction."""
+        """PostgreSQL: one COPY (asyncpg's binary copy) inside the session's transaction, the records streamed."""
         raw = await connection.get_raw_connection()
         driver = raw.driver_connection
         assert driver is not None
-        columns = [*common, *_line_values(lines[0])]
-        for start in range(0, len(lines), CHUNK):
-            records = [tuple((common | _line_values(line)).values()) for line in lines[start : start + CHUNK]]
-            await driver.copy_records_to_table(t.request_lines.name, records=records, columns=columns)
+        await driver.copy_records_to_table(
+            t.request_lines.name, records=_line_records(tuple(common.values()), lines), columns=_columns(common)
+        )
+
+    async def _insert_tuples(
+        self, connection: AsyncConnection, common: dict[str, Any], lines: Sequence[LineDraft]
+    ) -> None:
+        """The driver's executemany, in chunks: the per-upload values are bound once, as SQLAlchemy would bind them."""
+        dialect = connection.dialect
+        head = []
+        for name, value in common.items():
+            processor = t.request_lines.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            head.append(processor(value) if processor is not None and value is not None else value)
+        columns = _columns(common)
+        marks = ", ".join("?" * len(columns))
+        sql = f"INSERT INTO {t.request_lines.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (table names)
+        records = _line_records(tuple(head), lines)
+        while chunk := list(itertools.islice(records, CHUNK)):
+            await connection.exec_driver_sql(sql, chunk)
 
     async def get(self, request_id: str, line_id: int) -> LineView | None:
         row = (
@@ -237,13 +330,17 @@ class SqlLineRepository(LineRepository):
             invalid=by_status.get("invalid", 0),
             pending=by_status.get("pending", 0),
             cancelled=by_status.get("cancelled", 0),
+            fulfilment=sum(n for status, n in by_status.items() if status in _FULFILMENT_STATUSES),
             duplicates=duplicates,
         )
 
     async def totals(self, request_id: str) -> list[ProductTotal]:
         rows = await self._session.execute(
             sa.select(L.product, L.package_code, sa.func.max(L.package_title), sa.func.count(), sa.func.sum(L.price))
-            .where(L.request_id == request_id, L.status.in_([LineStatus.VALID.value, LineStatus.PENDING.value]))
+            .where(
+                L.request_id == request_id,
+                L.status.not_in([LineStatus.INVALID.value, LineStatus.CANCELLED.value]),
+            )
             .group_by(L.product, L.package_code)
             .order_by(L.product, L.package_code)
         )

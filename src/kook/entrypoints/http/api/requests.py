@@ -22,6 +22,7 @@ from kook.domain.recharges.request import Request as BulkRequest
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.entrypoints.http.api.wallet import customer_of, decode_cursor, encode_cursor
 from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.idempotency import idempotent
 from kook.entrypoints.http.messages import error_text
 
 Req = Request[Any, Any, Any]
@@ -42,6 +43,29 @@ class RenameBody(msgspec.Struct):
     name: str
 
 
+class RepeatBody(msgspec.Struct, forbid_unknown_fields=True):
+    every: str
+    weekdays: list[int | str] | None = None
+    day: int | str | None = None
+    time: str | None = None
+    until: str | None = None
+    count: int | str | None = None
+
+
+class ConfirmBody(msgspec.Struct, forbid_unknown_fields=True):
+    schedule_at: str | None = None
+    repeat: RepeatBody | None = None
+
+
+class RepeatOut(msgspec.Struct):
+    every: str
+    time: str
+    weekdays: list[int]
+    day: int | None
+    until: str | None
+    count: int | None
+
+
 class RequestOut(msgspec.Struct):
     id: str
     name: str
@@ -50,6 +74,12 @@ class RequestOut(msgspec.Struct):
     created_at: datetime
     confirmed_at: datetime | None
     total_held: int
+    schedule_at: datetime | None = None
+    repeat: RepeatOut | None = None
+    next_run_at: datetime | None = None
+    runs_started: int = 0
+    parent_id: str | None = None
+    run_number: int | None = None
 
 
 class RequestList(msgspec.Struct):
@@ -122,7 +152,21 @@ class StatusOut(msgspec.Struct):
 
 
 def request_out(r: BulkRequest) -> RequestOut:
-    return RequestOut(r.id, r.name, r.kind.value, r.status.value, r.created_at, r.confirmed_at, r.total_held)
+    return RequestOut(
+        id=r.id,
+        name=r.name,
+        kind=r.kind.value,
+        status=r.status.value,
+        created_at=r.created_at,
+        confirmed_at=r.confirmed_at,
+        total_held=r.total_held,
+        schedule_at=r.schedule_at,
+        repeat=msgspec.convert(r.repeat.to_json(), RepeatOut) if r.repeat is not None else None,
+        next_run_at=r.next_run_at,
+        runs_started=r.runs_started,
+        parent_id=r.parent_id,
+        run_number=r.run_number,
+    )
 
 
 def line_out(line: LineView) -> LineOut:
@@ -316,11 +360,36 @@ class RequestsController(Controller):
         )
 
     @post("/{request_id:str}/confirm", status_code=200)
-    async def confirm(self, request: Req, request_id: FromPath[str]) -> StatusOut:
-        """``schedule_at`` and ``repeat`` in the body are not handled yet (the request is confirmed now)."""
-        customer_id, _, _ = await customer_of(request)
-        status = await (await resolve(request, ConfirmRequest))(request_id, customer_id)
-        return StatusOut(status.value)
+    async def confirm(
+        self, request: Req, request_id: FromPath[str], data: JSONBody[ConfirmBody | None] = None
+    ) -> Response[StatusOut]:
+        """Final confirmation; again → the same answer, nothing held twice. Honours ``Idempotency-Key``.
+
+        Body (all optional; none = run now, the total held now → ``confirmed``):
+
+        - ``schedule_at``: when to run, ISO 8601 with an offset (``2026-12-01T14:30:00+03:30``) or Jalali
+          ``1405/09/10 14:30`` read as Tehran time; within a year. The total is held now; → ``scheduled``.
+        - ``repeat``: ``{every: "daily"|"weekly"|"monthly", weekdays?: [0..6] (weekly; 0 = Saturday),
+          day?: 1..31 (monthly, of the Jalali month; past the month's end = its last day),
+          time?: "HH:MM" (Tehran, default 09:00), until?: date (Jalali ``1405-12-29`` or ISO; inclusive),
+          count?: 1..1000}`` — ``until`` or ``count`` required. Nothing is held now (→ ``scheduled``);
+          each run becomes its own request (``parent_id`` = this one) holding its own total when it
+          starts; a run that cannot be funded does not start and the customer is told. With ``repeat``,
+          ``schedule_at`` is when the repetition begins.
+        """
+        customer_id, user_id, _ = await customer_of(request)
+        body = data or ConfirmBody()
+
+        async def run() -> StatusOut:
+            status = await (await resolve(request, ConfirmRequest))(
+                request_id,
+                customer_id,
+                schedule_at=body.schedule_at,
+                repeat=msgspec.to_builtins(body.repeat) if body.repeat is not None else None,
+            )
+            return StatusOut(status.value)
+
+        return await idempotent(request, user_id, run, StatusOut, 200)
 
     @post("/{request_id:str}/cancel", status_code=200)
     async def cancel(self, request: Req, request_id: FromPath[str]) -> StatusOut:

@@ -31,6 +31,7 @@ from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.payment import Payment
 from kook.entrypoints.http.context import require_staff, require_user, resolve
+from kook.entrypoints.http.idempotency import idempotent
 
 Req = Request[Any, Any, Any]
 PAGE = 50
@@ -219,13 +220,18 @@ class WalletController(Controller):
         )
 
     @post("/payments", status_code=201)
-    async def start_payment(self, request: Req, data: JSONBody[PaymentBody]) -> PaymentStarted:
+    async def start_payment(self, request: Req, data: JSONBody[PaymentBody]) -> Response[PaymentStarted]:
+        """Starts an online payment; honours ``Idempotency-Key`` (the same key and body → the same payment)."""
         customer_id, user_id, mobile = await customer_of(request)
         amount = parse_amount_field(data.amount)
-        started = await (await resolve(request, StartPayment))(
-            customer_id=customer_id, user_id=user_id, amount=amount, mobile=mobile
-        )
-        return PaymentStarted(started.payment_id, started.redirect_url)
+
+        async def run() -> PaymentStarted:
+            started = await (await resolve(request, StartPayment))(
+                customer_id=customer_id, user_id=user_id, amount=amount, mobile=mobile
+            )
+            return PaymentStarted(started.payment_id, started.redirect_url)
+
+        return await idempotent(request, user_id, run, PaymentStarted, 201)
 
     @get("/payments")
     async def payments(self, request: Req, cursor: FromQuery[str | None] = None) -> PaymentList:

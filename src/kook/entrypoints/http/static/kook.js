@@ -4,6 +4,7 @@
  * - input[data-toman]: a muted hint under it gives the rial amount in tomans.
  * - htmx requests carry the CSRF token (meta csrf-token) in x-csrftoken.
  * - input[data-jdp]: Jalali date picker (add data-jdp-only-date etc. as needed).
+ * - .modal[data-kook-open]: a dialog the server rendered open is handed to Bootstrap.
  */
 (function () {
   "use strict";
@@ -137,6 +138,15 @@
     if (token) event.detail.headers["x-csrftoken"] = token;
   });
 
+  // A refused form (422) comes back with its errors to show; a refused action names its own target.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status === 422 || (xhr.status >= 400 && xhr.getResponseHeader("HX-Retarget"))) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail && event.detail.elt;
     if (elt instanceof HTMLFormElement) setBusy(elt, true);
@@ -163,6 +173,16 @@
         showTodayBtn: true,
         showEmptyBtn: true,
         zIndex: 1090
+      });
+    }
+    // ---- (e) a dialog the server rendered open (.modal[data-kook-open]) becomes Bootstrap's
+    if (window.bootstrap) {
+      Array.prototype.forEach.call(document.querySelectorAll(".modal[data-kook-open]"), function (dialog) {
+        var backdrop = dialog.nextElementSibling;
+        if (backdrop && backdrop.hasAttribute("data-kook-backdrop")) backdrop.remove();
+        dialog.classList.remove("show", "d-block");
+        dialog.removeAttribute("data-kook-open");
+        window.bootstrap.Modal.getOrCreateInstance(dialog).show();
       });
     }
     if (window.htmx) {

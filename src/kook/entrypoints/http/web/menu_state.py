@@ -23,6 +23,7 @@ STAFF_MENU_ROLES: dict[str, frozenset[StaffRole]] = {
     "customers": REVIEWER_ROLES,
     "audit": frozenset({StaffRole.ADMIN}),
     "deposits": frozenset({StaffRole.FINANCE}),
+    "lines": frozenset({StaffRole.FINANCE}),
 }
 
 

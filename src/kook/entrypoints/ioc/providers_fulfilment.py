@@ -1,0 +1,84 @@
+"""dishka wiring of fulfilment: the unit of work, the route limits, the dispatcher, the use cases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dishka import Provider, Scope, provide
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from kook.adapters.memory_route_limiter import MemoryRouteLimiter
+from kook.adapters.pooled_route_limiter import PooledRouteLimiter
+from kook.adapters.postgres.unit_of_work_fulfilment import SqlFulfilmentUnitOfWork
+from kook.adapters.redis.route_limiter import RedisRouteLimiter
+from kook.application.fulfilment.limits import RouteLimiter
+from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
+from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
+from kook.application.fulfilment.run import (
+    CheckUnknownLines,
+    FinishNotice,
+    OutcomeRecorder,
+    RunRequest,
+    SweepFulfilment,
+)
+from kook.application.shared.ports import Clock, Dispatcher
+from kook.domain.recharges.fulfilment import Policy
+from kook.entrypoints.settings import Settings
+
+
+class FulfilmentInfrastructure(Provider):
+    scope = Scope.APP
+
+    @provide
+    def config(self, settings: Settings) -> FulfilmentConfig:
+        f = settings.fulfilment
+        return FulfilmentConfig(
+            chunk_size=f.chunk_size,
+            run_seconds=f.run_seconds,
+            parallel_runs=f.parallel_runs,
+            slot_wait_seconds=f.slot_wait_seconds,
+            stale_after_seconds=f.stale_after_seconds,
+            idle_redispatch_seconds=f.idle_redispatch_seconds,
+            policy=Policy(
+                max_attempts=f.max_attempts,
+                first_check_seconds=f.first_check_seconds,
+                max_check_seconds=f.max_check_seconds,
+                inquiry_window_seconds=f.inquiry_window_seconds,
+            ),
+        )
+
+    @provide
+    async def route_limiter(self, redis: Redis | None, clock: Clock) -> AsyncIterator[RouteLimiter]:
+        """Shared through Redis by every worker process, behind a per-process pool (few round trips for many
+        waiters); in memory under ``kook serve`` without Redis."""
+        if redis is None:
+            yield MemoryRouteLimiter(clock)
+            return
+        pooled = PooledRouteLimiter(RedisRouteLimiter(redis, clock))
+        yield pooled
+        await pooled.aclose()
+
+    @provide
+    def dispatcher(self, settings: Settings) -> Dispatcher:
+        from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
+        from kook.entrypoints.worker.broker import setup_broker  # the broker imports the containers
+
+        return DramatiqDispatcher(setup_broker(settings))
+
+
+class FulfilmentUseCases(Provider):
+    scope = Scope.REQUEST
+
+    @provide
+    def unit_of_work(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> FulfilmentUnitOfWork:
+        return SqlFulfilmentUnitOfWork(factory, clock)
+
+    recorder = provide(OutcomeRecorder)
+    notice = provide(FinishNotice)
+    run = provide(RunRequest)
+    check_unknown = provide(CheckUnknownLines)
+    sweep = provide(SweepFulfilment)
+    progress = provide(GetProgress)
+    unknown_lines = provide(ListUnknownLines)
+    resolve = provide(ResolveUnknownLine)

@@ -1,0 +1,232 @@
+"""Fulfilment on SQLite and PostgreSQL through the real use cases and repositories, with the in-memory
+operator: every line final, each reference applied at most once, the wallet equal to what the outcomes
+say, the ledger balanced — including lost answers, dead workers and finance's decisions."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from dishka import AsyncContainer, Provider, Scope, provide
+
+from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
+from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
+from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
+from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
+from kook.application.recharges.lines import AddLine, LineInput
+from kook.application.recharges.requests import CreateRequest
+from kook.application.routing.ports import OperatorGateways, TopUpOutcome
+from kook.application.shared.ports import Clock, Dispatcher
+from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.wallet.ports import WalletUnitOfWork
+from kook.application.wallet.queries import GetWallet, VerifyLedger
+from kook.domain.recharges.fulfilment import Policy
+from kook.domain.shared.errors import DomainError
+from kook.domain.wallet.ledger import EntryKind, bank_account
+from kook.entrypoints.ioc.containers import make_http_container
+from kook.entrypoints.settings import Settings
+from tests.fakes.clock import FakeClock
+from tests.fakes.dispatch import RecordingDispatcher
+from tests.fakes.operator import FakeOperator, FakeOperatorGateways
+
+CUSTOMER = "f" * 32
+
+
+class World:
+    def __init__(
+        self, container: AsyncContainer, operator: FakeOperator, dispatcher: RecordingDispatcher, clock: FakeClock
+    ) -> None:
+        self.clock = clock
+        self.container = container
+        self.operator = operator
+        self.dispatcher = dispatcher
+
+    async def call(self, use_case: type[Any], *args: Any, **kwargs: Any) -> Any:
+        async with self.container() as scope:
+            return await (await scope.get(use_case))(*args, **kwargs)
+
+    async def credit(self, amount: int) -> None:
+        async with self.container() as scope:
+            uow = await scope.get(WalletUnitOfWork)
+            poster = await scope.get(LedgerPoster)
+            async with uow:
+                await poster.credit(
+                    uow.ledger, CUSTOMER, amount, bank_account("test"), key=f"seed-{amount}", kind=EntryKind.DEPOSIT
+                )
+                await uow.commit()
+
+    async def confirmed(self, mobiles: list[str], amount: int = 200_000) -> str:
+        request = await self.call(CreateRequest, CUSTOMER, "انجام", "topup")
+        for mobile in mobiles:
+            await self.call(AddLine, request.id, CUSTOMER, LineInput(mobile=mobile, amount=amount))
+        assert (await self.call(ConfirmRequest, request.id, CUSTOMER)).value == "confirmed"
+        return str(request.id)
+
+    async def progress(self, request_id: str) -> Any:
+        return await self.call(GetProgress, request_id, CUSTOMER)
+
+    async def wallet(self) -> tuple[int, int]:
+        found = await self.call(GetWallet, CUSTOMER)
+        return found.available, found.held
+
+
+@pytest.fixture
+def settings(settings_factory: Any) -> Settings:
+    built: Settings = settings_factory()  # outside the event loop: it may migrate
+    return built
+
+
+@pytest.fixture
+async def world(settings: Settings) -> AsyncIterator[World]:
+    operator = FakeOperator()
+    dispatcher = RecordingDispatcher()
+    clock = FakeClock()
+
+    class Overrides(Provider):
+        scope = Scope.APP
+
+        @provide(override=True)
+        def gateways(self) -> OperatorGateways:
+            return FakeOperatorGateways(operator)
+
+        @provide(override=True)
+        def dispatcher(self) -> Dispatcher:
+            return dispatcher
+
+        @provide(override=True)
+        def clock(self) -> Clock:
+            return clock
+
+        @provide(override=True)
+        def config(self) -> FulfilmentConfig:
+            return FulfilmentConfig(chunk_size=3, parallel_runs=2, policy=Policy(inquiry_window_seconds=600))
+
+    container = make_http_container(settings, Overrides())
+    found = World(container, operator, dispatcher, clock)
+    yield found
+    await container.close()
+
+
+async def test_a_run_finishes_every_line_and_accounts_for_every_rial(world: World) -> None:
+    await world.credit(2_000_000)
+    mobiles = ["09121110001", "09121110010", "09121110000", "09351110011", "09121110003"]  # 0000 fails
+    request_id = await world.confirmed(mobiles)
+    assert [a for a, _ in world.dispatcher.sent] == ["fulfilment.run", "fulfilment.run"]
+    assert await world.wallet() == (1_000_000, 1_000_000)
+    before = await world.progress(request_id)
+    assert (before.status, before.pending, before.held) == ("confirmed", 5, 1_000_000)
+
+    # two run messages at once (as two workers would): nothing sent twice
+    await asyncio.gather(world.call(RunRequest, request_id), world.call(RunRequest, request_id))
+
+    # 0001 answers "applied, answer lost" → unknown, money still held
+    after = await world.progress(request_id)
+    assert (after.succeeded, after.failed, after.unknown, after.pending, after.sending) == (3, 1, 1, 0, 0)
+    assert (after.settled, after.released, after.held) == (600_000, 200_000, 200_000)
+    assert after.status == "running"
+    assert await world.wallet() == (1_200_000, 200_000)
+    assert all(len(world.operator.sent_to(m)) == 1 for m in mobiles)
+
+    # the inquiry is due later; asked now it changes nothing
+    assert await world.call(CheckUnknownLines) == 0
+    world.clock.advance(seconds=5)
+    assert await world.call(CheckUnknownLines) == 1
+    done = await world.progress(request_id)
+    assert (done.status, done.succeeded, done.failed, done.unknown) == ("completed_with_failures", 4, 1, 0)
+    assert (done.settled, done.released, done.held) == (800_000, 200_000, 0)
+    assert await world.wallet() == (1_200_000, 0)
+    assert all(world.operator.applied_count(r.reference) <= 1 for r in world.operator.calls)
+    assert await world.call(VerifyLedger) == ([], [])
+
+    # a repeated run or sweep changes nothing
+    await world.call(RunRequest, request_id)
+    await world.call(SweepFulfilment)
+    assert await world.wallet() == (1_200_000, 0)
+    with pytest.raises(DomainError) as started:
+        await world.call(CancelRequest, request_id, CUSTOMER)
+    assert started.value.code == "request_started"
+
+
+async def test_not_applied_is_sent_again_with_the_same_reference(world: World) -> None:
+    await world.credit(500_000)
+    request_id = await world.confirmed(["09121110002"])  # 0002: lost without being applied
+    await world.call(RunRequest, request_id)
+    assert (await world.progress(request_id)).unknown == 1
+    world.clock.advance(seconds=5)
+    await world.call(CheckUnknownLines)  # not found at the operator → waits again
+    assert (await world.progress(request_id)).pending == 1
+    assert world.dispatcher.sent[-1] == ("fulfilment.run", {"request_id": request_id})
+    world.operator.deterministic_numbers = False
+    await world.call(RunRequest, request_id)
+    done = await world.progress(request_id)
+    assert (done.status, done.succeeded, done.held) == ("completed", 1, 0)
+    sent = world.operator.sent_to("09121110002")
+    assert len(sent) == 2 and sent[0].reference == sent[1].reference
+    assert world.operator.applied_count(sent[0].reference) == 1
+    assert await world.call(VerifyLedger) == ([], [])
+
+
+async def test_a_dead_worker_line_is_asked_about_never_sent_blind(world: World) -> None:
+    await world.credit(500_000)
+    request_id = await world.confirmed(["09121110005"])
+    async with world.container() as scope:  # a worker claims the line and dies before recording anything
+        uow = await scope.get(FulfilmentUnitOfWork)
+        async with uow:
+            await uow.work.request(request_id, for_update=True)
+            claimed = await uow.work.claim(request_id, limit=10, skip_operators=set(), now=world.clock.now())
+            await uow.commit()
+    assert len(claimed) == 1
+    await world.call(RunRequest, request_id)  # nothing waiting: nothing sent
+    assert world.operator.calls == []
+    world.clock.advance(minutes=5)
+    swept = await world.call(SweepFulfilment)
+    assert swept["stale"] == 1
+    assert (await world.progress(request_id)).unknown == 1
+    world.clock.advance(seconds=5)
+    await world.call(CheckUnknownLines)  # the operator never got it → waits again → sent once
+    await world.call(RunRequest, request_id)
+    done = await world.progress(request_id)
+    assert (done.status, done.succeeded) == ("completed", 1)
+    assert len(world.operator.calls) == 1
+
+
+async def test_finance_resolves_an_escalated_line_once(world: World) -> None:
+    await world.credit(500_000)
+    request_id = await world.confirmed(["09121110001", "09121110007"])  # 0001: applied, answer lost
+    await world.call(RunRequest, request_id)
+
+    async def unclear(reference: str) -> TopUpOutcome:  # inquiries keep coming back unclear
+        return TopUpOutcome.pending("timeout")
+
+    world.operator.status = unclear  # type: ignore[method-assign]
+    world.clock.advance(minutes=11)
+    await world.call(CheckUnknownLines)
+    queue = await world.call(ListUnknownLines, after_id=None, limit=10)
+    assert [(line.mobile, line.escalated) for line in queue] == [("09121110001", True)]
+    assert (await world.progress(request_id)).held == 200_000
+
+    line_id = queue[0].id
+    answers = await asyncio.gather(
+        *(world.call(ResolveUnknownLine, line_id, "succeeded", "staff:finance") for _ in range(5)),
+        return_exceptions=True,
+    )
+    assert all(a == "succeeded" or (isinstance(a, DomainError) and a.code == "already_resolved") for a in answers)
+    assert await world.call(ResolveUnknownLine, line_id, "succeeded", "staff:finance") == "succeeded"
+    with pytest.raises(DomainError) as other:
+        await world.call(ResolveUnknownLine, line_id, "failed", "staff:finance")
+    assert other.value.code == "already_resolved"
+    done = await world.progress(request_id)
+    assert (done.status, done.succeeded, done.settled, done.held) == ("completed", 2, 400_000, 0)
+    assert await world.wallet() == (100_000, 0)
+    assert await world.call(VerifyLedger) == ([], [])
+
+
+async def test_cancel_before_start_releases_and_nothing_is_sent(world: World) -> None:
+    await world.credit(500_000)
+    request_id = await world.confirmed(["09121110008", "09121110009"])
+    assert (await world.call(CancelRequest, request_id, CUSTOMER)).value == "cancelled"
+    await world.call(RunRequest, request_id)
+    assert world.operator.calls == []
+    assert await world.wallet() == (500_000, 0)

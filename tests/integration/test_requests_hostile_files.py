@@ -1,0 +1,116 @@
+"""Hostile and broken spreadsheets uploaded through the HTTP API (SQLite and PostgreSQL):
+each is refused whole with its code and a Persian message, and nothing is added — the
+request keeps its lines and no upload is recorded. The files are built by
+``test_excel_files`` (the reader's own tests); the size and row limits are made small
+on the app's reader so the files stay small."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from litestar import Litestar
+
+from kook.adapters.excel import CalamineSheetReader
+from kook.adapters.postgres.tables_requests import request_uploads
+from kook.application.recharges.sheets import SheetReader
+from kook.entrypoints.http.messages import error_text
+from kook.entrypoints.settings import Settings
+from tests.integration.helpers import Client
+from tests.integration.test_catalog_api import count
+from tests.integration.test_customers_api import use
+from tests.integration.test_excel_files import (
+    _LAUGHS,
+    SHEET_XML,
+    minimal_xlsx_members,
+    ole2,
+    raw_zip,
+    xls,
+    xlsx,
+    zeros_deflated,
+)
+from tests.integration.test_requests_api import all_lines, new_request, upload
+from tests.integration.test_wallet_api import demo_customer
+
+GOOD = xlsx([["شماره موبایل", "مبلغ"], ["09121234567", 300_000], ["09351234567", 400_000]])
+
+
+def _bomb() -> bytes:
+    """500 MiB of zeros declared in the zip directory, under 1 MiB on disk."""
+    sheet = ("xl/worksheets/sheet1.xml", zeros_deflated(500), 500 << 20, 0)
+    return raw_zip([*minimal_xlsx_members(SHEET_XML)[:-1], sheet])
+
+
+def _laughs() -> bytes:
+    sheet = SHEET_XML.replace(b"?><worksheet", b"?>" + _LAUGHS + b"<worksheet").replace(b"09121234567", b"&lol9;")
+    return raw_zip(minimal_xlsx_members(sheet))
+
+
+CASES: list[tuple[str, Callable[[], bytes], str, int, dict[str, int]]] = [
+    ("csv", lambda: b"mobile,amount\n09121234567,300000\n", "file_not_spreadsheet", 422, {}),
+    ("image", lambda: b"\x89PNG\r\n\x1a\n" + bytes(64), "file_not_spreadsheet", 422, {}),
+    ("truncated-xlsx", lambda: GOOD[:-200], "file_not_spreadsheet", 422, {}),
+    (
+        "broken-sheet-xml",
+        lambda: raw_zip(minimal_xlsx_members(b"<worksheet><sheetData><row><c")),
+        "file_not_spreadsheet",
+        422,
+        {},
+    ),
+    (
+        "encrypted-xlsx",
+        lambda: ole2([("EncryptionInfo", bytes(4096)), ("EncryptedPackage", bytes(8192))]),
+        "file_encrypted",
+        422,
+        {},
+    ),
+    ("xls-with-password", lambda: xls([["mobile"], ["09121234567"]], password=True), "file_encrypted", 422, {}),
+    ("over-the-size-limit", lambda: GOOD, "file_too_large", 413, {"max_bytes": len(GOOD) - 1}),
+    ("over-the-row-limit", lambda: GOOD, "too_many_rows", 422, {"max_rows": 1}),
+    ("zip-bomb", _bomb, "file_bomb", 422, {}),
+    ("billion-laughs", _laughs, "file_not_spreadsheet", 422, {}),
+]
+
+
+async def _reader(app: Litestar) -> CalamineSheetReader:
+    reader = await app.state.dishka_container.get(SheetReader)
+    assert isinstance(reader, CalamineSheetReader)
+    return reader
+
+
+@pytest.mark.parametrize(("content", "code", "status", "limits"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+async def test_a_hostile_file_is_refused_whole_and_nothing_is_added(
+    client: Client,
+    settings: Settings,
+    app: Litestar,
+    content: Callable[[], bytes],
+    code: str,
+    status: int,
+    limits: dict[str, int],
+) -> None:
+    headers = use(client, await demo_customer(client, settings))
+    request_id = await new_request(client, headers)
+    first = await client.post(
+        f"/api/v1/requests/{request_id}/lines", json={"mobile": "09121234567", "amount": 300_000}, headers=headers
+    )
+    assert first.status_code == 201
+    reader = await _reader(app)
+    for name, value in limits.items():
+        setattr(reader, name, value)
+
+    body = content()
+    response = await upload(client, headers, request_id, body)
+    assert response.status_code == status, response.text
+    assert response.json()["code"] == code
+    assert response.json()["message"] == error_text(code) and "فایل" in response.json()["message"]
+
+    assert [line["id"] for line in await all_lines(client, request_id)] == [first.json()["id"]]
+    assert (await client.get(f"/api/v1/requests/{request_id}/summary")).json()["lines"] == 1
+    assert await count(app, request_uploads) == 0
+
+    # the control: with the reader's limits back, a good sheet is read and recorded
+    reader.max_bytes, reader.max_rows = CalamineSheetReader().max_bytes, CalamineSheetReader().max_rows
+    accepted = await upload(client, headers, request_id, GOOD)
+    assert accepted.status_code == 201 and accepted.json()["rows"] == 2, accepted.text
+    assert len(await all_lines(client, request_id)) == 3
+    assert await count(app, request_uploads) == 1
