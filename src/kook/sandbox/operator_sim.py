@@ -103,12 +103,13 @@ class OperatorSimulator:
         problem = _check(body)
         if problem is not None:
             return SimAnswer(400, {"reference": body.reference, "status": FAILED, "code": problem})
-        stored = await self._stored(body.reference)
-        if stored is not None:
-            return _replay(stored, body)
         plan = self._plan(body.mobile)
-        if plan == "drop":  # lost on the way: nothing applied, nothing recorded
+        if plan == "drop":  # lost on the way — unless the reference was already applied: then its outcome
+            stored = await self._stored(body.reference)
+            if stored is not None:
+                return _replay(stored, body)
             return SimAnswer(504, {"code": "gateway_timeout"})
+        # a new reference is the common case: insert first (one session); a known one fails the unique key
         now = self._clock.now()
         row = {
             "reference": body.reference,
