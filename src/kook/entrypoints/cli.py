@@ -188,7 +188,7 @@ def cmd_operator_sim(args: argparse.Namespace) -> int:
         print(f"kook: operator-sim: {exc}", file=sys.stderr)
         return 2
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url, pool_size=64)  # one connection per concurrent top-up
+    engine = make_engine(settings.database_url)
     simulator = OperatorSimulator(make_session_factory(engine), SystemClock(), config)
     app = create_sim_app(simulator, on_shutdown=[engine.dispose])
     print(
