@@ -51,8 +51,11 @@ def _free_port() -> int:
 
 def mobile(suffix: str = "") -> str:
     """A fresh Hamrah-e Aval number; ``suffix`` picks the simulator's deterministic rule."""
-    digits = f"{random.randrange(10**7):07d}"
-    return ("0912" + digits)[: 11 - len(suffix)] + suffix
+    while True:
+        digits = f"{random.randrange(10**7):07d}"
+        number = ("0912" + digits)[: 11 - len(suffix)] + suffix
+        if suffix or not number.endswith(("0000", "0001", "0002")):  # no suffix: one it simply applies
+            return number
 
 
 def reference() -> str:

@@ -22,15 +22,23 @@ Rules:
 
 ``GET /sim/topups[?mobile=…]`` lists what was really applied:
 ``[{reference, mobile, product, amount, applied_at}]``.
+
+New top-ups are written by group commit: one writer task per event loop takes
+everything queued and inserts it with one ``INSERT … ON CONFLICT (reference) DO
+NOTHING``; each caller is answered only after that has committed. A reference
+already in the ledger — from another caller, another process or an earlier run —
+is not inserted and answers its stored outcome, so the unique key alone keeps
+"applied at most once per reference".
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -39,8 +47,8 @@ import msgspec
 import sqlalchemy as sa
 from litestar import Litestar, Request, Response, Router, get, post
 from litestar.params import FromPath
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.tables_catalog import sim_topups
 from kook.application.shared.ports import Clock
@@ -51,6 +59,8 @@ APPLIED: Final = "applied"
 FAILED: Final = "failed"
 _REFERENCE: Final = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _TEXT: Final = re.compile(r"[A-Za-z0-9_.:-]{1,40}")
+# Rows per group commit: ten columns each stays far below PostgreSQL's and SQLite's bound-parameter limits.
+_BATCH: Final = 500
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,8 @@ class OperatorSimulator:
         self._clock = clock
         self.config = config or SimConfig()
         self._rng = rng or random.Random()
+        # a task and its queue belong to one event loop; tests and the portal's container may use several
+        self._writers: dict[asyncio.AbstractEventLoop, _GroupCommit] = {}
 
     async def top_up(self, body: TopUpBody) -> SimAnswer:
         await self._wait()
@@ -109,7 +121,7 @@ class OperatorSimulator:
             if stored is not None:
                 return _replay(stored, body)
             return SimAnswer(504, {"code": "gateway_timeout"})
-        # a new reference is the common case: insert first (one session); a known one fails the unique key
+        # a new reference is the common case: insert first (group commit); a known one is left as it is
         now = self._clock.now()
         row = {
             "reference": body.reference,
@@ -123,17 +135,22 @@ class OperatorSimulator:
             "applied_at": None if plan.startswith("fail") else now,
             "created_at": now,
         }
-        try:
-            async with self._factory() as db, db.begin():
-                await db.execute(sim_topups.insert().values(**row))
-        except IntegrityError:  # the same reference, at the same moment, from another caller
-            stored = await self._stored(body.reference)
-            if stored is None:  # pragma: no cover - the unique row must be there
-                raise
+        inserted, stored = await self._writer().insert(row)
+        if not inserted:  # the reference was already applied (or failed) — by another caller, now or before
             return _replay(stored, body)
         if plan == "apply_then_lose":
             return SimAnswer(504, {"code": "gateway_timeout"})
         return SimAnswer(200, _outcome(row))
+
+    async def aclose(self) -> None:
+        """Stop the writers after what is queued is written (the app's shutdown)."""
+        writers, self._writers = self._writers, {}
+        here = asyncio.get_running_loop()
+        for loop, writer in writers.items():
+            if loop is here:
+                await writer.close()
+            elif not loop.is_closed():  # a writer of another live loop stops there, after its queue
+                loop.call_soon_threadsafe(writer.stop)
 
     async def status(self, reference: str) -> SimAnswer:
         await self._wait()
@@ -167,6 +184,14 @@ class OperatorSimulator:
             )
         return dict(row) if row is not None else None
 
+    def _writer(self) -> _GroupCommit:
+        loop = asyncio.get_running_loop()
+        writer = self._writers.get(loop)
+        if writer is None or not writer.running:
+            self._writers = {other: w for other, w in self._writers.items() if not other.is_closed()}
+            writer = self._writers[loop] = _GroupCommit(self._factory, loop)
+        return writer
+
     def _plan(self, mobile: str) -> str:
         if mobile.endswith("0000"):
             return "fail:invalid_number"
@@ -184,6 +209,160 @@ class OperatorSimulator:
     async def _wait(self) -> None:
         if self.config.latency_ms:
             await asyncio.sleep(self.config.latency_ms / 1000)
+
+
+Answer = tuple[bool, dict[str, Any]]  # (this caller's row was inserted, the row stored for its reference)
+
+
+@dataclass(eq=False)
+class _Queued:
+    row: dict[str, Any]
+    answer: asyncio.Future[Answer]
+
+
+class _GroupCommit:
+    """One writer task on one event loop: each turn writes everything queued (up to ``_BATCH`` rows)
+    in one statement, then answers its callers. While a batch is written the next one gathers, so the
+    batches grow with the load and a top-up costs a share of one write instead of a session of its own."""
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession], loop: asyncio.AbstractEventLoop) -> None:
+        self._factory = factory
+        self._loop = loop
+        self._queue: list[_Queued] = []
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._sqlite = factory().get_bind().dialect.name == "sqlite"  # a session that never connects: just asked
+        # PostgreSQL: one connection kept in autocommit — the single INSERT commits on its own, so a batch
+        # is one round trip without a pool checkout, BEGIN and COMMIT (most of a small batch's cost)
+        self._held: tuple[AsyncSession, AsyncConnection] | None = None
+        self._task = loop.create_task(self._run(), name="operator-sim-writer")
+
+    @property
+    def running(self) -> bool:
+        return not self._stopping and not self._task.done()
+
+    async def insert(self, row: dict[str, Any]) -> Answer:
+        answer: asyncio.Future[Answer] = self._loop.create_future()
+        self._queue.append(_Queued(row, answer))
+        self._wake.set()
+        return await answer
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def close(self) -> None:
+        self.stop()
+        await asyncio.wait([self._task])  # its end, however it ended
+
+    async def _run(self) -> None:
+        batch: list[_Queued] = []
+        try:
+            while True:
+                if not self._queue:
+                    if self._stopping:
+                        return
+                    self._wake.clear()
+                    await self._wake.wait()
+                    continue
+                batch, self._queue = self._queue[:_BATCH], self._queue[_BATCH:]
+                answers: list[Answer | Exception]
+                try:
+                    answers = await self._write([queued.row for queued in batch])
+                except Exception as exc:  # nothing of this batch is known to be stored: its callers fail (500)
+                    answers = [exc] * len(batch)
+                for queued, answer in zip(batch, answers, strict=True):
+                    if queued.answer.done():  # its caller went away; the row stays written
+                        continue
+                    if isinstance(answer, Exception):
+                        queued.answer.set_exception(answer)
+                    else:
+                        queued.answer.set_result(answer)
+                batch = []
+        finally:  # stopped, or cancelled with its loop: whoever still waits is told so rather than left hanging
+            for queued in (*batch, *self._queue):
+                queued.answer.cancel()
+            self._queue = []
+            await self._release()
+
+    async def _write(self, rows: Sequence[dict[str, Any]]) -> list[Answer | Exception]:
+        first: dict[str, dict[str, Any]] = {}
+        for row in rows:  # a reference twice in one batch: the later one replays the first
+            first.setdefault(row["reference"], row)
+        if self._sqlite:
+            # SQLite: a transaction per batch (BEGIN IMMEDIATE takes the write lock up front)
+            async with self._factory() as db, db.begin():
+                inserted, stored = await _insert_new(await db.connection(), _INSERT_NEW_SQLITE, list(first.values()))
+        else:
+            inserted, stored = await self._insert_on_kept_connection(list(first.values()))
+        answers: list[Answer | Exception] = []
+        for row in rows:
+            reference = row["reference"]
+            if reference in inserted:
+                answers.append((first[reference] is row, first[reference]))
+            elif reference in stored:
+                answers.append((False, stored[reference]))
+            else:  # pragma: no cover - not inserted means the unique key found the row
+                answers.append(RuntimeError(f"sim_topups: {reference} neither inserted nor found"))
+        return answers
+
+    async def _insert_on_kept_connection(
+        self, rows: list[dict[str, Any]]
+    ) -> tuple[set[str], dict[str, dict[str, Any]]]:
+        try:
+            return await _insert_new(await self._connection(), _INSERT_NEW_POSTGRESQL, rows)
+        except Exception as exc:
+            await self._release()  # whatever failed, the next batch takes a fresh connection
+            if not (isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated):
+                raise
+        # the kept connection died while idle (there is no pre-ping): once more on a fresh one. Safe whatever
+        # the first attempt did — a row it committed is found by its reference and answered as stored.
+        try:
+            return await _insert_new(await self._connection(), _INSERT_NEW_POSTGRESQL, rows)
+        except Exception:
+            await self._release()
+            raise
+
+    async def _connection(self) -> AsyncConnection:
+        if self._held is None:
+            db = self._factory()
+            try:
+                connection = await db.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            except BaseException:
+                await db.close()
+                raise
+            self._held = (db, connection)
+        return self._held[1]
+
+    async def _release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            with contextlib.suppress(Exception):
+                await held[0].close()
+
+
+def _insert_new_rows(insert: Callable[[sa.Table], Any]) -> Any:
+    t = sim_topups
+    return insert(t).on_conflict_do_nothing(index_elements=[t.c.reference]).returning(t.c.reference)
+
+
+# Built once: executemany with RETURNING is sent as one multi-row INSERT ("insertmanyvalues"), compiled once
+_INSERT_NEW_SQLITE: Final = _insert_new_rows(sqlite.insert)
+_INSERT_NEW_POSTGRESQL: Final = _insert_new_rows(postgresql.insert)
+
+
+async def _insert_new(
+    connection: AsyncConnection, statement: Any, rows: list[dict[str, Any]]
+) -> tuple[set[str], dict[str, dict[str, Any]]]:
+    """Insert the rows whose reference is new, in one statement; the others answer their stored row."""
+    inserted = set((await connection.execute(statement, rows)).scalars())
+    known = [row["reference"] for row in rows if row["reference"] not in inserted]
+    stored: dict[str, dict[str, Any]] = {}
+    if known:
+        t = sim_topups
+        found = await connection.execute(sa.select(t).where(t.c.reference.in_(known)))
+        stored = {r["reference"]: dict(r) for r in found.mappings()}
+    return inserted, stored
 
 
 def _check(body: TopUpBody) -> str | None:
@@ -268,7 +447,7 @@ def create_sim_app(simulator: OperatorSimulator, *, on_shutdown: list[Callable[[
 
     return Litestar(
         route_handlers=[sim_router(same), health],
-        on_shutdown=on_shutdown or [],
+        on_shutdown=[simulator.aclose, *(on_shutdown or [])],  # the writer's queue first, then the engine
         openapi_config=None,
         debug=False,
         logging_config=None,

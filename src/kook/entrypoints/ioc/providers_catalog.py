@@ -50,15 +50,17 @@ class CatalogProvider(Provider):
         await gateways.aclose()
 
     @provide(scope=Scope.APP)
-    def operator_simulator(
+    async def operator_simulator(
         self, settings: Settings, factory: async_sessionmaker[AsyncSession], clock: Clock
-    ) -> OperatorSimulator:
+    ) -> AsyncIterator[OperatorSimulator]:
         config = SimConfig(
             latency_ms=settings.sim.latency_ms,
             fail_rate=settings.sim.fail_rate,
             unknown_rate=settings.sim.unknown_rate,
         )
-        return OperatorSimulator(factory, clock, config)
+        simulator = OperatorSimulator(factory, clock, config)
+        yield simulator
+        await simulator.aclose()  # its group-commit writer writes what is queued before the engine goes
 
 
 def catalog_use_cases() -> Provider:
