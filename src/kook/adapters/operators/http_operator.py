@@ -34,11 +34,15 @@ the top-up was certainly not applied):
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 from urllib.parse import quote
 
+import aiohttp
 import httpx
+import msgspec
 import structlog
 
 from kook.application.routing.ports import (
@@ -51,16 +55,157 @@ from kook.application.routing.ports import (
 from kook.domain.routing.operator_routing import AdapterKind, Route, RouteUnavailable
 
 log = structlog.get_logger(__name__)
+_ENCODE = msgspec.json.Encoder().encode
 
 CONNECT_RETRIES = 2
 RETRY_BACKOFF_SECONDS = 0.05
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+# --------------------------------------------------------------------------- transports
+# What the gateway needs of an HTTP client: one request, its status and body, and three kinds of trouble.
+
+
+@dataclass(frozen=True, slots=True)
+class RawAnswer:
+    status_code: int
+    content: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    connect: float  # a connection (new or from the pool)
+    read: float  # the answer, once the request is on its way
+
+
+class NotSent(Exception):
+    """Nothing left this process (refused, DNS, connect timeout, no free connection): safe to send again."""
+
+
+class AnswerTimedOut(Exception):
+    """The request may have arrived; no answer in time."""
+
+
+class ConnectionLost(Exception):
+    """The connection broke after the request may have left."""
+
+
+class HttpTransport(Protocol):
+    async def request(
+        self, method: str, url: str, *, headers: Mapping[str, str], body: bytes | None, timeouts: Timeouts
+    ) -> RawAnswer: ...
+
+    @property
+    def is_closed(self) -> bool: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AiohttpTransport:
+    """The production client: one ``aiohttp`` session (a keep-alive pool of ``max_connections``).
+
+    Why not httpx, used for every other outside system: a fulfilment run makes tens of thousands of calls
+    and the worker's CPU per call bounds its throughput. Measured on this 2-core machine, 64 calls in flight
+    against a 50 ms server, uvloop: httpx 0.75–1.2 ms of CPU per call (sixteen small pools; one pool of 100
+    connections: 7–9 ms, ~106 calls/s), aiohttp 0.31 ms.
+    """
+
+    def __init__(self, max_connections: int) -> None:
+        self._max = max_connections
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._max, limit_per_host=self._max, keepalive_timeout=30)
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=True, trust_env=False)
+        return self._session
+
+    @property
+    def is_closed(self) -> bool:
+        return self._session is not None and self._session.closed
+
+    async def request(
+        self, method: str, url: str, *, headers: Mapping[str, str], body: bytes | None, timeouts: Timeouts
+    ) -> RawAnswer:
+        timeout = aiohttp.ClientTimeout(
+            total=timeouts.connect + timeouts.read + 1.0,  # a server that drips its answer forever
+            connect=timeouts.connect,  # includes waiting for a pooled connection
+            sock_read=timeouts.read,
+        )
+        try:
+            async with self._open().request(
+                method, url, headers=dict(headers), data=body, timeout=timeout, allow_redirects=False
+            ) as response:
+                return RawAnswer(response.status, await response.read())
+        except (aiohttp.ConnectionTimeoutError, aiohttp.ClientConnectorError, aiohttp.InvalidURL) as exc:
+            raise NotSent(repr(exc)) from exc  # before anything was written to a socket
+        except (aiohttp.ServerTimeoutError, TimeoutError) as exc:
+            raise AnswerTimedOut(repr(exc)) from exc
+        except aiohttp.ClientError as exc:  # disconnected, reset, a broken answer: it may have arrived
+            raise ConnectionLost(repr(exc)) from exc
+
+    async def aclose(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+
+
+class HttpxTransport:
+    """The same over httpx (tests drive it with ``httpx.MockTransport``): several small pools, each call on
+    the least busy — one large httpcore pool scans every connection for every request (measured above)."""
+
+    SHARD_CONNECTIONS = 8
+
+    def __init__(self, max_connections: int, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        per = max(1, min(self.SHARD_CONNECTIONS, max_connections))
+        count = max(1, -(-max_connections // per))
+        limits = httpx.Limits(max_connections=per, max_keepalive_connections=per)
+        self._clients = [
+            httpx.AsyncClient(limits=limits, transport=transport, follow_redirects=False) for _ in range(count)
+        ]
+        self._busy = [0] * count
+
+    @property
+    def is_closed(self) -> bool:
+        return any(client.is_closed for client in self._clients)
+
+    async def request(
+        self, method: str, url: str, *, headers: Mapping[str, str], body: bytes | None, timeouts: Timeouts
+    ) -> RawAnswer:
+        timeout = httpx.Timeout(
+            connect=timeouts.connect, read=timeouts.read, write=timeouts.read, pool=timeouts.connect
+        )
+        busy = self._busy
+        index = busy.index(min(busy))
+        busy[index] += 1
+        try:
+            response = await self._clients[index].request(
+                method, url, headers=dict(headers), content=body, timeout=timeout
+            )
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol) as exc:
+            raise NotSent(repr(exc)) from exc
+        except httpx.TimeoutException as exc:
+            raise AnswerTimedOut(repr(exc)) from exc
+        except httpx.TransportError as exc:
+            raise ConnectionLost(repr(exc)) from exc
+        finally:
+            busy[index] -= 1
+        return RawAnswer(response.status_code, response.content)
+
+    async def aclose(self) -> None:
+        for client in self._clients:
+            await client.aclose()
+
+
+# --------------------------------------------------------------------------- the gateway
 
 
 class HttpOperatorGateway(OperatorGateway):
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: HttpTransport,
         route: Route,
         base_url: str,
         *,
@@ -70,12 +215,7 @@ class HttpOperatorGateway(OperatorGateway):
         self._client = client
         self._route = route
         self._base = base_url.rstrip("/")
-        self._timeout = httpx.Timeout(
-            connect=route.connect_timeout_ms / 1000,
-            read=route.read_timeout_ms / 1000,
-            write=route.read_timeout_ms / 1000,
-            pool=route.connect_timeout_ms / 1000,
-        )
+        self._timeouts = Timeouts(connect=route.connect_timeout_ms / 1000, read=route.read_timeout_ms / 1000)
         self._headers = {"accept": "application/json"}
         if token:
             self._headers["authorization"] = f"Bearer {token}"
@@ -86,15 +226,17 @@ class HttpOperatorGateway(OperatorGateway):
             operator_code = self._route.code_for(request.operator)
         except RouteUnavailable:
             return TopUpOutcome.failed("route_code_missing", retryable=True)
-        body = {
-            "reference": request.reference,
-            "mobile": request.mobile,
-            "operator_code": operator_code,
-            "product": request.product,
-            "amount": request.amount,
-        }
-        headers = {**self._headers, "idempotency-key": request.reference}
-        response = await self._send("POST", f"{self._base}/topups", json=body, headers=headers)
+        body = _ENCODE(
+            {
+                "reference": request.reference,
+                "mobile": request.mobile,
+                "operator_code": operator_code,
+                "product": request.product,
+                "amount": request.amount,
+            }
+        )
+        headers = {**self._headers, "content-type": "application/json", "idempotency-key": request.reference}
+        response = await self._send("POST", f"{self._base}/topups", headers, body)
         if isinstance(response, TopUpOutcome):
             return response
         outcome = _top_up_outcome(response)
@@ -110,31 +252,33 @@ class HttpOperatorGateway(OperatorGateway):
 
     async def status(self, reference: str) -> TopUpOutcome:
         url = f"{self._base}/topups/{quote(reference, safe='')}"
-        response = await self._send("GET", url, headers=self._headers)
+        response = await self._send("GET", url, self._headers, None)
         if isinstance(response, TopUpOutcome):
             # An inquiry that could not be made says nothing about the top-up.
             return TopUpOutcome.pending(response.code or "operator_unreachable")
         return _status_outcome(response)
 
-    async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response | TopUpOutcome:
+    async def _send(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> RawAnswer | TopUpOutcome:
         for attempt in range(self._retries + 1):
             try:
-                return await self._client.request(method, url, timeout=self._timeout, **kwargs)
-            except _NOT_SENT as exc:
+                return await self._client.request(method, url, headers=headers, body=body, timeouts=self._timeouts)
+            except NotSent as exc:
                 # Nothing left this process: the same reference may be sent again.
-                log.warning("operator_connect_failed", route=self._route.name, attempt=attempt + 1, error=repr(exc))
+                log.warning("operator_connect_failed", route=self._route.name, attempt=attempt + 1, error=str(exc))
                 if attempt < self._retries:
                     await asyncio.sleep(RETRY_BACKOFF_SECONDS * 2**attempt)
-            except httpx.TimeoutException as exc:
-                log.warning("operator_timeout", route=self._route.name, error=repr(exc))
+            except AnswerTimedOut as exc:
+                log.warning("operator_timeout", route=self._route.name, error=str(exc))
                 return TopUpOutcome.pending("timeout")
-            except httpx.TransportError as exc:
-                log.warning("operator_connection_lost", route=self._route.name, error=repr(exc))
+            except ConnectionLost as exc:
+                log.warning("operator_connection_lost", route=self._route.name, error=str(exc))
                 return TopUpOutcome.pending("connection_lost")
         return TopUpOutcome.failed("operator_unreachable", retryable=True)
 
 
-def _json(response: httpx.Response) -> dict[str, Any] | None:
+def _json(response: RawAnswer) -> dict[str, Any] | None:
     try:
         body = response.json()
     except ValueError:
@@ -158,7 +302,7 @@ def _from_body(body: dict[str, Any] | None) -> TopUpOutcome | None:
     return None
 
 
-def _top_up_outcome(response: httpx.Response) -> TopUpOutcome:
+def _top_up_outcome(response: RawAnswer) -> TopUpOutcome:
     code = response.status_code
     if 200 <= code < 300:
         return _from_body(_json(response)) or TopUpOutcome.pending("unclear_answer")
@@ -175,7 +319,7 @@ def _top_up_outcome(response: httpx.Response) -> TopUpOutcome:
     return TopUpOutcome.pending("operator_error" if code >= 500 else "unclear_answer")
 
 
-def _status_outcome(response: httpx.Response) -> TopUpOutcome:
+def _status_outcome(response: RawAnswer) -> TopUpOutcome:
     body = _json(response)
     if response.status_code == 404:
         if body is not None and body.get("status") == OutcomeStatus.NOT_FOUND:
@@ -200,7 +344,7 @@ class UnavailableGateway(OperatorGateway):
 
 
 class HttpOperatorGateways(OperatorGateways):
-    """One pooled ``httpx.AsyncClient`` per provider base URL (and event loop); a gateway per route.
+    """One transport (keep-alive pool) per provider base URL and event loop; a gateway per route.
 
     ``default_base_url`` serves routes without their own base URL (under
     ``kook serve``: the sandbox simulator at ``{KOOK_PUBLIC_URL}/sim``).
@@ -219,9 +363,9 @@ class HttpOperatorGateways(OperatorGateways):
         self._default = default_base_url.rstrip("/")
         self._credentials = dict(credentials or {})
         self._transport = transport
-        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections // 4)
+        self._max_connections = max_connections
         self._retries = connect_retries
-        self._clients: dict[tuple[str, int], httpx.AsyncClient] = {}
+        self._clients: dict[tuple[str, int], HttpTransport] = {}
 
     def base_url_for(self, route: Route) -> str:
         return (route.base_url or self._default).rstrip("/")
@@ -237,7 +381,7 @@ class HttpOperatorGateways(OperatorGateways):
             return UnavailableGateway("route_credentials_missing")
         return HttpOperatorGateway(self._client(base), route, base, token=token, connect_retries=self._retries)
 
-    def _client(self, base: str) -> httpx.AsyncClient:
+    def _client(self, base: str) -> HttpTransport:
         try:
             loop_id = id(asyncio.get_running_loop())
         except RuntimeError:
@@ -245,7 +389,11 @@ class HttpOperatorGateways(OperatorGateways):
         key = (base, loop_id)
         client = self._clients.get(key)
         if client is None or client.is_closed:
-            client = httpx.AsyncClient(limits=self._limits, transport=self._transport, follow_redirects=False)
+            client = (
+                AiohttpTransport(self._max_connections)
+                if self._transport is None
+                else HttpxTransport(self._max_connections, self._transport)
+            )
             self._clients[key] = client
         return client
 
