@@ -215,9 +215,11 @@ class RedisEnqueuer:
     def dispatch(self, actor: str, **kwargs: Any) -> None:
         import dramatiq
 
-        self._broker.enqueue(
-            dramatiq.Message(queue_name="default", actor_name=actor, args=(), kwargs=kwargs, options={})
-        )
+        from kook.application.fulfilment.run import RUN_ACTOR
+        from kook.entrypoints.worker.broker import FULFILMENT_QUEUE
+
+        queue = FULFILMENT_QUEUE if actor == RUN_ACTOR else "default"
+        self._broker.enqueue(dramatiq.Message(queue_name=queue, actor_name=actor, args=(), kwargs=kwargs, options={}))
         self.sent += 1
 
     def close(self) -> None:

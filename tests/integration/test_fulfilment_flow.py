@@ -17,7 +17,7 @@ from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, Sweep
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
 from kook.application.recharges.lines import AddLine, LineInput
 from kook.application.recharges.requests import CreateRequest
-from kook.application.routing.ports import OperatorGateways, TopUpOutcome
+from kook.application.routing.ports import OperatorGateways, TopUpOutcome, TopUpRequest
 from kook.application.shared.ports import Clock, Dispatcher
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
@@ -230,3 +230,53 @@ async def test_cancel_before_start_releases_and_nothing_is_sent(world: World) ->
     await world.call(RunRequest, request_id)
     assert world.operator.calls == []
     assert await world.wallet() == (500_000, 0)
+
+
+class SlowOperator(FakeOperator):
+    """Answers after 10 ms, so calls overlap and a run's window fills."""
+
+    async def top_up(self, request: TopUpRequest) -> TopUpOutcome:
+        await asyncio.sleep(0.01)
+        return await super().top_up(request)
+
+
+@pytest.fixture
+async def slow_world(settings: Settings) -> AsyncIterator[World]:
+    """Real time (the route's rate limit must move on) and a window smaller than the request."""
+    operator = SlowOperator()
+    dispatcher = RecordingDispatcher()
+
+    class Overrides(Provider):
+        scope = Scope.APP
+
+        @provide(override=True)
+        def gateways(self) -> OperatorGateways:
+            return FakeOperatorGateways(operator)
+
+        @provide(override=True)
+        def dispatcher(self) -> Dispatcher:
+            return dispatcher
+
+        @provide(override=True)
+        def config(self) -> FulfilmentConfig:
+            return FulfilmentConfig(
+                chunk_size=10, window=30, record_every_seconds=0.02, parallel_runs=2, policy=Policy()
+            )
+
+    container = make_http_container(settings, Overrides())
+    yield World(container, operator, dispatcher, FakeClock())
+    await container.close()
+
+
+async def test_runs_keep_many_calls_on_their_way_and_record_every_answer(slow_world: World) -> None:
+    """Two runs, each with 30 lines on their way at most, claiming as answers come back: every line sent
+    once and recorded (an answer arriving while a batch is being recorded joins the next batch)."""
+    await slow_world.credit(200_000 * 80)
+    mobiles = [f"0912{i:06d}5" for i in range(80)]
+    request_id = await slow_world.confirmed(mobiles)
+    sent = await asyncio.gather(*(slow_world.call(RunRequest, request_id) for _ in range(2)))
+    done = await slow_world.progress(request_id)
+    assert sum(sent) == 80
+    assert (done.status, done.succeeded, done.sending, done.pending) == ("completed", 80, 0, 0)
+    assert (done.settled, done.held) == (200_000 * 80, 0)
+    assert all(len(slow_world.operator.sent_to(m)) == 1 for m in mobiles)

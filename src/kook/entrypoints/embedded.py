@@ -12,7 +12,6 @@ import contextlib
 import sys
 from typing import Any
 
-import dramatiq
 import structlog
 import uvicorn
 from litestar import Litestar
@@ -23,7 +22,7 @@ from kook.entrypoints.http.app import create_app
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.scheduler import jobs_for, run_scheduler
 from kook.entrypoints.settings import Settings
-from kook.entrypoints.worker.broker import setup_broker
+from kook.entrypoints.worker.broker import KookWorker, setup_broker
 from kook.sandbox.demo import seed_demo_data
 
 log = structlog.get_logger(__name__)
@@ -34,7 +33,7 @@ def build_embedded_app(settings: Settings, *, host: str, port: int) -> Litestar:
     broker = setup_broker(settings)
     container = make_http_container(settings)
     app = create_app(settings, container)
-    worker = dramatiq.Worker(broker, worker_threads=4)
+    worker = KookWorker(broker, worker_threads=4)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[Any]] = []
 

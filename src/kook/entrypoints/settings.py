@@ -73,7 +73,9 @@ class SimSettings(msgspec.Struct, frozen=True):
 
 
 class FulfilmentSettings(msgspec.Struct, frozen=True):
-    chunk_size: int = 200
+    chunk_size: int = 100
+    window: int = 400
+    record_every_seconds: float = 0.2
     run_seconds: float = 20.0
     parallel_runs: int = 4
     slot_wait_seconds: float = 10.0
@@ -258,9 +260,28 @@ def _complete(settings: Settings) -> Settings:
     if settings.argon2.memory_kib < 8:
         raise SettingsError("KOOK_ARGON2_MEMORY_KIB must be at least 8")
     _check_operator_settings(settings)
+    _check_fulfilment_settings(settings.fulfilment)
     if not settings.secret_key:
         changes["secret_key"] = _local_secret(data_dir)
     return msgspec.structs.replace(settings, **changes)
+
+
+def _check_fulfilment_settings(f: FulfilmentSettings) -> None:
+    for name, number in (
+        ("CHUNK_SIZE", f.chunk_size),
+        ("WINDOW", f.window),
+        ("PARALLEL_RUNS", f.parallel_runs),
+        ("MAX_ATTEMPTS", f.max_attempts),
+        ("SWEEP_EVERY_SECONDS", f.sweep_every_seconds),
+        ("CHECK_EVERY_SECONDS", f.check_every_seconds),
+        ("RECORD_EVERY_SECONDS", f.record_every_seconds),
+        ("RUN_SECONDS", f.run_seconds),
+        ("STALE_AFTER_SECONDS", f.stale_after_seconds),
+    ):
+        if number <= 0:
+            raise SettingsError(f"KOOK_FULFILMENT_{name} must be a positive number")
+    if f.window < f.chunk_size:
+        raise SettingsError("KOOK_FULFILMENT_WINDOW must be at least KOOK_FULFILMENT_CHUNK_SIZE")
 
 
 def _check_operator_settings(settings: Settings) -> None:

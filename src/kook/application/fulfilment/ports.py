@@ -68,7 +68,9 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class FulfilmentConfig:
-    chunk_size: int = 200  # lines claimed (and recorded) together
+    chunk_size: int = 100  # lines claimed together (and the most answers recorded together)
+    window: int = 400  # the most lines one run has claimed and not yet recorded
+    record_every_seconds: float = 0.2  # answers wait at most this long to be recorded together
     run_seconds: float = 20.0  # a run message hands over to a fresh one after this long
     parallel_runs: int = 4  # run messages started per request (several workers share it)
     slot_wait_seconds: float = 10.0  # wait for the route's rate/concurrency before giving a line back

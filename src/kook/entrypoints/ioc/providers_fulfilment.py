@@ -35,6 +35,8 @@ class FulfilmentInfrastructure(Provider):
         f = settings.fulfilment
         return FulfilmentConfig(
             chunk_size=f.chunk_size,
+            window=f.window,
+            record_every_seconds=f.record_every_seconds,
             run_seconds=f.run_seconds,
             parallel_runs=f.parallel_runs,
             slot_wait_seconds=f.slot_wait_seconds,

@@ -8,7 +8,7 @@ from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, Sweep
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.wallet.payments import ExpireStalePayments
-from kook.entrypoints.worker.broker import kook_actor
+from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
 
 
 @kook_actor("identity.purge_expired", max_retries=3, time_limit=300_000)
@@ -24,7 +24,14 @@ async def expire_payments(expire: FromDishka[ExpireStalePayments]) -> None:
 # Fulfilment. Every message is safe to deliver twice: lines are claimed atomically and every line keeps one
 # operator reference, so a redelivered or duplicated run sends nothing twice. Retries cover a database or broker
 # hiccup; what they miss, the sweeper finds (the database says what is left to do).
-@kook_actor("fulfilment.run", max_retries=5, min_backoff=1_000, max_backoff=30_000, time_limit=300_000)
+@kook_actor(
+    "fulfilment.run",
+    queue_name=FULFILMENT_QUEUE,
+    max_retries=5,
+    min_backoff=1_000,
+    max_backoff=30_000,
+    time_limit=300_000,
+)
 async def run_request(request_id: str, run: FromDishka[RunRequest]) -> None:
     await run(request_id)
 

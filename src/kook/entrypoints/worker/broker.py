@@ -34,7 +34,28 @@ log = structlog.get_logger(__name__)
 HEARTBEAT_TIMEOUT_MS = 10_000
 MAINTENANCE_CHANCE = 1_000  # of 100,000 broker calls
 
+# Run messages of fulfilment have a queue of their own, prefetched two at a time per worker process. A run
+# works for up to KOOK_FULFILMENT_RUN_SECONDS; with Dramatiq's default prefetch (2 × threads) the first worker
+# to poll took every run of a request while the others idled (measured: all four runs of the benchmark on one
+# of two workers, its event loop the bottleneck). Two per process spreads a request's runs over the workers.
+FULFILMENT_QUEUE = "fulfilment"
+FULFILMENT_PREFETCH = 2
+
 _container: AsyncContainer | None = None
+
+
+class KookWorker(dramatiq.Worker):
+    """Dramatiq's worker with the fulfilment queue's own prefetch (see ``FULFILMENT_QUEUE``)."""
+
+    def _add_consumer(self, queue_name: str, *, delay: bool = False) -> None:
+        if queue_name != FULFILMENT_QUEUE:
+            super()._add_consumer(queue_name, delay=delay)
+            return
+        default, self.queue_prefetch = self.queue_prefetch, FULFILMENT_PREFETCH
+        try:
+            super()._add_consumer(queue_name, delay=delay)
+        finally:
+            self.queue_prefetch = default
 
 
 def current_container() -> AsyncContainer:
