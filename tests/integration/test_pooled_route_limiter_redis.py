@@ -15,7 +15,7 @@ import pytest
 from redis.asyncio import Redis
 
 from kook.adapters.clock import SystemClock
-from kook.adapters.pooled_route_limiter import PooledRouteLimiter
+from kook.adapters.pooled_route_limiter import KEPT, PooledRouteLimiter
 from kook.adapters.redis.route_limiter import RedisRouteLimiter
 from kook.domain.routing.operator import Operator
 from tests.integration.test_route_limiter_redis import make_route
@@ -123,3 +123,22 @@ async def test_release_many_counts_failures_in_order_across_operators(new_limite
     more = (await limiter.acquire_up_to(mci, 2)).slots
     await limiter.release_many([(s, False) for s in more])
     assert await limiter.open_operators() == {int(Operator.MCI)}
+
+
+async def test_a_kept_slot_keeps_its_lease_and_its_healthy_verdict_counts(new_limiter: Factory) -> None:
+    limiter, other = await new_limiter(), await new_limiter()
+    route = make_route(max_concurrency=2, breaker_failure_threshold=2)
+    first, second = (await limiter.acquire_up_to(route, 2)).slots
+    await limiter.release_many([(first, False), (second, KEPT)])  # a failure, then a healthy call handed on
+    assert len((await other.acquire_up_to(route, 5)).slots) == 1  # the kept lease is still held
+    await limiter.release_many([(second, False)])  # a failure — but not two in a row: a healthy call between
+    assert await other.open_operators() == set()
+
+
+async def test_a_kept_slot_counts_its_next_call_against_the_rate(new_limiter: Factory) -> None:
+    limiter, other = await new_limiter(), await new_limiter()
+    route = make_route(max_concurrency=5, rate_limit_per_second=3)
+    first, _second = (await limiter.acquire_up_to(route, 2)).slots  # two starts
+    await limiter.release_many([(first, KEPT)])  # a third start, on the same lease
+    busy = await other.acquire_up_to(route, 5)
+    assert busy.slots == [] and busy.retry_after is not None and busy.retry_after > 0

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from kook.adapters.pooled_route_limiter import Granted, PooledRouteLimiter
+from kook.adapters import pooled_route_limiter
+from kook.adapters.pooled_route_limiter import KEPT, Granted, PooledRouteLimiter, Verdict
 from kook.application.fulfilment.limits import Slot
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import AdapterKind, Route
@@ -55,7 +56,7 @@ class FakeInner:
         self.held: set[str] = set()
         self.most_held = 0
         self.asked: list[int] = []
-        self.released: list[list[tuple[Slot, bool | None]]] = []
+        self.released: list[list[tuple[Slot, Verdict]]] = []
         self.acquire_errors = 0
         self.release_errors = 0
         self.refuse = False
@@ -64,9 +65,7 @@ class FakeInner:
         self.open_calls = 0
         self._ids = itertools.count(1)
 
-    async def acquire_up_to(
-        self, route: Route, n: int, *, releasing: Sequence[tuple[Slot, bool | None]] = ()
-    ) -> Granted:
+    async def acquire_up_to(self, route: Route, n: int, *, releasing: Sequence[tuple[Slot, Verdict]] = ()) -> Granted:
         self.asked.append(n)
         if self.gate is not None:
             await self.gate.wait()
@@ -89,13 +88,14 @@ class FakeInner:
         self.most_held = max(self.most_held, len(self.held))
         return Granted(slots)
 
-    async def release_many(self, releases: Sequence[tuple[Slot, bool | None]]) -> None:
+    async def release_many(self, releases: Sequence[tuple[Slot, Verdict]]) -> None:
         if self.release_errors:
             self.release_errors -= 1
             raise ConnectionError("redis down")
         self.released.append(list(releases))
-        for slot, _ in releases:
-            self.held.discard(slot.token)
+        for slot, verdict in releases:
+            if verdict != KEPT:  # kept: the slot went on to another call of the same process
+                self.held.discard(slot.token)
 
     async def acquire(self, route: Route, *, wait_seconds: float) -> Slot | None:
         raise AssertionError("the pool asks in batches")
@@ -128,7 +128,8 @@ async def test_many_waiters_share_the_inner_cap_and_one_call_asks_for_all() -> N
     assert inner.asked[0] == 50  # every waiter queued before the pump's first call
     assert inner.most_held == 5
     assert inner.held == set()
-    assert sum(len(batch) for batch in inner.released) == 50
+    assert sum(1 for batch in inner.released for _, verdict in batch if verdict != KEPT) == 5  # each slot once
+    assert sum(1 for batch in inner.released for _, verdict in batch if verdict == KEPT) == 45  # handed on
 
 
 async def test_waiters_are_served_in_arrival_order() -> None:
@@ -265,3 +266,86 @@ async def test_close_answers_queued_waiters_none_and_refuses_new_ones() -> None:
 async def _until(condition: Any) -> None:
     while not condition():
         await asyncio.sleep(0.001)
+
+
+def _verdicts(inner: FakeInner) -> list[tuple[str, Verdict]]:
+    return [(slot.token, verdict) for batch in inner.released for slot, verdict in batch]
+
+
+async def test_a_slot_given_back_healthy_goes_straight_to_the_next_waiter_and_the_inner_is_told() -> None:
+    inner = FakeInner(cap=1)
+    pool = PooledRouteLimiter(inner)
+    route = make_route()
+    first = await pool.acquire(route, wait_seconds=GENEROUS)
+    assert first is not None
+    waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
+    await asyncio.sleep(0.01)
+    asked = len(inner.asked)
+    await pool.release(first, healthy=True)
+    second = await asyncio.wait_for(waiting, GENEROUS)
+    assert second == first  # the same lease, no round trip for it
+    assert len(inner.asked) == asked
+    await pool.release(second, healthy=True)
+    await pool.aclose()
+    # in order: the first call's healthy verdict and the second call's start, then the slot given back
+    assert _verdicts(inner) == [(first.token, KEPT), (first.token, True)]
+    assert inner.held == set()
+
+
+async def test_a_slot_is_not_handed_on_after_an_unhealthy_call_as_a_probe_or_when_old() -> None:
+    inner = FakeInner(cap=1)
+    pool = PooledRouteLimiter(inner)
+    route = make_route()
+
+    async def hand_over(healthy: bool) -> tuple[Slot, Slot]:
+        held = await pool.acquire(route, wait_seconds=GENEROUS)
+        assert held is not None
+        waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
+        await asyncio.sleep(0.01)
+        await pool.release(held, healthy=healthy)
+        got = await asyncio.wait_for(waiting, GENEROUS)
+        assert got is not None
+        await pool.release(got, healthy=True)
+        return held, got
+
+    held, got = await hand_over(healthy=False)  # the breaker must hear of it: through the inner limiter
+    assert got != held
+
+    original = pooled_route_limiter.KEEP_SECONDS
+    pooled_route_limiter.KEEP_SECONDS = -1.0  # every lease "too old" to outlast another call
+    try:
+        held, got = await hand_over(healthy=True)
+        assert got != held
+    finally:
+        pooled_route_limiter.KEEP_SECONDS = original
+
+    inner.probe_next = True
+    probe = await pool.acquire(route, wait_seconds=GENEROUS)
+    assert probe is not None and probe.probe
+    inner.refuse = False
+    waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
+    await asyncio.sleep(0.01)
+    await pool.release(probe, healthy=True)
+    got_after_probe = await asyncio.wait_for(waiting, GENEROUS)
+    assert got_after_probe is not None and got_after_probe != probe
+    await pool.release(got_after_probe, healthy=True)
+    await pool.aclose()
+    assert KEPT not in [verdict for _, verdict in _verdicts(inner)]
+
+
+async def test_handing_on_stays_within_this_process_share_of_the_rate() -> None:
+    """One slot of a cap of 100 held here: a share of 1/100 of 50 calls a second — under one call, so every
+    slot goes back through the inner limiter, which counts the rate for everyone."""
+    inner = FakeInner(cap=1)
+    pool = PooledRouteLimiter(inner)
+    route = make_route(rate_limit_per_second=50, max_concurrency=100)
+    held = await pool.acquire(route, wait_seconds=GENEROUS)
+    assert held is not None
+    waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
+    await asyncio.sleep(0.01)
+    await pool.release(held, healthy=True)
+    got = await asyncio.wait_for(waiting, GENEROUS)
+    assert got is not None and got != held
+    await pool.release(got, healthy=True)
+    await pool.aclose()
+    assert KEPT not in [verdict for _, verdict in _verdicts(inner)]

@@ -36,7 +36,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from kook.adapters.pooled_route_limiter import Granted
+from kook.adapters.pooled_route_limiter import KEPT, Granted, Verdict
 from kook.application.fulfilment.limits import RouteLimiter, Slot, lease_seconds
 from kook.application.shared.ports import Clock
 from kook.domain.routing.operator import Operator
@@ -202,7 +202,9 @@ return {1, count, 0}
 """
 
 # The releases of one operator, in order; each as ``_RELEASE``. healthy '2': handed back unused (no verdict:
-# the lease goes, a probe's claim goes so another call may probe, the breaker does not move).
+# the lease goes, a probe's claim goes so another call may probe, the breaker does not move). healthy '3': the
+# slot was KEPT — a healthy call ended and the process handed the slot straight to its next call: the lease
+# stays, the healthy verdict counts, and the next call's start counts against the rate.
 # KEYS: leases, starts, fails, open, probe, conf
 # ARGV: token_1, healthy_1 (1/0/2), probe_1 (1/0), token_2, ...
 _RELEASE_MANY = """
@@ -217,7 +219,13 @@ for i = 1, #ARGV, 3 do
   local verdict = ARGV[i + 1]
   local healthy = verdict == '1'
   local probe = ARGV[i + 2] == '1'
-  redis.call('ZREM', KEYS[1], token)
+  if verdict == '3' then
+    redis.call('ZADD', KEYS[2], now, token .. '/' .. i .. '/' .. t[2])
+    redis.call('PEXPIRE', KEYS[2], 1000)
+    healthy = true
+  else
+    redis.call('ZREM', KEYS[1], token)
+  end
   if verdict == '2' then
     if probe and redis.call('GET', KEYS[5]) == token then
       redis.call('DEL', KEYS[5])
@@ -311,9 +319,7 @@ class RedisRouteLimiter(RouteLimiter):
             keys=self._keys(slot.operator), args=[slot.token, 1 if healthy else 0, 1 if slot.probe else 0]
         )
 
-    async def acquire_up_to(
-        self, route: Route, n: int, *, releasing: Sequence[tuple[Slot, bool | None]] = ()
-    ) -> Granted:
+    async def acquire_up_to(self, route: Route, n: int, *, releasing: Sequence[tuple[Slot, Verdict]] = ()) -> Granted:
         """As many slots as are free now, up to ``n``, never waiting; ``releasing`` is given back first (as
         ``release_many``), all in one round trip."""
         operator = int(route.operator)
@@ -341,7 +347,7 @@ class RedisRouteLimiter(RouteLimiter):
         slots = [Slot(operator=operator, token=f"{prefix}:{i}", probe=status == 2) for i in range(1, count + 1)]
         return Granted(slots, retry_after=wait_ms / 1000 if wait_ms > 0 else None)
 
-    async def release_many(self, releases: Sequence[tuple[Slot, bool | None]]) -> None:
+    async def release_many(self, releases: Sequence[tuple[Slot, Verdict]]) -> None:
         """Give slots back in one round trip (one script per operator, in order); ``None``: unused, no verdict."""
         if not releases:
             return
@@ -349,10 +355,10 @@ class RedisRouteLimiter(RouteLimiter):
             await self._queue_releases(pipe, releases)
             await pipe.execute()
 
-    async def _queue_releases(self, pipe: Any, releases: Sequence[tuple[Slot, bool | None]]) -> None:
+    async def _queue_releases(self, pipe: Any, releases: Sequence[tuple[Slot, Verdict]]) -> None:
         by_operator: dict[int, list[Any]] = {}
         for slot, healthy in releases:
-            verdict = 2 if healthy is None else 1 if healthy else 0
+            verdict = 3 if healthy == KEPT else 2 if healthy is None else 1 if healthy else 0
             by_operator.setdefault(slot.operator, []).extend((slot.token, verdict, 1 if slot.probe else 0))
         for operator, args in by_operator.items():
             await self._release_many(keys=self._keys(operator), args=args, client=pipe)
