@@ -5,6 +5,7 @@ say, the ledger balanced — including lost answers, dead workers and finance's 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -78,11 +79,13 @@ def settings(settings_factory: Any) -> Settings:
     return built
 
 
-@pytest.fixture
-async def world(settings: Settings) -> AsyncIterator[World]:
-    operator = FakeOperator()
+@contextlib.asynccontextmanager
+async def _world(
+    settings: Settings, operator: FakeOperator, config: FulfilmentConfig, clock: FakeClock | None
+) -> AsyncIterator[World]:
+    """The HTTP container with ``operator`` behind every route, a recording dispatcher, ``config``, and
+    ``clock`` (``None``: real time)."""
     dispatcher = RecordingDispatcher()
-    clock = FakeClock()
 
     class Overrides(Provider):
         scope = Scope.APP
@@ -96,17 +99,30 @@ async def world(settings: Settings) -> AsyncIterator[World]:
             return dispatcher
 
         @provide(override=True)
-        def clock(self) -> Clock:
-            return clock
+        def fulfilment_config(self) -> FulfilmentConfig:
+            return config
+
+    class FakeTime(Provider):
+        scope = Scope.APP
 
         @provide(override=True)
-        def config(self) -> FulfilmentConfig:
-            return FulfilmentConfig(chunk_size=3, parallel_runs=2, policy=Policy(inquiry_window_seconds=600))
+        def clock(self) -> Clock:
+            assert clock is not None
+            return clock
 
-    container = make_http_container(settings, Overrides())
-    found = World(container, operator, dispatcher, clock)
-    yield found
-    await container.close()
+    providers: list[Provider] = [Overrides()] if clock is None else [Overrides(), FakeTime()]
+    container = make_http_container(settings, *providers)
+    try:
+        yield World(container, operator, dispatcher, clock or FakeClock())
+    finally:
+        await container.close()
+
+
+@pytest.fixture
+async def world(settings: Settings) -> AsyncIterator[World]:
+    config = FulfilmentConfig(chunk_size=3, parallel_runs=2, policy=Policy(inquiry_window_seconds=600))
+    async with _world(settings, FakeOperator(), config, FakeClock()) as found:
+        yield found
 
 
 async def test_a_run_finishes_every_line_and_accounts_for_every_rial(world: World) -> None:
@@ -243,29 +259,9 @@ class SlowOperator(FakeOperator):
 @pytest.fixture
 async def slow_world(settings: Settings) -> AsyncIterator[World]:
     """Real time (the route's rate limit must move on) and a window smaller than the request."""
-    operator = SlowOperator()
-    dispatcher = RecordingDispatcher()
-
-    class Overrides(Provider):
-        scope = Scope.APP
-
-        @provide(override=True)
-        def gateways(self) -> OperatorGateways:
-            return FakeOperatorGateways(operator)
-
-        @provide(override=True)
-        def dispatcher(self) -> Dispatcher:
-            return dispatcher
-
-        @provide(override=True)
-        def config(self) -> FulfilmentConfig:
-            return FulfilmentConfig(
-                chunk_size=10, window=30, record_every_seconds=0.02, parallel_runs=2, policy=Policy()
-            )
-
-    container = make_http_container(settings, Overrides())
-    yield World(container, operator, dispatcher, FakeClock())
-    await container.close()
+    config = FulfilmentConfig(chunk_size=10, window=30, record_every_seconds=0.02, parallel_runs=2, policy=Policy())
+    async with _world(settings, SlowOperator(), config, None) as found:
+        yield found
 
 
 async def test_runs_keep_many_calls_on_their_way_and_record_every_answer(slow_world: World) -> None:

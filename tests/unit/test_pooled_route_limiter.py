@@ -292,7 +292,20 @@ async def test_a_slot_given_back_healthy_goes_straight_to_the_next_waiter_and_th
     assert inner.held == set()
 
 
-async def test_a_slot_is_not_handed_on_after_an_unhealthy_call_as_a_probe_or_when_old() -> None:
+async def _released_to_a_waiter(pool: PooledRouteLimiter, route: Route, held: Slot, *, healthy: bool) -> Slot:
+    """The slot a queued waiter gets once ``held`` is given back (``healthy``); given back healthy in turn."""
+    waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
+    await asyncio.sleep(0.01)
+    await pool.release(held, healthy=healthy)
+    got = await asyncio.wait_for(waiting, GENEROUS)
+    assert got is not None
+    await pool.release(got, healthy=True)
+    return got
+
+
+async def test_a_slot_is_not_handed_on_after_an_unhealthy_call_as_a_probe_or_when_old(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     inner = FakeInner(cap=1)
     pool = PooledRouteLimiter(inner)
     route = make_route()
@@ -300,35 +313,22 @@ async def test_a_slot_is_not_handed_on_after_an_unhealthy_call_as_a_probe_or_whe
     async def hand_over(healthy: bool) -> tuple[Slot, Slot]:
         held = await pool.acquire(route, wait_seconds=GENEROUS)
         assert held is not None
-        waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
-        await asyncio.sleep(0.01)
-        await pool.release(held, healthy=healthy)
-        got = await asyncio.wait_for(waiting, GENEROUS)
-        assert got is not None
-        await pool.release(got, healthy=True)
-        return held, got
+        return held, await _released_to_a_waiter(pool, route, held, healthy=healthy)
 
     held, got = await hand_over(healthy=False)  # the breaker must hear of it: through the inner limiter
     assert got != held
 
-    original = pooled_route_limiter.KEEP_SECONDS
-    pooled_route_limiter.KEEP_SECONDS = -1.0  # every lease "too old" to outlast another call
-    try:
+    with monkeypatch.context() as patch:
+        patch.setattr(pooled_route_limiter, "KEEP_SECONDS", -1.0)  # every lease "too old" to outlast a call
         held, got = await hand_over(healthy=True)
         assert got != held
-    finally:
-        pooled_route_limiter.KEEP_SECONDS = original
 
     inner.probe_next = True
     probe = await pool.acquire(route, wait_seconds=GENEROUS)
     assert probe is not None and probe.probe
     inner.refuse = False
-    waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
-    await asyncio.sleep(0.01)
-    await pool.release(probe, healthy=True)
-    got_after_probe = await asyncio.wait_for(waiting, GENEROUS)
-    assert got_after_probe is not None and got_after_probe != probe
-    await pool.release(got_after_probe, healthy=True)
+    got_after_probe = await _released_to_a_waiter(pool, route, probe, healthy=True)
+    assert got_after_probe != probe
     await pool.aclose()
     assert KEPT not in [verdict for _, verdict in _verdicts(inner)]
 
@@ -341,11 +341,7 @@ async def test_handing_on_stays_within_this_process_share_of_the_rate() -> None:
     route = make_route(rate_limit_per_second=50, max_concurrency=100)
     held = await pool.acquire(route, wait_seconds=GENEROUS)
     assert held is not None
-    waiting = asyncio.create_task(pool.acquire(route, wait_seconds=GENEROUS))
-    await asyncio.sleep(0.01)
-    await pool.release(held, healthy=True)
-    got = await asyncio.wait_for(waiting, GENEROUS)
-    assert got is not None and got != held
-    await pool.release(got, healthy=True)
+    got = await _released_to_a_waiter(pool, route, held, healthy=True)
+    assert got != held
     await pool.aclose()
     assert KEPT not in [verdict for _, verdict in _verdicts(inner)]

@@ -182,8 +182,6 @@ def cmd_operator_sim(args: argparse.Namespace) -> int:
         print("kook: operator-sim is a sandbox; it runs only when KOOK_ENV is dev or test", file=sys.stderr)
         return 2
     import uvicorn
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.ext.asyncio import create_async_engine
 
     from kook.adapters.clock import SystemClock
     from kook.adapters.postgres.engine import make_engine, make_session_factory
@@ -200,22 +198,9 @@ def cmd_operator_sim(args: argparse.Namespace) -> int:
         print(f"kook: operator-sim: {exc}", file=sys.stderr)
         return 2
     upgrade(settings.database_url)
-    url = make_url(settings.database_url)
-    if url.get_backend_name() == "sqlite":
-        engine = make_engine(settings.database_url)
-    else:
-        # Group commit leaves one writer plus the status reads on the database: a few kept connections
-        # instead of a pool's worth opened and thrown away under load, and no pre-ping on every checkout.
-        loopback = url.host in (None, "", "localhost", "127.0.0.1", "::1")
-        asks_ssl = "ssl" in url.query or "sslmode" in url.query or "PGSSLMODE" in os.environ
-        engine = create_async_engine(
-            url,
-            pool_size=4,
-            max_overflow=4,
-            pool_pre_ping=False,
-            # asyncpg tries TLS first by default: a wasted round trip per connection on this machine's loopback
-            connect_args={"ssl": False} if loopback and not asks_ssl else {},
-        )
+    # group commit leaves one writer plus the status reads on the database: a few kept connections, and no
+    # pre-ping on every checkout (the writer retries a batch once on a fresh connection)
+    engine = make_engine(settings.database_url, pool_size=4, pre_ping=False)
     simulator = OperatorSimulator(make_session_factory(engine), SystemClock(), config)
     app = create_sim_app(simulator, on_shutdown=[engine.dispose])
     print(
