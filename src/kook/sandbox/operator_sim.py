@@ -16,9 +16,11 @@ Rules:
   answer is lost (504 — what a gateway says when its upstream timed out; the
   HTTP adapter reads it as unknown); one ending ``0002`` is lost without being
   applied (504, nothing recorded: ``status`` answers ``not_found``).
-* **Random behaviour** from flags or ``KOOK_SIM_*``: latency before every
-  answer, a failure rate (``operator_declined``) and an unknown-outcome rate
-  (504; half of those applied, half not).
+* **Random behaviour** from flags or ``KOOK_SIM_*``: a latency (every answer
+  comes that long after its call arrived: the work, the ledger write included,
+  is done within it, as an operator's answer time includes its own work), a
+  failure rate (``operator_declined``) and an unknown-outcome rate (504; half
+  of those applied, half not).
 
 ``GET /sim/topups[?mobile=…]`` lists what was really applied:
 ``[{reference, mobile, product, amount, applied_at}]``.
@@ -111,7 +113,12 @@ class OperatorSimulator:
         self._writers: dict[asyncio.AbstractEventLoop, _GroupCommit] = {}
 
     async def top_up(self, body: TopUpBody) -> SimAnswer:
-        await self._wait()
+        answer_at = self._answer_at()
+        answer = await self._top_up(body)
+        await self._until(answer_at)
+        return answer
+
+    async def _top_up(self, body: TopUpBody) -> SimAnswer:
         problem = _check(body)
         if problem is not None:
             return SimAnswer(400, {"reference": body.reference, "status": FAILED, "code": problem})
@@ -153,8 +160,9 @@ class OperatorSimulator:
                 loop.call_soon_threadsafe(writer.stop)
 
     async def status(self, reference: str) -> SimAnswer:
-        await self._wait()
+        answer_at = self._answer_at()
         stored = await self._stored(reference) if _REFERENCE.fullmatch(reference) else None
+        await self._until(answer_at)
         if stored is None:
             return SimAnswer(404, {"reference": reference[:64], "status": "not_found"})
         return SimAnswer(200, _outcome(stored))
@@ -206,9 +214,16 @@ class OperatorSimulator:
             return "apply_then_lose" if self._rng.random() < 0.5 else "drop"
         return "apply"
 
-    async def _wait(self) -> None:
-        if self.config.latency_ms:
-            await asyncio.sleep(self.config.latency_ms / 1000)
+    def _answer_at(self) -> float:
+        """When the answer is due: ``latency_ms`` after the call arrived (the loop's clock)."""
+        return asyncio.get_running_loop().time() + self.config.latency_ms / 1000
+
+    @staticmethod
+    async def _until(answer_at: float) -> None:
+        """The latency is the operator's whole answer time: the work is done within it, not added to it."""
+        rest = answer_at - asyncio.get_running_loop().time()
+        if rest > 0:
+            await asyncio.sleep(rest)
 
 
 Answer = tuple[bool, dict[str, Any]]  # (this caller's row was inserted, the row stored for its reference)
