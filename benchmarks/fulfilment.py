@@ -78,8 +78,11 @@ def main(lines: int = 10_000, cap: int = 64) -> None:
     ):
         procs.start()
         wait_booted([p.pid for p in [*procs.workers, *procs.others]])  # the run is measured, not the start
+        children = {"workers": [p.pid for p in procs.workers], "simulator": [procs.others[0].pid]}
+        cpu_before = {name: sum(_cpu_seconds(pid) for pid in pids) for name, pids in children.items()}
         request_id, _sent = asyncio.run(confirm_request(Path(tmp), URL, REDIS, numbers, credit, fulfilment))
         wait_until_final(URL, request_id, procs, 600)
+        cpu = {name: sum(_cpu_seconds(pid) for pid in pids) - cpu_before[name] for name, pids in children.items()}
         outcome = asyncio.run(check_outcome(Path(tmp), URL, REDIS, request_id, credit, set()))
         rows = asyncio.run(
             fetch(
@@ -100,6 +103,7 @@ def main(lines: int = 10_000, cap: int = 64) -> None:
     print(f"throughput: {rate:,.0f} lines/s")
     print(f"route limit (cap {cap} ÷ {LATENCY_MS} ms): {limit:,.0f}/s → ratio {rate / limit:.0%}")
     print(f"p50 confirmation → outcome: {seconds[len(seconds) // 2]:.2f} s; p95: {p95:.2f} s")
+    print("CPU per line: " + ", ".join(f"{name} {seconds * 1000 / lines:.2f} ms" for name, seconds in cpu.items()))
     print("guarantees: every line final, each number applied once, wallet and ledger exact")
 
 

@@ -172,6 +172,45 @@ async def test_a_passed_deadline_answers_none_and_a_late_slot_goes_back_unused()
     assert inner.held == set()
 
 
+async def test_each_waiter_keeps_its_own_deadline_whatever_the_order_of_arrival() -> None:
+    inner = FakeInner(cap=1)
+    pool = PooledRouteLimiter(inner)
+    route = make_route()
+    held = await pool.acquire(route, wait_seconds=GENEROUS)  # the only slot: everyone after it waits
+    assert held is not None
+    patient = asyncio.ensure_future(pool.acquire(route, wait_seconds=GENEROUS))
+    hasty = asyncio.ensure_future(pool.acquire(route, wait_seconds=0.01))  # arrives later, gives up first
+
+    assert await asyncio.wait_for(hasty, GENEROUS) is None
+    assert not patient.done()  # still waiting: its deadline is its own
+    await pool.release(held, healthy=True)
+    slot = await asyncio.wait_for(patient, GENEROUS)
+    assert slot is not None
+    await pool.release(slot, healthy=True)
+    await pool.aclose()
+    assert inner.held == set()
+
+
+async def test_a_waiter_cancelled_while_queued_takes_no_slot() -> None:
+    inner = FakeInner(cap=1)
+    pool = PooledRouteLimiter(inner)
+    route = make_route()
+    held = await pool.acquire(route, wait_seconds=GENEROUS)
+    assert held is not None
+    cancelled = asyncio.ensure_future(pool.acquire(route, wait_seconds=GENEROUS))
+    after = asyncio.ensure_future(pool.acquire(route, wait_seconds=GENEROUS))
+    await asyncio.sleep(0.01)
+    cancelled.cancel()
+    await pool.release(held, healthy=True)
+
+    slot = await asyncio.wait_for(after, GENEROUS)  # the slot skips the cancelled waiter
+    assert slot is not None
+    assert cancelled.cancelled()
+    await pool.release(slot, healthy=True)
+    await pool.aclose()
+    assert inner.held == set()
+
+
 async def test_releases_are_buffered_and_sent_together() -> None:
     inner = FakeInner(cap=100)
     pool = PooledRouteLimiter(inner)
