@@ -242,3 +242,76 @@ async def test_a_kept_connection_that_died_while_idle_costs_no_caller_an_answer(
     finally:
         await simulator.aclose()
         await engine.dispose()
+
+
+async def test_batches_of_any_size_with_empty_columns_are_stored_as_answered(
+    simulator: OperatorSimulator, engine: AsyncEngine, inserts: list[str]
+) -> None:
+    """Failed top-ups leave code set and provider_ref/applied_at empty, applied ones the other way round: batches
+    of one kind only, of both, of several sizes are stored column for column as their callers were answered.
+    On PostgreSQL every batch is the same statement, whatever its size."""
+    only_failed = [body(number=mobile("0000"))]
+    mixed = [body(number=mobile("0000") if i % 2 else None, amount=100_000 + i) for i in range(7)]
+    only_applied = [body(amount=100_000 + i) for i in range(60)]
+    for batch in (only_failed, mixed, only_applied, [body()]):
+        answers = await asyncio.gather(*(simulator.top_up(b) for b in batch))
+        rows = await stored(engine, [b.reference for b in batch])
+        assert len(rows) == len(batch)
+        for b, answer in zip(batch, answers, strict=True):
+            row = rows[b.reference]
+            assert (row["mobile"], row["operator_code"], row["product"], row["amount"]) == (
+                b.mobile,
+                b.operator_code,
+                b.product,
+                b.amount,
+            )
+            assert row["created_at"].tzinfo is not None
+            if b.mobile.endswith("0000"):
+                assert (answer.status_code, answer.body) == (
+                    200,
+                    {"reference": b.reference, "status": "failed", "code": "invalid_number"},
+                )
+                assert (row["status"], row["code"], row["provider_ref"], row["applied_at"]) == (
+                    "failed",
+                    "invalid_number",
+                    None,
+                    None,
+                )
+            else:
+                assert succeeded(answer) and isinstance(answer.body, dict)
+                assert (row["status"], row["code"]) == ("applied", None)
+                assert answer.body["provider_ref"] == row["provider_ref"]
+                assert answer.body["applied_at"] == row["applied_at"].isoformat()
+    assert len(inserts) >= 4
+    if engine.dialect.name == "postgresql":
+        assert len(set(inserts)) == 1  # one statement shape for every batch size
+
+
+async def test_a_known_reference_in_a_batch_is_answered_as_stored(
+    simulator: OperatorSimulator, engine: AsyncEngine
+) -> None:
+    """A batch mixing new references with one already in the ledger (applied) and one stored as failed: the new
+    ones are inserted, the known ones are not touched and answer their stored outcome — or 409 when changed."""
+    applied_before, failed_before = body(), body(number=mobile("0000"))
+    first = await simulator.top_up(applied_before)
+    await simulator.top_up(failed_before)
+    before = await stored(engine, [applied_before.reference, failed_before.reference])
+    changed = body(applied_before.reference, applied_before.mobile, amount=applied_before.amount + 1)
+    new = [body() for _ in range(5)]
+    batch = [new[0], applied_before, new[1], changed, failed_before, *new[2:]]
+    answers = await asyncio.gather(*(simulator.top_up(b) for b in batch))
+    by_body = dict(zip((id(b) for b in batch), answers, strict=True))
+    assert by_body[id(applied_before)] == first
+    assert by_body[id(changed)] == SimAnswer(
+        409, {"reference": applied_before.reference, "status": "failed", "code": "reference_conflict"}
+    )
+    assert by_body[id(failed_before)] == SimAnswer(
+        200, {"reference": failed_before.reference, "status": "failed", "code": "invalid_number"}
+    )
+    rows = await stored(engine, [b.reference for b in batch])
+    assert {ref: rows[ref] for ref in before} == before  # the known rows are as they were
+    assert all(succeeded(by_body[id(b)]) for b in new)
+    for b in new:
+        answer = by_body[id(b)]
+        assert isinstance(answer.body, dict) and answer.body["provider_ref"] == rows[b.reference]["provider_ref"]
+    assert len(rows) == 7

@@ -30,7 +30,13 @@ everything queued and inserts it with one ``INSERT … ON CONFLICT (reference) D
 NOTHING``; each caller is answered only after that has committed. A reference
 already in the ledger — from another caller, another process or an earlier run —
 is not inserted and answers its stored outcome, so the unique key alone keeps
-"applied at most once per reference".
+"applied at most once per reference". On PostgreSQL that INSERT has one shape
+whatever the batch size (the rows go as one array per column, ``unnest``-ed), so
+it is prepared once per connection and its rows are not bound one by one.
+
+``kook operator-sim`` answers ``POST /sim/topups`` — the one call under load —
+in a few lines of ASGI in front of Litestar (``_SimApp``), with the same answers
+as the Litestar route; every other request, and the lifespan, is Litestar's.
 """
 
 from __future__ import annotations
@@ -40,16 +46,19 @@ import contextlib
 import random
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Final
+from datetime import UTC, datetime
+from typing import Any, Final, cast
 
 import msgspec
 import sqlalchemy as sa
+import structlog
 from litestar import Litestar, Request, Response, Router, get, post
+from litestar.enums import ScopeType
 from litestar.params import FromPath
-from sqlalchemy.dialects import postgresql, sqlite
+from litestar.types import HTTPScope, LifeSpanReceive, LifeSpanScope, LifeSpanSend, Receive, Scope, Send
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.tables_catalog import sim_topups
@@ -57,12 +66,16 @@ from kook.application.shared.ports import Clock
 from kook.domain.shared.errors import DomainError
 from kook.domain.shared.mobile import is_normalized_mobile, normalize_mobile
 
+log = structlog.get_logger(__name__)
+
 APPLIED: Final = "applied"
 FAILED: Final = "failed"
 _REFERENCE: Final = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _TEXT: Final = re.compile(r"[A-Za-z0-9_.:-]{1,40}")
-# Rows per group commit: ten columns each stays far below PostgreSQL's and SQLite's bound-parameter limits.
+# Rows per group commit: ten columns each stays far below SQLite's bound-parameter limit.
 _BATCH: Final = 500
+# The standalone app's request body limit (Litestar's default, set explicitly: the fast path keeps to it too)
+_MAX_BODY: Final = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -307,7 +320,7 @@ class _GroupCommit:
         if self._sqlite:
             # SQLite: a transaction per batch (BEGIN IMMEDIATE takes the write lock up front)
             async with self._factory() as db, db.begin():
-                inserted, stored = await _insert_new(await db.connection(), _INSERT_NEW_SQLITE, list(first.values()))
+                inserted, stored = await _insert_new_sqlite(await db.connection(), list(first.values()))
         else:
             inserted, stored = await self._insert_on_kept_connection(list(first.values()))
         answers: list[Answer | Exception] = []
@@ -324,8 +337,9 @@ class _GroupCommit:
     async def _insert_on_kept_connection(
         self, rows: list[dict[str, Any]]
     ) -> tuple[set[str], dict[str, dict[str, Any]]]:
+        columns = _columns(rows)
         try:
-            return await _insert_new(await self._connection(), _INSERT_NEW_POSTGRESQL, rows)
+            return await _insert_new_postgresql(await self._connection(), columns, rows)
         except Exception as exc:
             await self._release()  # whatever failed, the next batch takes a fresh connection
             if not (isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated):
@@ -333,7 +347,7 @@ class _GroupCommit:
         # the kept connection died while idle (there is no pre-ping): once more on a fresh one. Safe whatever
         # the first attempt did — a row it committed is found by its reference and answered as stored.
         try:
-            return await _insert_new(await self._connection(), _INSERT_NEW_POSTGRESQL, rows)
+            return await _insert_new_postgresql(await self._connection(), columns, rows)
         except Exception:
             await self._release()
             raise
@@ -356,28 +370,76 @@ class _GroupCommit:
                 await held[0].close()
 
 
-def _insert_new_rows(insert: Callable[[sa.Table], Any]) -> Any:
-    t = sim_topups
-    return insert(t).on_conflict_do_nothing(index_elements=[t.c.reference]).returning(t.c.reference)
+# SQLite: executemany with RETURNING is sent as one multi-row INSERT ("insertmanyvalues"), compiled once
+_INSERT_NEW_SQLITE: Final = (
+    sqlite.insert(sim_topups)
+    .on_conflict_do_nothing(index_elements=[sim_topups.c.reference])
+    .returning(sim_topups.c.reference)
+)
+
+# PostgreSQL: one statement text for every batch size, so asyncpg prepares it once per connection and sends
+# ten arrays (encoded by its codecs) instead of a multi-VALUES text per size with every row bound one by one
+_INSERT_NEW_POSTGRESQL: Final = (
+    "INSERT INTO sim_topups"
+    " (reference, mobile, operator_code, product, amount, status, code, provider_ref, applied_at, created_at)"
+    " SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::bigint[],"
+    " $6::varchar[], $7::varchar[], $8::varchar[], $9::timestamptz[], $10::timestamptz[])"
+    " ON CONFLICT (reference) DO NOTHING RETURNING reference"
+)
+
+Columns = tuple[list[Any], ...]  # one list per column, in the order of the INSERT's column list
 
 
-# Built once: executemany with RETURNING is sent as one multi-row INSERT ("insertmanyvalues"), compiled once
-_INSERT_NEW_SQLITE: Final = _insert_new_rows(sqlite.insert)
-_INSERT_NEW_POSTGRESQL: Final = _insert_new_rows(postgresql.insert)
+def _columns(rows: Sequence[dict[str, Any]]) -> Columns:
+    """The rows as one list per column; times in UTC, as ``UtcDateTime`` binds them (a naive one is refused)."""
+    return (
+        [row["reference"] for row in rows],
+        [row["mobile"] for row in rows],
+        [row["operator_code"] for row in rows],
+        [row["product"] for row in rows],
+        [row["amount"] for row in rows],
+        [row["status"] for row in rows],
+        [row["code"] for row in rows],
+        [row["provider_ref"] for row in rows],
+        [_utc(row["applied_at"]) for row in rows],
+        [_utc(row["created_at"]) for row in rows],
+    )
 
 
-async def _insert_new(
-    connection: AsyncConnection, statement: Any, rows: list[dict[str, Any]]
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the database")
+    return moment.astimezone(UTC)
+
+
+async def _insert_new_sqlite(
+    connection: AsyncConnection, rows: list[dict[str, Any]]
 ) -> tuple[set[str], dict[str, dict[str, Any]]]:
     """Insert the rows whose reference is new, in one statement; the others answer their stored row."""
-    inserted = set((await connection.execute(statement, rows)).scalars())
+    inserted = set((await connection.execute(_INSERT_NEW_SQLITE, rows)).scalars())
+    return inserted, await _known(connection, rows, inserted)
+
+
+async def _insert_new_postgresql(
+    connection: AsyncConnection, columns: Columns, rows: list[dict[str, Any]]
+) -> tuple[set[str], dict[str, dict[str, Any]]]:
+    """As ``_insert_new_sqlite``, with the rows given as ``_columns(rows)``: one prepared statement for any size."""
+    inserted = set((await connection.exec_driver_sql(_INSERT_NEW_POSTGRESQL, columns)).scalars())
+    return inserted, await _known(connection, rows, inserted)
+
+
+async def _known(
+    connection: AsyncConnection, rows: list[dict[str, Any]], inserted: set[str]
+) -> dict[str, dict[str, Any]]:
+    """The stored rows of the references that were not inserted: the unique key found them already there."""
     known = [row["reference"] for row in rows if row["reference"] not in inserted]
-    stored: dict[str, dict[str, Any]] = {}
-    if known:
-        t = sim_topups
-        found = await connection.execute(sa.select(t).where(t.c.reference.in_(known)))
-        stored = {r["reference"]: dict(r) for r in found.mappings()}
-    return inserted, stored
+    if not known:
+        return {}
+    t = sim_topups
+    found = await connection.execute(sa.select(t).where(t.c.reference.in_(known)))
+    return {r["reference"]: dict(r) for r in found.mappings()}
 
 
 def _check(body: TopUpBody) -> str | None:
@@ -425,9 +487,9 @@ def sim_router(simulator_of: SimulatorOf, path: str = "/sim") -> Router:
     @post("/topups", status_code=200)
     async def create_top_up(request: Request[Any, Any, Any]) -> Response[Any]:
         try:
-            body = msgspec.json.decode(await request.body(), type=TopUpBody)
-        except msgspec.DecodeError:
-            return Response({"status": FAILED, "code": "invalid_request"}, status_code=400)
+            body = _TOP_UP.decode(await request.body())
+        except msgspec.DecodeError:  # malformed JSON, or a field missing or of the wrong type
+            return Response(_INVALID_REQUEST, status_code=400)
         answer = await (await simulator_of(request)).top_up(body)
         return Response(answer.body, status_code=answer.status_code)
 
@@ -451,7 +513,8 @@ def sim_router(simulator_of: SimulatorOf, path: str = "/sim") -> Router:
 
 
 def create_sim_app(simulator: OperatorSimulator, *, on_shutdown: list[Callable[[], Any]] | None = None) -> Litestar:
-    """The simulator as its own service (``kook operator-sim``), at ``/sim`` like under ``kook serve``."""
+    """The simulator as its own service (``kook operator-sim``), at ``/sim`` like under ``kook serve``;
+    ``POST /sim/topups`` takes the fast path of ``_SimApp``."""
 
     async def same(_request: Request[Any, Any, Any]) -> OperatorSimulator:
         return simulator
@@ -460,10 +523,94 @@ def create_sim_app(simulator: OperatorSimulator, *, on_shutdown: list[Callable[[
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    return Litestar(
-        route_handlers=[sim_router(same), health],
+    return _SimApp(
+        simulator,
+        "/sim",
+        route_handlers=[sim_router(same, "/sim"), health],
         on_shutdown=[simulator.aclose, *(on_shutdown or [])],  # the writer's queue first, then the engine
         openapi_config=None,
         debug=False,
         logging_config=None,
+        request_max_body_size=_MAX_BODY,
     )
+
+
+_TOP_UP: Final = msgspec.json.Decoder(TopUpBody)
+_ENCODE: Final = msgspec.json.Encoder()
+_INVALID_REQUEST: Final = {"status": FAILED, "code": "invalid_request"}
+_INVALID_REQUEST_JSON: Final = _ENCODE.encode(_INVALID_REQUEST)
+_JSON: Final = (b"content-type", b"application/json")
+# What Litestar answers (debug off, no exception handlers) when the handler raises: the fast path says the same
+_INTERNAL_ERROR: Final = _ENCODE.encode({"status_code": 500, "detail": "Internal Server Error"})
+_TOO_LARGE: Final = _ENCODE.encode({"status_code": 413, "detail": "Request Entity Too Large"})
+
+
+class _SimApp(Litestar):
+    """Litestar, with ``POST <path>/topups`` answered in front of it: the body decoded straight into
+    ``TopUpBody``, the simulator asked, its answer encoded — no routing, middleware, ``Request`` or ``Response``.
+    The answers are the route's own (status, JSON body, content type); a request the fast path does not take
+    as it comes (no or an odd ``content-length``, a ``root_path``, any other method or path) goes to Litestar,
+    which also runs the lifespan (the simulator's ``aclose`` at shutdown)."""
+
+    def __init__(self, simulator: OperatorSimulator, path: str, **options: Any) -> None:
+        super().__init__(**options)
+        self._simulator = simulator
+        self._top_ups_path = path + "/topups"
+
+    async def __call__(
+        self, scope: Scope | LifeSpanScope, receive: Receive | LifeSpanReceive, send: Send | LifeSpanSend
+    ) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            http = cast("HTTPScope", scope)
+            if http["method"] == "POST" and http["path"] == self._top_ups_path and not http.get("root_path"):
+                length = _content_length(http["headers"])
+                if length is not None and length <= _MAX_BODY:
+                    await self._create_top_up(cast("Receive", receive), cast("Send", send))
+                    return
+        await super().__call__(scope, receive, send)
+
+    async def _create_top_up(self, receive: Receive, send: Send) -> None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the caller went away: nobody to answer
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        status: int
+        content: bytes
+        if size > _MAX_BODY:  # more than content-length said (a server lets no such body through)
+            status, content = 413, _TOO_LARGE
+        else:
+            try:
+                body = _TOP_UP.decode(chunks[0] if len(chunks) == 1 else b"".join(chunks))
+            except msgspec.DecodeError:
+                status, content = 400, _INVALID_REQUEST_JSON
+            else:
+                try:
+                    answer = await self._simulator.top_up(body)
+                except Exception:  # as Litestar's exception middleware answers; logged here for whoever debugs
+                    log.exception("operator_sim_top_up_failed")
+                    status, content = 500, _INTERNAL_ERROR
+                else:
+                    status, content = answer.status_code, _ENCODE.encode(answer.body)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [_JSON, (b"content-length", str(len(content)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": content, "more_body": False})
+
+
+def _content_length(headers: Iterable[tuple[bytes, bytes]]) -> int | None:
+    """The request's ``content-length`` when it is a plain number; otherwise None (Litestar decides)."""
+    for name, value in headers:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
