@@ -44,8 +44,18 @@ FULFILMENT_PREFETCH = 2
 _container: AsyncContainer | None = None
 
 
+# An idle consumer polls its queue with a growing back-off up to the worker timeout (Dramatiq's default 1 s):
+# a request confirmed into an idle system waited up to a second before its first line went out. 100 ms
+# caps that wait; an idle worker then polls each queue ~10 times a second (negligible CPU).
+POLL_MS = 100
+
+
 class KookWorker(dramatiq.Worker):
-    """Dramatiq's worker with the fulfilment queue's own prefetch (see ``FULFILMENT_QUEUE``)."""
+    """Dramatiq's worker with the fulfilment queue's own prefetch (see ``FULFILMENT_QUEUE``) and a short idle
+    poll (``POLL_MS``)."""
+
+    def __init__(self, broker: dramatiq.Broker, *, worker_threads: int = 8, worker_timeout: int = POLL_MS) -> None:
+        super().__init__(broker, worker_threads=worker_threads, worker_timeout=worker_timeout)
 
     def _add_consumer(self, queue_name: str, *, delay: bool = False) -> None:
         if queue_name != FULFILMENT_QUEUE:
