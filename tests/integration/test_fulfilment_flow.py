@@ -19,7 +19,7 @@ from kook.application.recharges.confirmation import CancelRequest, ConfirmReques
 from kook.application.recharges.lines import AddLine, LineInput
 from kook.application.recharges.requests import CreateRequest
 from kook.application.routing.ports import OperatorGateways, TopUpOutcome, TopUpRequest
-from kook.application.shared.ports import Clock, Dispatcher
+from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.queries import GetWallet, VerifyLedger
@@ -31,18 +31,25 @@ from kook.entrypoints.settings import Settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.dispatch import RecordingDispatcher
 from tests.fakes.operator import FakeOperator, FakeOperatorGateways
+from tests.fakes.wallet import FakeNotifier
 
 CUSTOMER = "f" * 32
 
 
 class World:
     def __init__(
-        self, container: AsyncContainer, operator: FakeOperator, dispatcher: RecordingDispatcher, clock: FakeClock
+        self,
+        container: AsyncContainer,
+        operator: FakeOperator,
+        dispatcher: RecordingDispatcher,
+        clock: FakeClock,
+        notifier: FakeNotifier,
     ) -> None:
         self.clock = clock
         self.container = container
         self.operator = operator
         self.dispatcher = dispatcher
+        self.notifier = notifier
 
     async def call(self, use_case: type[Any], *args: Any, **kwargs: Any) -> Any:
         async with self.container() as scope:
@@ -81,11 +88,16 @@ def settings(settings_factory: Any) -> Settings:
 
 @contextlib.asynccontextmanager
 async def _world(
-    settings: Settings, operator: FakeOperator, config: FulfilmentConfig, clock: FakeClock | None
+    settings: Settings,
+    operator: FakeOperator,
+    config: FulfilmentConfig,
+    clock: FakeClock | None,
+    notifier: FakeNotifier | None = None,
 ) -> AsyncIterator[World]:
     """The HTTP container with ``operator`` behind every route, a recording dispatcher, ``config``, and
     ``clock`` (``None``: real time)."""
     dispatcher = RecordingDispatcher()
+    told = notifier or FakeNotifier()
 
     class Overrides(Provider):
         scope = Scope.APP
@@ -102,6 +114,10 @@ async def _world(
         def fulfilment_config(self) -> FulfilmentConfig:
             return config
 
+        @provide(override=True)
+        def notifier(self) -> CustomerNotifier:
+            return told
+
     class FakeTime(Provider):
         scope = Scope.APP
 
@@ -113,7 +129,7 @@ async def _world(
     providers: list[Provider] = [Overrides()] if clock is None else [Overrides(), FakeTime()]
     container = make_http_container(settings, *providers)
     try:
-        yield World(container, operator, dispatcher, clock or FakeClock())
+        yield World(container, operator, dispatcher, clock or FakeClock(), told)
     finally:
         await container.close()
 
@@ -155,11 +171,20 @@ async def test_a_run_finishes_every_line_and_accounts_for_every_rial(world: Worl
     assert await world.wallet() == (1_200_000, 0)
     assert all(world.operator.applied_count(r.reference) <= 1 for r in world.operator.calls)
     assert await world.call(VerifyLedger) == ([], [])
+    # told once: a portal message and an SMS with the counts and the money back
+    [told] = world.notifier.sent
+    assert (told["customer_id"], told["kind"]) == (CUSTOMER, "request_finished")
+    assert told["title"] == "درخواست با خطا به پایان رسید"
+    assert "۴ مورد موفق و ۱ مورد ناموفق" in told["body"] and "۲۰۰٬۰۰۰ ریال" in told["body"]
+    assert told["sms"] is not None and "۴ موفق، ۱ ناموفق" in told["sms"] and "۲۰۰٬۰۰۰ ریال" in told["sms"]
 
-    # a repeated run or sweep changes nothing
+    # a repeated run or sweep changes nothing, and tells nobody again (nor does a sweep after the retell delay)
     await world.call(RunRequest, request_id)
     await world.call(SweepFulfilment)
+    world.clock.advance(seconds=120)
+    await world.call(SweepFulfilment)
     assert await world.wallet() == (1_200_000, 0)
+    assert len(world.notifier.sent) == 1
     with pytest.raises(DomainError) as started:
         await world.call(CancelRequest, request_id, CUSTOMER)
     assert started.value.code == "request_started"
@@ -246,6 +271,41 @@ async def test_cancel_before_start_releases_and_nothing_is_sent(world: World) ->
     await world.call(RunRequest, request_id)
     assert world.operator.calls == []
     assert await world.wallet() == (500_000, 0)
+
+
+class NotifierDownOnce(FakeNotifier):
+    """Its first notice fails (the messages table unreachable, say); the next ones are told."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = 0
+
+    async def notify(self, customer_id: str, *, kind: str, title: str, body: str, sms: str | None = None) -> None:
+        if not self.failed:
+            self.failed += 1
+            raise ConnectionError("database unreachable")
+        await super().notify(customer_id, kind=kind, title=title, body=body, sms=sms)
+
+
+async def test_a_notice_that_failed_is_told_later_by_the_sweeper_once(settings: Settings) -> None:
+    notifier = NotifierDownOnce()
+    config = FulfilmentConfig(chunk_size=3, parallel_runs=1, notify_after_seconds=30, policy=Policy())
+    async with _world(settings, FakeOperator(), config, FakeClock(), notifier) as world:
+        await world.credit(500_000)
+        request_id = await world.confirmed(["09121110004", "09121110005"])
+        with pytest.raises(ConnectionError):
+            await world.call(RunRequest, request_id)  # the lines are done; telling failed (the message is retried)
+        assert (await world.progress(request_id)).status == "completed"
+        assert notifier.failed == 1 and notifier.sent == []
+
+        await world.call(SweepFulfilment)  # too soon: the first teller may still be at it
+        assert notifier.sent == []
+        world.clock.advance(seconds=31)
+        await world.call(SweepFulfilment)
+        await world.call(SweepFulfilment)
+        [told] = notifier.sent
+        assert told["kind"] == "request_finished" and told["title"] == "درخواست با موفقیت انجام شد"
+        assert told["sms"] is not None and "۲ مورد موفق" in told["sms"]
 
 
 class SlowOperator(FakeOperator):
