@@ -5,6 +5,8 @@
  * - htmx requests carry the CSRF token (meta csrf-token) in x-csrftoken.
  * - input[data-jdp]: Jalali date picker (add data-jdp-only-date etc. as needed).
  * - .modal[data-kook-open]: a dialog the server rendered open is handed to Bootstrap.
+ * - form[data-kook-short] (a request's confirmation with the wallet short): «تایید» is enabled only while
+ *   «تکرار درخواست» is chosen — a repeat holds nothing now; the other choices would be refused.
  */
 (function () {
   "use strict";
@@ -163,6 +165,15 @@
       else tomanHint(input);
     });
   }
+
+  // ---- (f) a short wallet's confirmation: «تایید» follows «زمان انجام» ------
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.name !== "when" || !input.form) return;
+    if (!input.form.hasAttribute("data-kook-short")) return;
+    var button = input.form.querySelector("[data-kook-confirm]");
+    if (button) button.disabled = input.value !== "repeat";
+  });
 
   function start() {
     setUp(document);
