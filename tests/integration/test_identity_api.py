@@ -265,6 +265,67 @@ async def _otp_then_new_password(client: Client) -> None:
     assert again.status_code == 422
 
 
+async def test_a_second_sign_up_cannot_choose_the_password_of_a_pending_number(settings_factory: Any) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from kook.entrypoints.http.app import create_app
+
+    async with AsyncTestClient(app=create_app(settings_factory(KOOK_OTP_PER_MOBILE_PER_MINUTE="5"))) as client:
+        await _contested_sign_up(client)
+
+
+async def _contested_sign_up(client: Client) -> None:
+    def form(first_name: str, password: str) -> dict[str, str]:
+        return {"mobile": MOBILE, "first_name": first_name, "last_name": "رضایی", "password": password}
+
+    assert (await client.post("/api/v1/auth/signup", json=form("علی", "the-owners-pass"))).status_code == 202
+    # someone else signs the number up while the owner waits for the code
+    second = await client.post("/api/v1/auth/signup", json=form("مهاجم", "attackers-pass"))
+    assert second.status_code == 202 and second.json() == {"status": "code_sent", "mobile": MOBILE}  # as ever
+    # the owner types the newest code on their phone
+    code = await last_code(client, MOBILE)
+    verified = await client.post("/api/v1/auth/signup/verify", json={"mobile": MOBILE, "code": code})
+    assert verified.status_code == 200
+    body = verified.json()
+    assert body["mobile"] == MOBILE and body["password_required"] is True
+    assert (await client.get("/api/v1/me")).json()["password_required"] is True
+    owner = dict(client.cookies)
+
+    client.cookies.clear()
+    for password in ("attackers-pass", "the-owners-pass"):
+        refused = await client.post("/api/v1/auth/login", json={"mobile": MOBILE, "password": password})
+        assert refused.status_code == 401 and refused.json()["code"] == "credentials_invalid"
+
+    # the owner's session sets a password without a current one
+    _use(client, owner)
+    chosen = await client.post("/api/v1/me/password", json={"new_password": "chosen-by-owner"}, headers=csrf(body))
+    assert chosen.status_code == 204
+    assert (await client.get("/api/v1/me")).json()["password_required"] is False
+    client.cookies.clear()
+    login = await client.post("/api/v1/auth/login", json={"mobile": MOBILE, "password": "chosen-by-owner"})
+    assert login.status_code == 200 and login.json()["password_required"] is False
+    client.cookies.clear()
+    attackers = await client.post("/api/v1/auth/login", json={"mobile": MOBILE, "password": "attackers-pass"})
+    assert attackers.status_code == 401
+
+
+async def test_the_same_sign_up_sent_twice_keeps_its_password(settings_factory: Any) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from kook.entrypoints.http.app import create_app
+
+    async with AsyncTestClient(app=create_app(settings_factory(KOOK_OTP_PER_MOBILE_PER_MINUTE="5"))) as client:
+        form = {"mobile": MOBILE, "first_name": "علی", "last_name": "رضایی", "password": "a-good-password"}
+        for _ in range(2):
+            assert (await client.post("/api/v1/auth/signup", json=form)).status_code == 202
+        code = await last_code(client, MOBILE)
+        verified = await client.post("/api/v1/auth/signup/verify", json={"mobile": MOBILE, "code": code})
+        assert verified.status_code == 200 and verified.json()["password_required"] is False
+        client.cookies.clear()
+        login = await client.post("/api/v1/auth/login", json={"mobile": MOBILE, "password": "a-good-password"})
+        assert login.status_code == 200
+
+
 async def test_api_keys(client: Client) -> None:
     body = await sign_up(client)
     created = await client.post("/api/v1/api-keys", json={"name": "حسابداری"}, headers=csrf(body))

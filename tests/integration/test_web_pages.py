@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tests.integration.helpers import Client, last_code
 
@@ -100,3 +101,47 @@ async def test_every_public_page_is_persian_rtl(client: Client) -> None:
         assert response.status_code == 200, path
         assert '<html lang="fa" dir="rtl">' in response.text, path
         assert "/static/vendor/" in response.text and "https://" not in response.text, path
+
+
+async def test_a_contested_sign_up_lands_on_the_profile_to_choose_a_password(settings_factory: Any) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from kook.entrypoints.http.app import create_app
+
+    async with AsyncTestClient(app=create_app(settings_factory(KOOK_OTP_PER_MOBILE_PER_MINUTE="5"))) as client:
+        await _contested_sign_up(client)
+
+
+async def _contested_sign_up(client: Client) -> None:
+    for first_name, password in (("مریم", "the-owners-pass"), ("مهاجم", "attackers-pass")):
+        page = await client.get("/signup")
+        form = {"mobile": MOBILE, "first_name": first_name, "last_name": "کریمی", "password": password}
+        response = await client.post("/signup", data={**form, "csrf_token": _token(page.text)}, follow_redirects=False)
+        # the second sign-up answers as the first
+        assert response.status_code == 303 and response.headers["location"] == f"/signup/verify?mobile={MOBILE}"
+    verify_page = await client.get(f"/signup/verify?mobile={MOBILE}")
+    code = await last_code(client, MOBILE)
+    done = await client.post(
+        "/signup/verify",
+        data={"mobile": MOBILE, "code": code, "csrf_token": _token(verify_page.text)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/profile"
+    profile = await client.get("/profile")
+    assert "برای حساب خود کلمه عبور انتخاب کنید" in profile.text
+    assert 'name="current_password"' not in profile.text
+    changed = await client.post(
+        "/profile/password",
+        data={"new_password": "chosen-by-owner", "csrf_token": _token(profile.text)},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303 and changed.headers["location"] == "/profile"
+    client.cookies.clear()
+    login_page = await client.get("/login")
+    for password, status in (("attackers-pass", 401), ("chosen-by-owner", 303)):
+        login = await client.post(
+            "/login",
+            data={"mobile": MOBILE, "password": password, "csrf_token": _token(login_page.text)},
+            follow_redirects=False,
+        )
+        assert login.status_code == status

@@ -37,6 +37,7 @@ from kook.domain.identity.password_policy import (
 from kook.domain.identity.staff import StaffMember, StaffRole
 from kook.domain.identity.user import (
     MAX_NAME_LENGTH,
+    UNUSABLE_PASSWORD_HASH,
     AccountLocked,
     LoginThrottlePolicy,
     User,
@@ -354,15 +355,46 @@ class TestUser:
 
     def test_refresh_pending_replaces_the_details(self) -> None:
         user = a_user(UserStatus.PENDING)
-        user.refresh_pending("علی", "رضایی", "new-hash")
+        user.refresh_pending("علی", "رضایی", "new-hash", same_password=True)
         assert (user.first_name, user.last_name, user.password_hash) == ("علی", "رضایی", "new-hash")
+        assert not user.signup_contested
 
     def test_refresh_is_refused_for_an_active_user(self) -> None:
         user = a_user(UserStatus.ACTIVE)
         with pytest.raises(DomainError) as raised:
-            user.refresh_pending("علی", "رضایی", "new-hash")
+            user.refresh_pending("علی", "رضایی", "new-hash", same_password=False)
         assert raised.value.code == "conflict"
-        assert user.first_name == "سارا"
+        assert user.first_name == "سارا" and not user.signup_contested
+
+    @pytest.mark.parametrize(("same_password", "contested"), [(False, True), (True, False)])
+    def test_another_password_contests_the_sign_up(self, same_password: bool, contested: bool) -> None:
+        user = a_user(UserStatus.PENDING)
+        user.refresh_pending("علی", "رضایی", "new-hash", same_password=same_password)
+        assert user.signup_contested is contested
+
+    def test_a_contest_stays_whatever_later_sign_ups_bring(self) -> None:
+        user = a_user(UserStatus.PENDING)
+        user.refresh_pending("علی", "رضایی", "attacker-hash", same_password=False)
+        user.refresh_pending("سارا", "احمدی", "owner-hash", same_password=True)
+        assert user.signup_contested
+
+    def test_a_contested_sign_up_is_activated_with_no_usable_password(self) -> None:
+        user = a_user(UserStatus.PENDING)
+        user.refresh_pending("علی", "رضایی", "attacker-hash", same_password=False)
+        assert not user.password_required  # nothing to choose while pending
+        user.activate(T0)
+        assert user.is_active and user.password_required
+        assert user.password_hash == UNUSABLE_PASSWORD_HASH
+        user.change_password("chosen-hash", T0 + minutes(1))
+        assert not user.password_required
+
+    def test_an_uncontested_sign_up_keeps_its_password(self) -> None:
+        user = a_user(UserStatus.PENDING)
+        user.activate(T0)
+        assert user.password_hash == "hash" and not user.password_required
+
+    def test_the_unusable_marker_is_no_argon2_hash(self) -> None:
+        assert not UNUSABLE_PASSWORD_HASH.startswith("$")
 
 
 # --------------------------------------------------------------------------- passwords

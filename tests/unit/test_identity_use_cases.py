@@ -152,6 +152,7 @@ async def test_signing_up_again_before_verifying_replaces_the_details_and_the_co
     first_code = the_code_sent_to(world)
     world.clock.advance(minutes=1)
 
+    # another password while the first code is live: the sign-up is now contested
     await world.sign_up(sign_up_command(first_name="سارا", last_name="رضایی", password=NEW_PASSWORD))
     second_code = the_code_sent_to(world)
 
@@ -159,9 +160,112 @@ async def test_signing_up_again_before_verifying_replaces_the_details_and_the_co
     assert len(world.uow.users.all()) == 1
     user = stored_user(world)
     assert (user.last_name, user.password_hash) == ("رضایی", FakePasswordHasher.hash_of(NEW_PASSWORD))
+    assert user.signup_contested
     with pytest.raises(OtpInvalid):  # the first code was withdrawn
         await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=first_code))
-    assert (await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=second_code))).is_active
+    verified = await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=second_code))
+    assert verified.is_active and verified.last_name == "رضایی"
+    assert verified.password_required  # neither password was proven by the phone
+
+
+# --------------------------------------------------------------------------- a contested sign-up
+VICTIM_PASSWORD = "the-owners-pass"
+ATTACKER_PASSWORD = "attackers-pass"
+
+
+async def victim_then_attacker(world: IdentityWorld) -> None:
+    """The owner signs up; a minute later, while the owner's code is live, someone else signs the number up."""
+    await world.sign_up(sign_up_command(password=VICTIM_PASSWORD))
+    world.clock.advance(minutes=1)
+    await world.sign_up(sign_up_command(first_name="مهاجم", password=ATTACKER_PASSWORD, client_address=OTHER_ADDRESS))
+
+
+async def test_a_contested_sign_up_is_activated_with_no_usable_password(world: IdentityWorld) -> None:
+    await victim_then_attacker(world)
+
+    # the owner types the newest code, the one on their phone
+    user = await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=the_code_sent_to(world)))
+
+    assert user.is_active and user.password_required
+    for password in (ATTACKER_PASSWORD, VICTIM_PASSWORD):
+        slow_before = world.passwords.slow_calls
+        with pytest.raises(CredentialsInvalid) as raised:
+            await world.log_in(log_in_command(MOBILE, password))
+        assert raised.value.details == {}  # as for any wrong password,
+        assert world.passwords.slow_calls == slow_before + 1  # at the cost of one,
+    assert len(stored_user(world).recent_failures) == 2  # and counted as one
+
+
+async def test_whoever_holds_the_phone_sets_the_password_of_a_contested_sign_up(world: IdentityWorld) -> None:
+    await victim_then_attacker(world)
+    user = await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=the_code_sent_to(world)))
+    session = await world.session_for(user, otp_login=user.password_required)
+
+    await world.change_password(ChangePasswordCommand(user.id, None, NEW_PASSWORD, session))
+
+    assert not stored_user(world).password_required
+    assert (await world.log_in(log_in_command(MOBILE, NEW_PASSWORD))).id == user.id
+    with pytest.raises(CredentialsInvalid):
+        await world.log_in(log_in_command(MOBILE, ATTACKER_PASSWORD))
+
+
+async def test_a_contested_sign_up_answers_the_caller_exactly_as_a_repeated_one() -> None:
+    contested = IdentityWorld()
+    repeated = IdentityWorld()
+    answers: list[object] = []
+    for world, second_password in ((contested, ATTACKER_PASSWORD), (repeated, VICTIM_PASSWORD)):
+        await world.sign_up(sign_up_command(password=VICTIM_PASSWORD))
+        world.clock.advance(minutes=1)
+        answers.append(await world.sign_up(sign_up_command(password=second_password)))
+        with pytest.raises(RateLimited) as raised:
+            await world.sign_up(sign_up_command(password=second_password))
+        answers.append(raised.value.retry_after)
+
+    assert answers[:2] == answers[2:]
+    assert contested.sms.sent == repeated.sms.sent  # the same texts (the fake's codes are predictable)
+    assert contested.passwords.slow_calls == repeated.passwords.slow_calls
+    assert contested.passwords.hashed == repeated.passwords.hashed
+    assert stored_user(contested).signup_contested and not stored_user(repeated).signup_contested
+
+
+async def test_the_same_password_again_is_no_contest(world: IdentityWorld) -> None:
+    await world.sign_up(sign_up_command(last_name="احمدي", password=VICTIM_PASSWORD))
+    world.clock.advance(minutes=1)
+    await world.sign_up(sign_up_command(last_name="احمدی", password=VICTIM_PASSWORD))  # the name corrected
+
+    user = await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=the_code_sent_to(world)))
+
+    assert not user.password_required and user.last_name == "احمدی"
+    assert (await world.log_in(log_in_command(MOBILE, VICTIM_PASSWORD))).id == user.id
+
+
+async def test_another_password_after_the_first_code_expired_still_contests(world: IdentityWorld) -> None:
+    """The owner's code expired unused; someone signs the number up with another password; the owner, still
+    waiting, asks for a new code and types it: the account has no usable password, not the other one."""
+    await world.sign_up(sign_up_command(password=VICTIM_PASSWORD))
+    world.clock.advance(minutes=3)
+    await world.sign_up(sign_up_command(password=ATTACKER_PASSWORD, client_address=OTHER_ADDRESS))
+    world.clock.advance(minutes=1)
+    await world.resend_sign_up_code(MOBILE, ADDRESS)  # the owner asks again
+
+    user = await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=the_code_sent_to(world)))
+
+    assert user.password_required
+    for password in (VICTIM_PASSWORD, ATTACKER_PASSWORD):
+        with pytest.raises(CredentialsInvalid):
+            await world.log_in(log_in_command(MOBILE, password))
+
+
+async def test_a_contest_outlives_the_codes(world: IdentityWorld) -> None:
+    await victim_then_attacker(world)
+    world.clock.advance(minutes=3)  # every code is dead now
+    await world.sign_up(sign_up_command(password=ATTACKER_PASSWORD, client_address=OTHER_ADDRESS))
+
+    user = await world.verify_sign_up(VerifyCodeCommand(mobile=MOBILE, code=the_code_sent_to(world)))
+
+    assert user.password_required
+    with pytest.raises(CredentialsInvalid):
+        await world.log_in(log_in_command(MOBILE, ATTACKER_PASSWORD))
 
 
 async def test_sign_up_for_a_registered_number_sends_no_code_and_changes_nothing() -> None:
@@ -546,10 +650,11 @@ async def test_an_unknown_number_is_refused_the_same_way_at_the_same_cost() -> N
 
 async def test_a_pending_user_cannot_log_in_with_a_password(world: IdentityWorld) -> None:
     await world.sign_up(sign_up_command())
+    burned = world.passwords.burned
 
     with pytest.raises(CredentialsInvalid):
         await world.log_in(log_in_command())
-    assert world.passwords.burned == 1
+    assert world.passwords.burned == burned + 1
 
 
 async def test_a_disabled_user_cannot_log_in(world: IdentityWorld) -> None:

@@ -4,6 +4,7 @@ must not exhaust memory); hashing runs in a worker thread."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from argon2 import PasswordHasher as Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -33,5 +34,14 @@ class Argon2PasswordHasher(PasswordHasher):
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return bool(self._argon.verify(password_hash, password))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+        except VerifyMismatchError:
             return False
+        except (VerificationError, InvalidHashError):
+            # A malformed hash, or an account with no usable password (a contested
+            # sign-up), answers no faster than a wrong password.
+            self._burn_sync()
+            return False
+
+    def _burn_sync(self) -> None:
+        with contextlib.suppress(VerificationError):
+            self._argon.verify(self._dummy, "not-the-password")

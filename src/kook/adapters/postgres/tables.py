@@ -25,6 +25,8 @@ users = sa.Table(
     sa.Column("recent_failures", UtcDateTimeList(), nullable=False, server_default=""),
     sa.Column("locked_until", UtcDateTime(), nullable=True),
     sa.Column("password_changed_at", UtcDateTime(), nullable=True),
+    # a pending sign-up that another password contested (User.refresh_pending)
+    sa.Column("signup_contested", sa.Boolean(), nullable=False, server_default=sa.false()),
 )
 
 staff = sa.Table(

@@ -52,7 +52,7 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
 class PasswordHasher(Protocol):
     async def hash(self, password: str) -> str: ...
     async def verify(self, password_hash: str, password: str) -> bool:
-        """Constant-time; False for any mismatch or malformed hash."""
+        """Constant-time; False for any mismatch or malformed hash, and no faster for one."""
         ...
 
     async def burn(self) -> None:

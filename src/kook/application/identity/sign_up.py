@@ -28,6 +28,10 @@ class SignUp:
 
     The answer is the same for a registered number: that number gets a text
     saying so instead of a code, and nothing about the account changes.
+
+    Signing a pending number up again with another password contests the
+    sign-up (``User.refresh_pending``): the answer does not change, but the
+    code then activates the account with no usable password.
     """
 
     def __init__(self, uow: IdentityUnitOfWork, passwords: PasswordHasher, codes: CodeSender, clock: Clock) -> None:
@@ -40,6 +44,7 @@ class SignUp:
         mobile, first_name, last_name = _validate(command)
         await self._codes.check_limits(mobile, command.client_address)
         password_hash = await self._passwords.hash(command.password)
+        seen_hash, same_password = await self._compare_with_pending(mobile, command.password)
         code: str | None = None
         async with self._uow as uow:
             user = await uow.users.by_mobile(mobile, for_update=True)
@@ -57,7 +62,13 @@ class SignUp:
                 )
                 code = await self._codes.issue(uow.codes, mobile, CodePurpose.SIGNUP)
             elif user.status == UserStatus.PENDING:
-                user.refresh_pending(first_name, last_name, password_hash)
+                user.refresh_pending(
+                    first_name,
+                    last_name,
+                    password_hash,
+                    # a sign-up in between changed the hash compared: count it as another password
+                    same_password=same_password and user.password_hash == seen_hash,
+                )
                 code = await self._codes.issue(uow.codes, mobile, CodePurpose.SIGNUP)
             else:
                 # A code is kept (never sent) so that wrong tries at it answer
@@ -69,6 +80,18 @@ class SignUp:
         else:
             await self._codes.send_text(mobile, already_registered_text())
         return mobile
+
+    async def _compare_with_pending(self, mobile: str, password: str) -> tuple[str | None, bool]:
+        """Whether ``password`` is the pending sign-up's (for a pending number);
+        checked outside any transaction, argon2 being slow on purpose. Every
+        number spends the time of one check, so the answer's timing tells
+        nothing about the number."""
+        async with self._uow as uow:
+            user = await uow.users.by_mobile(mobile)
+        if user is None or user.status != UserStatus.PENDING:
+            await self._passwords.burn()
+            return None, False
+        return user.password_hash, await self._passwords.verify(user.password_hash, password)
 
 
 def _validate(command: SignUpCommand) -> tuple[str, str, str]:

@@ -17,7 +17,12 @@ class VerifyCodeCommand:
 
 
 class VerifySignUp:
-    """The sign-up code activates the account (the caller then starts a session)."""
+    """The sign-up code activates the account (the caller then starts a session).
+
+    After a contested sign-up the account has no usable password:
+    ``user.password_required`` tells the caller to start a session in which
+    one is set without a current one, as after a one-time-code login.
+    """
 
     def __init__(self, uow: IdentityUnitOfWork, codes: CodeSender, clock: Clock) -> None:
         self._uow = uow

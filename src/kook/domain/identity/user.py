@@ -3,6 +3,15 @@
 Password login slows down after repeated failures (SPEC §2): ``max_failures``
 wrong passwords inside ``window`` lock password login for ``lock_for``; the
 one-time code still works.
+
+A contested sign-up: while a number's account is pending, a second sign-up
+with another password means two people may be signing this number up (one of
+them perhaps an attacker, who cannot receive the code but would choose the
+password — and the owner, waiting for a code, types whichever arrives). The
+account is then activated by the code with no usable password, and whoever
+holds the phone chooses one. Whether the earlier code is still live does not
+matter: an owner whose code expired asks for another, and that code would
+activate the newer sign-up's password.
 """
 
 from __future__ import annotations
@@ -12,6 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kook.domain.shared.errors import DomainError
+
+# Not an argon2 hash (nor any hash a hasher makes): no password ever verifies against it.
+UNUSABLE_PASSWORD_HASH = "!unusable"  # noqa: S105 - a marker, not a password
 
 
 class UserStatus(enum.StrEnum):
@@ -76,23 +88,40 @@ class User(PasswordThrottled):
     recent_failures: list[datetime] = field(default_factory=list)
     locked_until: datetime | None = None
     password_changed_at: datetime | None = field(default=None)
+    signup_contested: bool = False
 
     @property
     def is_active(self) -> bool:
         return self.status == UserStatus.ACTIVE
 
-    def refresh_pending(self, first_name: str, last_name: str, password_hash: str) -> None:
-        """A repeated sign-up before verification replaces the details."""
+    @property
+    def password_required(self) -> bool:
+        """No usable password (a contested sign-up): the person must choose one."""
+        return self.password_hash == UNUSABLE_PASSWORD_HASH
+
+    def refresh_pending(self, first_name: str, last_name: str, password_hash: str, *, same_password: bool) -> None:
+        """A repeated sign-up before verification replaces the details.
+
+        Another password contests the sign-up; that stays until activation,
+        whatever later sign-ups bring. The same password again (a double
+        submit, a corrected name) does not.
+        """
         if self.status != UserStatus.PENDING:
             raise DomainError("conflict")
+        if not same_password:
+            self.signup_contested = True
         self.first_name = first_name
         self.last_name = last_name
         self.password_hash = password_hash
 
     def activate(self, now: datetime) -> None:
+        """The code proves the phone; a contested sign-up's password proves nothing,
+        so the account starts without one (``password_required``)."""
         if self.status == UserStatus.PENDING:
             self.status = UserStatus.ACTIVE
             self.activated_at = now
+            if self.signup_contested:
+                self.password_hash = UNUSABLE_PASSWORD_HASH
 
     def change_password(self, password_hash: str, now: datetime) -> None:
         self.password_hash = password_hash

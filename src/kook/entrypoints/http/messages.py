@@ -184,6 +184,10 @@ def field_text(code: str) -> str:
 
 FLASH: dict[str, tuple[str, str]] = {
     "welcome": ("success", "به پرتال سازمانی کوک خوش آمدید."),
+    "choose_password": (
+        "warning",
+        "برای حساب خود کلمه عبور انتخاب کنید: هنگام ثبت‌نام، اطلاعات ثبت‌نام این شماره از جای دیگری هم فرستاده شد.",
+    ),
     "logged_in": ("success", "با موفقیت وارد شدید."),
     "logged_out": ("info", "از حساب خود خارج شدید."),
     "password_changed": ("success", "کلمه عبور با موفقیت تغییر کرد."),

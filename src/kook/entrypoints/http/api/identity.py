@@ -76,6 +76,8 @@ class Me(msgspec.Struct):
     last_name: str
     customer: CustomerRef | None
     csrf_token: str | None = None
+    # true after a contested sign-up: the account has no password until one is set (POST /me/password)
+    password_required: bool = False
 
 
 class ApiKeyOut(msgspec.Struct):
@@ -106,6 +108,7 @@ def me_of(user: User, csrf_token: str | None = None, customer: CustomerRef | Non
         last_name=user.last_name,
         customer=customer,
         csrf_token=csrf_token,
+        password_required=user.password_required,
     )
 
 
@@ -146,7 +149,8 @@ class AuthController(Controller):
     @post("/signup/verify", status_code=200)
     async def verify_signup(self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]) -> Response[Me]:
         user = await (await resolve(request, VerifySignUp))(VerifyCodeCommand(mobile=data.mobile, code=data.code))
-        return await _logged_in(request, user)
+        # a contested sign-up: the phone's holder sets the password without a current one
+        return await _logged_in(request, user, otp_login=user.password_required)
 
     @post("/login", status_code=200)
     async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]) -> Response[Me]:

@@ -110,6 +110,10 @@ class IdentityPages(Controller):
                 {"mobile": values["mobile"], "errors": {"code": error_text(exc.code)}, "values": {"code": ""}},
                 status_code=400,
             )
+        if user.password_required:  # a contested sign-up: the phone's holder chooses the password
+            return await _start(
+                request, PrincipalKind.USER, user.id, otp_login=True, to="/profile", flash="choose_password"
+            )
         return await _start(request, PrincipalKind.USER, user.id, flash="welcome")
 
     @post("/signup/resend")
