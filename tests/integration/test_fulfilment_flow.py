@@ -14,7 +14,7 @@ from dishka import AsyncContainer, Provider, Scope, provide
 
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
 from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
-from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
+from kook.application.fulfilment.run import CheckUnknownLines, FinishNotice, RunRequest, SweepFulfilment
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
 from kook.application.recharges.lines import AddLine, LineInput
 from kook.application.recharges.requests import CreateRequest
@@ -306,6 +306,68 @@ async def test_a_notice_that_failed_is_told_later_by_the_sweeper_once(settings: 
         [told] = notifier.sent
         assert told["kind"] == "request_finished" and told["title"] == "درخواست با موفقیت انجام شد"
         assert told["sms"] is not None and "۲ مورد موفق" in told["sms"]
+
+
+class SlowNotifierDownOnce(NotifierDownOnce):
+    """Fails once, then tells slowly (so tellers overlap)."""
+
+    async def notify(self, customer_id: str, *, kind: str, title: str, body: str, sms: str | None = None) -> None:
+        if self.failed:
+            await asyncio.sleep(0.05)
+        await super().notify(customer_id, kind=kind, title=title, body=body, sms=sms)
+
+
+async def test_tellers_at_once_tell_once(settings: Settings) -> None:
+    notifier = SlowNotifierDownOnce()
+    config = FulfilmentConfig(chunk_size=3, parallel_runs=1, notify_after_seconds=30, policy=Policy())
+    async with _world(settings, FakeOperator(), config, FakeClock(), notifier) as world:
+        await world.credit(500_000)
+        request_id = await world.confirmed(["09121110006", "09121110007"])
+        with pytest.raises(ConnectionError):
+            await world.call(RunRequest, request_id)  # finished; its telling failed and gave the notice up
+        world.clock.advance(seconds=31)
+
+        # the sweeper's retell and two more tellers at once (as two processes would)
+        await asyncio.gather(
+            world.call(SweepFulfilment), world.call(FinishNotice, request_id), world.call(FinishNotice, request_id)
+        )
+        assert len(notifier.sent) == 1
+        await world.call(SweepFulfilment)
+        assert len(notifier.sent) == 1
+
+
+class NotifierDiesOnce(FakeNotifier):
+    """The first teller's process dies while telling (nothing told, its claim left behind)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.died = False
+
+    async def notify(self, customer_id: str, *, kind: str, title: str, body: str, sms: str | None = None) -> None:
+        if not self.died:
+            self.died = True
+            raise asyncio.CancelledError
+        await super().notify(customer_id, kind=kind, title=title, body=body, sms=sms)
+
+
+async def test_a_teller_that_died_is_replaced_after_its_lease(settings: Settings) -> None:
+    notifier = NotifierDiesOnce()
+    config = FulfilmentConfig(
+        chunk_size=3, parallel_runs=1, notify_after_seconds=30, notice_lease_seconds=300, policy=Policy()
+    )
+    async with _world(settings, FakeOperator(), config, FakeClock(), notifier) as world:
+        await world.credit(500_000)
+        request_id = await world.confirmed(["09121110008"])
+        with pytest.raises(asyncio.CancelledError):
+            await world.call(RunRequest, request_id)
+        world.clock.advance(seconds=31)
+        await world.call(SweepFulfilment)  # its claim may still be a teller at work: left alone
+        assert notifier.sent == []
+        world.clock.advance(seconds=300)
+        await world.call(SweepFulfilment)
+        await world.call(SweepFulfilment)
+        [told] = notifier.sent
+        assert told["kind"] == "request_finished"
 
 
 class SlowOperator(FakeOperator):

@@ -186,3 +186,17 @@ def test_a_started_request_cannot_be_cancelled() -> None:
         _request(RequestStatus.RUNNING).cancel(NOW)
     assert _request(RequestStatus.CONFIRMED).cancel(NOW) is True
     assert _request(RequestStatus.DRAFT).cancel(NOW) is False
+
+
+def test_one_teller_at_a_time_tells_a_finished_request() -> None:
+    lease = timedelta(minutes=5)
+    running = _request(RequestStatus.RUNNING)
+    assert not running.claim_notice(NOW, lease)  # nothing to tell yet
+    done = _request(RequestStatus.COMPLETED)
+    assert done.claim_notice(NOW, lease)
+    assert not done.claim_notice(NOW + timedelta(seconds=1), lease)  # another teller is on it
+    assert done.claim_notice(NOW + lease, lease)  # that one went silent: taken over
+    done.notice_given_up()  # telling failed: free at once
+    assert done.claim_notice(NOW + lease + timedelta(seconds=1), lease)
+    done.notified_at = NOW + lease + timedelta(seconds=2)
+    assert not done.claim_notice(NOW + 2 * lease + timedelta(seconds=3), lease)  # told: never again

@@ -31,6 +31,7 @@ requests = sa.Table(
     sa.Column("settled", sa.BigInteger(), nullable=False, server_default="0"),
     sa.Column("released", sa.BigInteger(), nullable=False, server_default="0"),
     sa.Column("notified_at", UtcDateTime(), nullable=True),
+    sa.Column("notice_claimed_at", UtcDateTime(), nullable=True),  # (0009) a teller took the notice on
     sa.Column("worked_at", UtcDateTime(), nullable=True),  # last claim: the sweeper re-dispatches idle runs
     # schedule and repeat (0007)
     sa.Column("schedule_at", UtcDateTime(), nullable=True),

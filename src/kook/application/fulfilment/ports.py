@@ -77,6 +77,7 @@ class FulfilmentConfig:
     stale_after_seconds: float = 120.0  # a line 'sending' this long: its worker died → unknown, inquire
     idle_redispatch_seconds: float = 30.0  # a request with waiting lines and no claim this long is dispatched again
     notify_after_seconds: float = 30.0  # a finished request still not told this long after: tell again
+    notice_lease_seconds: float = 300.0  # a teller that took the notice on and went silent is replaced after this
     batch_limit: int = 500  # lines per sweep/inquiry pass
     policy: Policy = field(default_factory=Policy)
 
@@ -103,7 +104,10 @@ class FulfilmentRepository(Protocol):
         """Requests in fulfilment without an open line (finished, not yet marked)."""
         ...
 
-    async def requests_to_notify(self, finished_before: datetime, limit: int) -> list[str]: ...
+    async def requests_to_notify(self, finished_before: datetime, claimed_before: datetime, limit: int) -> list[str]:
+        """Finished, not told, and no teller on it (none took it on after ``claimed_before``)."""
+        ...
+
     async def mark_worked(self, request_ids: Sequence[str], now: datetime) -> None: ...
     async def unknown_lines(self, *, after_id: int | None, limit: int) -> list[UnknownLine]: ...
     async def line_state(self, line_id: int) -> LineState | None: ...

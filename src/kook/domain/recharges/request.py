@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from kook.domain.catalog.product import PriceList
@@ -131,6 +131,7 @@ class Request:
     settled: int = 0  # rials settled to operators so far
     released: int = 0  # rials of failed lines given back
     notified_at: datetime | None = None  # the finishing message was sent
+    notice_claimed_at: datetime | None = None  # a teller took the finishing message on (see ``claim_notice``)
     # schedule and repeat (0007)
     schedule_at: datetime | None = None  # a one-off scheduled request starts then
     repeat: Repeat | None = None  # a repeating request (a template: each run is its own request)
@@ -149,6 +150,21 @@ class Request:
     @property
     def finished(self) -> bool:
         return self.status in (RequestStatus.COMPLETED, RequestStatus.COMPLETED_WITH_FAILURES)
+
+    def claim_notice(self, now: datetime, lease: timedelta) -> bool:
+        """Take on telling the customer the request finished: ``False`` when it is not finished, already
+        told, or another teller took it on less than ``lease`` ago (two tellers at once tell once; one that
+        died is replaced when its lease runs out)."""
+        if not self.finished or self.notified_at is not None:
+            return False
+        if self.notice_claimed_at is not None and now - self.notice_claimed_at < lease:
+            return False
+        self.notice_claimed_at = now
+        return True
+
+    def notice_given_up(self) -> None:
+        """Telling failed: another teller may take it on at once (the sweeper's next pass)."""
+        self.notice_claimed_at = None
 
     def ensure_draft(self) -> None:
         if self.status is not RequestStatus.DRAFT:

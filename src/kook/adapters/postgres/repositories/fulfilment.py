@@ -205,10 +205,11 @@ class SqlFulfilmentRepository(FulfilmentRepository):
         )
         return list(rows.scalars())
 
-    async def requests_to_notify(self, finished_before: datetime, limit: int) -> list[str]:
+    async def requests_to_notify(self, finished_before: datetime, claimed_before: datetime, limit: int) -> list[str]:
+        unclaimed = sa.or_(R.notice_claimed_at.is_(None), R.notice_claimed_at < claimed_before)
         rows = await self._session.execute(
             sa.select(R.id)
-            .where(R.status.in_(_FINISHED), R.notified_at.is_(None), R.finished_at < finished_before)
+            .where(R.status.in_(_FINISHED), R.notified_at.is_(None), R.finished_at < finished_before, unclaimed)
             .limit(limit)
         )
         return list(rows.scalars())
