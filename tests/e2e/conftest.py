@@ -1,8 +1,12 @@
 """End-to-end fixtures: the real portal (embedded mode) and Debian's Chromium.
 
-``portal`` serves the whole portal with uvicorn in a background thread on a
-free port of 127.0.0.1: SQLite under a temporary directory, the in-process
-worker and scheduler, the sandbox SMS inbox and the demo data.
+``portal`` runs ``kook serve`` — the README's first command — as a child process
+on a free port of 127.0.0.1: SQLite under a temporary directory, the in-process
+worker and scheduler, the sandbox SMS inbox and the demo data. A process of its
+own, not a thread of the test process: the worker's Dramatiq broker is one per
+process, and an integration test run earlier in the same pytest process would
+otherwise have set it up for its own settings (seen: the fulfilment journey's
+request never ran after ``tests/integration/test_fulfilment_web.py``).
 
 ``browser`` drives Chromium through Playwright. The executable comes from
 ``KOOK_TEST_CHROMIUM`` (default ``/usr/bin/chromium``; Playwright's own browser
@@ -19,8 +23,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
-import threading
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -30,11 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
-
-from kook.entrypoints.embedded import build_embedded_app
-from kook.entrypoints.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -91,12 +93,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_healthy(url: str, thread: threading.Thread) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     last: object = None
     while time.monotonic() < deadline:
-        if not thread.is_alive():
-            raise RuntimeError("the portal's server thread stopped during start-up")
+        if process.poll() is not None:
+            raise RuntimeError(f"the portal exited during start-up ({process.returncode}):\n{_tail(log)}")
         try:
             with urllib.request.urlopen(url + "/health", timeout=2) as response:
                 if response.status == 200:
@@ -105,14 +107,24 @@ def _wait_healthy(url: str, thread: threading.Thread) -> None:
         except (urllib.error.URLError, OSError) as exc:
             last = exc
         time.sleep(0.1)
-    raise RuntimeError(f"the portal did not answer /health within {STARTUP_TIMEOUT:.0f} s (last: {last!r})")
+    raise RuntimeError(
+        f"the portal did not answer /health within {STARTUP_TIMEOUT:.0f} s (last: {last!r}):\n{_tail(log)}"
+    )
+
+
+def _tail(log: Path, chars: int = 4000) -> str:
+    try:
+        return log.read_text(errors="replace")[-chars:]
+    except OSError:
+        return ""
 
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     data_dir = tmp_path_factory.mktemp("kook-e2e")
     port = _free_port()
-    settings = load_settings(
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KOOK_")}
+    env.update(
         {
             "KOOK_ENV": "test",
             "KOOK_DATA_DIR": str(data_dir),
@@ -126,17 +138,21 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             "KOOK_PUBLIC_URL": f"http://127.0.0.1:{port}",
         }
     )
-    app = build_embedded_app(settings, host="127.0.0.1", port=port)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
-    thread = threading.Thread(target=server.run, name="kook-e2e-portal", daemon=True)
-    thread.start()
+    log = data_dir / "portal.log"
+    command = [sys.executable, "-m", "kook.entrypoints.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, thread)
+        _wait_healthy(url, process, log)
         yield Portal(url=url)
     finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 # --- the browser --------------------------------------------------------------
