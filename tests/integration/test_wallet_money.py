@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,10 @@ from kook.application.shared.ports import CustomerNotifier
 from kook.application.wallet.deposits import ApproveDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.payments import CompletePayment, ExpireStalePayments, StartPayment
+from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.queries import GetWallet, VerifyLedger
-from kook.domain.shared.errors import DomainError
+from kook.domain.shared.errors import Conflict, DomainError
+from kook.domain.wallet.ledger import EntryKind, JournalEntry, bank_account, credit_postings
 from kook.domain.wallet.payment import PaymentStatus
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.sandbox.gateway import SandboxGatewayBook, SandboxPaymentGateway
@@ -262,4 +264,43 @@ async def test_the_database_refuses_unbalanced_or_edited_postings(
         async with engine.begin() as connection:
             await connection.execute(sa.text("UPDATE wallets SET available = -1"))
     assert await balance(container) == (100_000, 0)
+    await assert_books_clean(container)
+
+
+async def test_a_key_already_posted_is_refused_and_the_transaction_goes_on(
+    wallet_world: tuple[AsyncContainer, FakeNotifier],
+) -> None:
+    """The journal's unique key is the last guard behind ``has_entry``: an entry whose key is taken is
+    refused with ``Conflict``, nothing of it is written, and the transaction stays usable. A wallet
+    locked for the first time is created at zero."""
+    container, _ = wallet_world
+    now = datetime.now(UTC)
+    async with container() as scope:
+        uow = await scope.get(WalletUnitOfWork)
+        poster = await scope.get(LedgerPoster)
+        async with uow:
+            fresh = await uow.ledger.wallet_for_update(CUSTOMER)  # none yet: created
+            assert (fresh.available, fresh.held) == (0, 0)
+            assert await poster.credit(
+                uow.ledger, CUSTOMER, 300_000, bank_account("t"), key="k1", kind=EntryKind.DEPOSIT
+            )
+            assert not await poster.credit(  # the same key again: nothing
+                uow.ledger, CUSTOMER, 300_000, bank_account("t"), key="k1", kind=EntryKind.DEPOSIT
+            )
+            wallet = await uow.ledger.wallet_for_update(CUSTOMER)
+            twice = JournalEntry(
+                id="e" * 32,
+                idempotency_key="k1",
+                kind=EntryKind.DEPOSIT,
+                postings=credit_postings(CUSTOMER, 500_000, bank_account("t")),
+                created_at=now,
+            )
+            with pytest.raises(Conflict):  # past has_entry, straight to the journal
+                await uow.ledger.append(twice, [(wallet, 500_000, 0)])
+            assert await poster.credit(
+                uow.ledger, CUSTOMER, 200_000, bank_account("t"), key="k2", kind=EntryKind.DEPOSIT
+            )
+            await uow.commit()
+    assert await balance(container) == (500_000, 0)
+    assert await count_entries(container) == 2
     await assert_books_clean(container)
