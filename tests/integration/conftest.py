@@ -17,9 +17,14 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kook.adapters.clock import SystemClock
+from kook.adapters.postgres.engine import make_engine, make_session_factory
+from kook.adapters.postgres.migrate import upgrade
 from kook.entrypoints.http.app import create_app
 from kook.entrypoints.settings import Settings, load_settings
+from kook.sandbox.operator_sim import OperatorSimulator
 
 PG_URL = os.environ.get("KOOK_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KOOK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -184,3 +189,37 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 @pytest.fixture
 def anyio_backend() -> Iterator[str]:
     yield "asyncio"
+
+
+# --- the simulated operator's ledger (tests of kook.sandbox.operator_sim) ----------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The simulator's database: SQLite in the test's directory, or the migrated PostgreSQL."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("migrated_pg"))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'sim.db'}"
+    with ThreadPoolExecutor(max_workers=1) as pool:  # alembic runs its own event loop: keep it off the test's
+        pool.submit(upgrade, url).result()
+    return url
+
+
+@pytest.fixture
+async def engine(ledger_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on ``ledger_url``."""
+    built = make_engine(ledger_url)
+    try:
+        yield built
+    finally:
+        await built.dispose()
+
+
+@pytest.fixture
+async def simulator(engine: AsyncEngine) -> AsyncIterator[OperatorSimulator]:
+    """The simulator over ``engine``, its writer stopped at the end."""
+    sim = OperatorSimulator(make_session_factory(engine), SystemClock())
+    try:
+        yield sim
+    finally:
+        await sim.aclose()

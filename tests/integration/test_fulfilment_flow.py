@@ -274,16 +274,18 @@ async def test_cancel_before_start_releases_and_nothing_is_sent(world: World) ->
 
 
 class NotifierDownOnce(FakeNotifier):
-    """Its first notice fails (the messages table unreachable, say); the next ones are told."""
+    """Its first notice raises ``error`` (default: the messages table unreachable; ``CancelledError``: the
+    teller's process died while telling); the next ones are told."""
 
-    def __init__(self) -> None:
+    def __init__(self, error: BaseException | None = None) -> None:
         super().__init__()
         self.failed = 0
+        self._error = error or ConnectionError("database unreachable")
 
     async def notify(self, customer_id: str, *, kind: str, title: str, body: str, sms: str | None = None) -> None:
         if not self.failed:
             self.failed += 1
-            raise ConnectionError("database unreachable")
+            raise self._error
         await super().notify(customer_id, kind=kind, title=title, body=body, sms=sms)
 
 
@@ -336,22 +338,8 @@ async def test_tellers_at_once_tell_once(settings: Settings) -> None:
         assert len(notifier.sent) == 1
 
 
-class NotifierDiesOnce(FakeNotifier):
-    """The first teller's process dies while telling (nothing told, its claim left behind)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.died = False
-
-    async def notify(self, customer_id: str, *, kind: str, title: str, body: str, sms: str | None = None) -> None:
-        if not self.died:
-            self.died = True
-            raise asyncio.CancelledError
-        await super().notify(customer_id, kind=kind, title=title, body=body, sms=sms)
-
-
 async def test_a_teller_that_died_is_replaced_after_its_lease(settings: Settings) -> None:
-    notifier = NotifierDiesOnce()
+    notifier = NotifierDownOnce(asyncio.CancelledError())
     config = FulfilmentConfig(
         chunk_size=3, parallel_runs=1, notify_after_seconds=30, notice_lease_seconds=300, policy=Policy()
     )

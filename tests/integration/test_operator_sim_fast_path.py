@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -23,42 +20,11 @@ from litestar import Litestar, Request
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kook.adapters.clock import SystemClock
-from kook.adapters.postgres.engine import make_engine, make_session_factory
-from kook.adapters.postgres.migrate import upgrade
 from kook.adapters.postgres.tables_catalog import sim_topups
 from kook.sandbox.operator_sim import OperatorSimulator, create_sim_app, sim_router
 from tests.integration.test_catalog_operator_contract import mobile
 
 INVALID_REQUEST = {"status": "failed", "code": "invalid_request"}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        return str(request.getfixturevalue("migrated_pg"))
-    url = f"sqlite+aiosqlite:///{tmp_path / 'sim.db'}"
-    with ThreadPoolExecutor(max_workers=1) as pool:  # alembic runs its own event loop: keep it off the test's
-        pool.submit(upgrade, url).result()
-    return url
-
-
-@pytest.fixture
-async def engine(ledger_url: str) -> AsyncIterator[AsyncEngine]:
-    built = make_engine(ledger_url)
-    try:
-        yield built
-    finally:
-        await built.dispose()
-
-
-@pytest.fixture
-async def simulator(engine: AsyncEngine) -> AsyncIterator[OperatorSimulator]:
-    sim = OperatorSimulator(make_session_factory(engine), SystemClock())
-    try:
-        yield sim
-    finally:
-        await sim.aclose()
 
 
 @dataclass
