@@ -175,9 +175,28 @@
     if (button) button.disabled = input.value !== "repeat";
   });
 
+  // ---- (d) the Jalali date picker reads the field's value as it opens ----------
+  // It understands only Latin digits and yyyy/mm/dd: a value with Persian digits (typed, or sent back by
+  // the server after an error, or prefilled) left it with no day grid (NaN), and 1405-2-5 fell back to
+  // today. Before it opens (it listens for focusin on body; this runs first, capturing on document) the
+  // value is put into the picker's own form — the form it writes when a day is picked.
+  function pickerDate(text) {
+    var latin = toLatinDigits(text).trim().replace(/[-.\u066B\u2215\uFF0F]/g, "/");
+    var parts = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(latin);
+    if (!parts) return null;
+    return parts[1] + "/" + ("0" + parts[2]).slice(-2) + "/" + ("0" + parts[3]).slice(-2);
+  }
+
+  document.addEventListener("focusin", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-jdp") || !input.value) return;
+    var date = pickerDate(input.value);
+    if (date !== null && date !== input.value) input.value = date;
+  }, true);
+
   function start() {
     setUp(document);
-    // ---- (d) Jalali date picker on input[data-jdp] (watches the whole page)
+    // ---- (d) Jalali date picker on input[data-jdp] (watches the whole page; see pickerDate above)
     if (window.jalaliDatepicker) {
       window.jalaliDatepicker.startWatch({
         persianDigits: true,
@@ -206,5 +225,7 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 
-  window.kook = { toPersianDigits: toPersianDigits, toLatinDigits: toLatinDigits, tomanText: tomanText };
+  window.kook = {
+    toPersianDigits: toPersianDigits, toLatinDigits: toLatinDigits, tomanText: tomanText, pickerDate: pickerDate
+  };
 })();
