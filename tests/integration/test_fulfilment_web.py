@@ -69,6 +69,29 @@ async def confirmed_request(client: Client, settings: Settings, headers: dict[st
     return request_id
 
 
+def oob_status(html: str) -> str:
+    """The status badge the progress fragment sends, out of band, for the page's heading."""
+    match = re.search(r'<span id="request-status" hx-swap-oob="innerHTML"><span [^>]*data-status="([^"]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def oob_rows(html: str) -> dict[str, str]:
+    """{mobile: line status} of the lines table's rows the progress fragment sends out of band."""
+    match = re.search(r'<tbody id="request-lines" hx-swap-oob="innerHTML">(.*?)</tbody>', html, flags=re.DOTALL)
+    assert match, html
+    rows = re.findall(r'<td class="kook-num" dir="ltr">([^<]+)</td>.*?data-status="([^"]+)"', match.group(1), re.DOTALL)
+    return dict(rows)
+
+
+def oob_actions(html: str) -> str:
+    """The request header's action (cancel, confirm or nothing) the progress fragment sends out of band."""
+    pattern = r'<div id="request-head-actions" hx-swap-oob="innerHTML">(.*?)</div>\s*<template>'
+    match = re.search(pattern, html, re.DOTALL)
+    assert match, html
+    return match.group(1)
+
+
 def count(html: str, name: str) -> str:
     match = re.search(rf'data-count="{name}">([^<]*)<', html)
     assert match, name
@@ -154,8 +177,78 @@ async def test_progress_and_the_unknown_queue_through_the_portal(client: Client,
     assert 'data-status="completed_with_failures"' in finished.text and "hx-trigger" not in finished.text
     assert 'data-testid="progress-refunded">۲۰۰٬۰۰۰ ریال<' in finished.text
     assert (count(finished.text, "succeeded"), count(finished.text, "failed")) == ("۱", "۱")
-    # a poll that finds it finished reloads the page (heading and lines show their outcome too)
+    # a poll that finds it finished brings the page's heading and lines along (no reload)
     polled = await client.get(f"/requests/{request_id}/progress?live=1", headers=HTMX)
-    assert polled.headers.get("hx-refresh") == "true"
-    assert "hx-refresh" not in (await client.get(f"/requests/{request_id}/progress", headers=HTMX)).headers
+    assert "hx-refresh" not in polled.headers and "hx-trigger" not in polled.text
+    assert oob_status(polled.text) == "completed_with_failures"
     assert (await client.get("/api/v1/wallet")).json() == {"available": 800_000, "held": 0, "total": 800_000}
+
+
+FAILING = "09121110000"  # the fake operator refuses a number ending 0000
+
+
+async def test_the_progress_brings_the_whole_page_along_and_stops_when_finished(
+    client: Client, settings: Settings
+) -> None:
+    """The badge in the heading, the header's «لغو درخواست» and every line's status follow the live progress
+    (out-of-band swaps on each poll), and once finished the last answer carries the final state and stops."""
+    headers = use(client, await demo_customer(client, settings))
+    await fund(settings, 1_000_000)
+    request_id = await new_request(client, headers)
+    for mobile in (GOOD, FAILING):
+        added = await client.post(
+            f"/api/v1/requests/{request_id}/lines", json={"mobile": mobile, "amount": 200_000}, headers=headers
+        )
+        assert added.status_code == 201, added.text
+    assert (await client.post(f"/api/v1/requests/{request_id}/confirm", headers=headers)).status_code == 200
+
+    page = await client.get(f"/requests/{request_id}")
+    assert 'id="request-status"' in page.text and '<tbody id="request-lines"' in page.text
+    assert 'id="request-head-actions"' in page.text and f'action="/requests/{request_id}/cancel"' in page.text
+
+    waiting = await client.get(f"/requests/{request_id}/progress?live=1", headers=HTMX)
+    assert 'hx-trigger="every 2s"' in waiting.text
+    assert oob_status(waiting.text) == "confirmed"
+    assert f'action="/requests/{request_id}/cancel"' in oob_actions(waiting.text)
+    assert oob_rows(waiting.text) == {"۰۹۱۲۱۱۱۰۰۰۷": "pending", "۰۹۱۲۱۱۱۰۰۰۰": "pending"}
+    assert 'id="summary-card"' not in waiting.text  # the summary only once finished
+
+    await run_with_fake_operator(settings, request_id)
+    finished = await client.get(f"/requests/{request_id}/progress?live=1", headers=HTMX)
+    assert finished.status_code == 200 and "hx-refresh" not in finished.headers
+    assert 'data-status="completed_with_failures"' in finished.text and "hx-trigger" not in finished.text
+    assert oob_status(finished.text) == "completed_with_failures"
+    assert oob_actions(finished.text).strip() == ""  # nothing left to cancel
+    assert oob_rows(finished.text) == {"۰۹۱۲۱۱۱۰۰۰۷": "succeeded", "۰۹۱۲۱۱۱۰۰۰۰": "failed"}
+    summary = re.search(r'<div id="summary-card" hx-swap-oob="innerHTML">(.*?)</dl>', finished.text, re.DOTALL)
+    assert summary and 'data-testid="summary-available">۸۰۰٬۰۰۰ ریال<' in summary.group(1)
+
+    # the page's view of the table (a status filter) is kept by the poll
+    filtered = await client.get(f"/requests/{request_id}/progress?live=1&status=failed", headers=HTMX)
+    assert oob_rows(filtered.text) == {"۰۹۱۲۱۱۱۰۰۰۰": "failed"}
+    page = await client.get(f"/requests/{request_id}?status=failed")
+    assert f'hx-get="/requests/{request_id}/progress?status=failed"' in page.text
+
+
+async def test_the_requests_list_shows_what_each_request_still_holds(client: Client, settings: Settings) -> None:
+    """A finished or cancelled request holds nothing; a confirmed one holds its total."""
+    headers = use(client, await demo_customer(client, settings))
+    await fund(settings, 1_000_000)
+    ids = []
+    for _ in range(3):
+        request_id = await new_request(client, headers)
+        added = await client.post(
+            f"/api/v1/requests/{request_id}/lines", json={"mobile": GOOD, "amount": 200_000}, headers=headers
+        )
+        assert added.status_code == 201, added.text
+        assert (await client.post(f"/api/v1/requests/{request_id}/confirm", headers=headers)).status_code == 200
+        ids.append(request_id)
+    finished, cancelled, waiting = ids
+    await run_with_fake_operator(settings, finished)
+    assert (await client.post(f"/api/v1/requests/{cancelled}/cancel", headers=headers)).status_code == 200
+
+    listed = await client.get("/requests")
+    held = dict(
+        re.findall(r'href="/requests/([0-9a-f]+)">.*?data-testid="request-held">([^<]*)<', listed.text, re.DOTALL)
+    )
+    assert held == {finished: "۰ ریال", cancelled: "۰ ریال", waiting: "۲۰۰٬۰۰۰ ریال"}

@@ -145,3 +145,16 @@ async def _contested_sign_up(client: Client) -> None:
             follow_redirects=False,
         )
         assert login.status_code == status
+
+
+async def test_every_page_has_a_favicon_and_favicon_ico_finds_it(client: Client) -> None:
+    """Browsers asked for /favicon.ico on every page and got a 404."""
+    for path in ("/login", "/signup", "/admin/login", "/no-such-page"):
+        page = await client.get(path)
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page.text, path
+    icon = await client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg") and "<script" not in icon.text
+    legacy = await client.get("/favicon.ico", follow_redirects=False)
+    assert legacy.status_code == 301 and legacy.headers["location"] == "/static/favicon.svg"
+    assert (await client.get("/favicon.ico")).status_code == 200

@@ -31,7 +31,7 @@ from kook.entrypoints.http.api.identity import AuthController, MeController
 from kook.entrypoints.http.api.messaging import MessagesController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
-from kook.entrypoints.http.api.system import DevController, health
+from kook.entrypoints.http.api.system import DevController, favicon, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -98,6 +98,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     container = container or make_http_container(settings)
     handlers: list[Any] = [
         health,
+        favicon,
         AuthController,
         MeController,
         IdentityPages,

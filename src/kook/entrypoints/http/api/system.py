@@ -1,4 +1,4 @@
-"""Health and the sandbox inbox (dev and test only)."""
+"""Health, the favicon, and the sandbox inbox (dev and test only)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import msgspec
 import sqlalchemy as sa
 from litestar import Controller, Request, get
 from litestar.params import FromQuery
+from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kook.domain.shared.errors import DomainError
@@ -34,6 +35,15 @@ async def health(request: Request[Any, Any, Any]) -> Health:
     async with engine.connect() as connection:
         await connection.execute(sa.text("SELECT 1"))
     return Health(status="ok")
+
+
+FAVICON = "/static/favicon.svg"
+
+
+@get("/favicon.ico", include_in_schema=False)
+async def favicon() -> Redirect:
+    """Browsers (and tools) that ask for /favicon.ico without reading the page's <link rel="icon">."""
+    return Redirect(FAVICON, status_code=301)
 
 
 class DevController(Controller):

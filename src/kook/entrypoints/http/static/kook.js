@@ -5,6 +5,8 @@
  * - htmx requests carry the CSRF token (meta csrf-token) in x-csrftoken.
  * - input[data-jdp]: Jalali date picker (add data-jdp-only-date etc. as needed).
  * - .modal[data-kook-open]: a dialog the server rendered open is handed to Bootstrap.
+ * - every form field: the browser's validation messages in Persian (on "invalid").
+ * - input[type=file][data-kook-file]: a Persian «انتخاب فایل» label and the chosen file's name (#ID-chosen).
  * - form[data-kook-short] (a request's confirmation with the wallet short): «تایید» is enabled only while
  *   «تکرار درخواست» is chosen — a repeat holds nothing now; the other choices would be refused.
  */
@@ -164,6 +166,8 @@
       if (input.value) updateToman(input);
       else tomanHint(input);
     });
+    // a file the browser kept (back button, a restored form) is named too
+    Array.prototype.forEach.call(root.querySelectorAll("input[data-kook-file]"), showChosenFile);
   }
 
   // ---- (f) a short wallet's confirmation: «تایید» follows «زمان انجام» ------
@@ -175,9 +179,122 @@
     if (button) button.disabled = input.value !== "repeat";
   });
 
+  // ---- (d) the Jalali date picker reads the field's value as it opens ----------
+  // It understands only Latin digits and yyyy/mm/dd: a value with Persian digits (typed, or sent back by
+  // the server after an error, or prefilled) left it with no day grid (NaN), and 1405-2-5 fell back to
+  // today. Before it opens (it listens for focusin on body; this runs first, capturing on document) the
+  // value is put into the picker's own form — the form it writes when a day is picked.
+  function pickerDate(text) {
+    var latin = toLatinDigits(text).trim().replace(/[-.\u066B\u2215\uFF0F]/g, "/");
+    var parts = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(latin);
+    if (!parts) return null;
+    return parts[1] + "/" + ("0" + parts[2]).slice(-2) + "/" + ("0" + parts[3]).slice(-2);
+  }
+
+  document.addEventListener("focusin", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-jdp") || !input.value) return;
+    var date = pickerDate(input.value);
+    if (date !== null && date !== input.value) input.value = date;
+  }, true);
+
+  // ---- (g) the browser's own English, in Persian ---------------------------------
+  // Validation bubbles: on "invalid" a Persian message per failed constraint (setCustomValidity); it is
+  // ours (data-kook-validity) and cleared as soon as the field changes or the form is sent again, so the
+  // browser checks afresh. Fields keep their native keyboard and accessibility behaviour.
+  function fa(n) { return toPersianDigits(n); }
+
+  function validityMessage(el) {
+    var v = el.validity;
+    var type = (el.getAttribute("type") || "").toLowerCase();
+    if (v.valueMissing) {
+      if (type === "file") return "یک فایل انتخاب کنید.";
+      if (type === "checkbox") return "برای ادامه این گزینه را علامت بزنید.";
+      if (type === "radio") return "یکی از گزینه‌ها را انتخاب کنید.";
+      if (el instanceof HTMLSelectElement) return "یکی از گزینه‌ها را انتخاب کنید.";
+      return "این فیلد را پر کنید.";
+    }
+    if (v.typeMismatch) {
+      if (type === "email") return "یک نشانی ایمیل درست وارد کنید.";
+      if (type === "url") return "یک نشانی اینترنتی درست وارد کنید.";
+      return "مقدار واردشده درست نیست.";
+    }
+    if (v.badInput) return type === "number" ? "یک عدد وارد کنید." : "مقدار واردشده درست نیست.";
+    if (v.patternMismatch) {
+      var title = el.getAttribute("title");
+      return "قالب مقدار واردشده درست نیست" + (title ? ": " + title : ".");
+    }
+    if (v.tooShort) return "دست‌کم " + fa(el.minLength) + " نویسه وارد کنید (اکنون " + fa(el.value.length) + " نویسه).";
+    if (v.tooLong) return "حداکثر " + fa(el.maxLength) + " نویسه وارد کنید (اکنون " + fa(el.value.length) + " نویسه).";
+    if (v.rangeUnderflow) return "مقدار باید دست‌کم " + fa(el.min) + " باشد.";
+    if (v.rangeOverflow) return "مقدار باید حداکثر " + fa(el.max) + " باشد.";
+    if (v.stepMismatch) return "این مقدار پذیرفته نیست؛ نزدیک‌ترین مقدار مجاز را وارد کنید.";
+    return "مقدار واردشده درست نیست.";
+  }
+
+  function clearValidity(el) {
+    if (el && el.hasAttribute && el.hasAttribute("data-kook-validity")) {
+      el.removeAttribute("data-kook-validity");
+      el.setCustomValidity("");
+    }
+  }
+
+  document.addEventListener("invalid", function (event) {
+    var el = event.target;
+    if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)) return;
+    if (el.validity.customError && !el.hasAttribute("data-kook-validity")) return; // someone else's message
+    clearValidity(el);
+    if (el.validity.valid) return;
+    el.setCustomValidity(validityMessage(el));
+    el.setAttribute("data-kook-validity", "");
+  }, true);
+
+  function clearOnChange(event) {
+    var el = event.target;
+    clearValidity(el);
+    if (el instanceof HTMLInputElement && el.type === "radio" && el.form && el.name) {
+      Array.prototype.forEach.call(el.form.querySelectorAll('input[type="radio"]'), function (radio) {
+        if (radio.name === el.name) clearValidity(radio);
+      });
+    }
+  }
+  ["input", "change", "jdp:change"].forEach(function (name) { document.addEventListener(name, clearOnChange, true); });
+  // sending again (a click on a submit button, also what Enter in a field does): the browser checks afresh
+  document.addEventListener("click", function (event) {
+    var button = event.target instanceof Element ? event.target.closest(SUBMITS) : null;
+    var form = button && button.form;
+    if (!form) return;
+    Array.prototype.forEach.call(form.elements, clearValidity);
+  }, true);
+
+  // File inputs: the native button and its «No file chosen» are hidden (the input stays focusable and
+  // keeps its keyboard use); a label styled as a button says «انتخاب فایل» and a span the chosen name.
+  var NO_FILE = "فایلی انتخاب نشده";
+
+  function showChosenFile(input) {
+    var shown = document.getElementById(input.id + "-chosen");
+    if (!shown) return;
+    var files = input.files || [];
+    shown.textContent = files.length === 0 ? NO_FILE
+      : files.length === 1 ? files[0].name : fa(files.length) + " فایل";
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.type === "file" && input.hasAttribute("data-kook-file")) {
+      showChosenFile(input);
+    }
+  });
+  document.addEventListener("reset", function (event) {
+    var form = event.target;
+    window.setTimeout(function () {
+      Array.prototype.forEach.call(form.querySelectorAll("input[data-kook-file]"), showChosenFile);
+    }, 0);
+  });
+
   function start() {
     setUp(document);
-    // ---- (d) Jalali date picker on input[data-jdp] (watches the whole page)
+    // ---- (d) Jalali date picker on input[data-jdp] (watches the whole page; see pickerDate above)
     if (window.jalaliDatepicker) {
       window.jalaliDatepicker.startWatch({
         persianDigits: true,
@@ -206,5 +323,7 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 
-  window.kook = { toPersianDigits: toPersianDigits, toLatinDigits: toLatinDigits, tomanText: tomanText };
+  window.kook = {
+    toPersianDigits: toPersianDigits, toLatinDigits: toLatinDigits, tomanText: tomanText, pickerDate: pickerDate
+  };
 })();

@@ -5,6 +5,7 @@ each resolved as succeeded (settled) or failed (money given back)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
@@ -17,6 +18,7 @@ from kook.domain.shared.errors import DomainError, NotFound
 from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.messages import error_status, error_text
 from kook.entrypoints.http.web.rendering import redirect, render
+from kook.entrypoints.http.web.requests import live_regions
 from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
 
 Req = Request[Any, Any, Any]
@@ -39,20 +41,33 @@ class ProgressPages(Controller):
 
     @get("/{request_id:str}/progress")
     async def progress(
-        self, request: Req, request_id: FromPath[str], live: FromQuery[str | None] = None
+        self,
+        request: Req,
+        request_id: FromPath[str],
+        status: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
     ) -> Template | Response[Any]:
         """The request's progress; the fragment asks again every 2 s until the request is finished.
 
-        A poll (``live=1``) that finds the request finished asks htmx to reload the
-        page, so the heading and every line show their outcome too.
+        Asked by htmx (the request's page), it brings along, out of band, the page's other pieces that
+        follow the progress — the heading's status badge, the header's action, the lines table's rows in
+        the page's view (``status``, ``cursor``) and, once finished, the summary — so the whole page
+        shows the outcome without a reload; the last answer stops the polling.
         """
         found = await _customer(request)
         if found is None:
             return redirect("/login")
         progress = await (await resolve(request, GetProgress))(request_id, found[0])
-        if live == "1" and progress.status not in LIVE and request.headers.get("hx-request") == "true":
-            return Response(content=b"", status_code=200, headers={"HX-Refresh": "true"})
-        return await render(request, "fulfilment/_progress.html", {"progress": progress, "request_id": request_id})
+        context: dict[str, Any] = {"progress": progress, "request_id": request_id}
+        if request.headers.get("hx-request") == "true":
+            # read after the progress: a status only moves forward, so the pieces are never behind it
+            regions = await live_regions(
+                request, found[0], request_id, status, cursor, finished=progress.status not in LIVE
+            )
+            view = {"status": regions["status_filter"], "cursor": regions["cursor"]}
+            params = urlencode({k: v for k, v in view.items() if v})
+            context.update(regions, view_params=f"&{params}" if params else "")
+        return await render(request, "fulfilment/_progress.html", context)
 
 
 class UnknownLinePages(Controller):

@@ -83,6 +83,39 @@ def _counts(request: Req) -> dict[str, int] | None:
     return counts
 
 
+async def _lines_table(
+    request: Req, customer_id: str, request_id: str, status: str | None, cursor: str | None
+) -> dict[str, Any]:
+    """One page of the lines table as the page shows it: lines, next_cursor, status_filter, cursor."""
+    status = status if status in STATUS_FILTERS else None
+    try:
+        after = decode_line_cursor(cursor)
+    except ValidationFailed:
+        after, cursor = None, None
+    found = await (await resolve(request, ListLines))(
+        request_id, customer_id, status=status, after=after, limit=LINES_PAGE + 1
+    )
+    page = found[:LINES_PAGE]
+    return {
+        "lines": [line_out(view) for _, view in page],
+        "next_cursor": encode_line_cursor(page[-1][0]) if len(found) > LINES_PAGE else None,
+        "status_filter": status or "",
+        "cursor": cursor or "",
+    }
+
+
+async def live_regions(
+    request: Req, customer_id: str, request_id: str, status: str | None, cursor: str | None, *, finished: bool
+) -> dict[str, Any]:
+    """The context of a request page's pieces that follow its live progress (``requests/_live_regions.html``):
+    the heading's badge and header action (bulk), the lines table's rows in the page's view, and — once the
+    request is finished — the summary (the wallet's available balance has moved)."""
+    bulk = await (await resolve(request, GetRequest))(request_id, customer_id)
+    table = await _lines_table(request, customer_id, request_id, status, cursor)
+    summary = await (await resolve(request, SummarizeRequest))(request_id, customer_id) if finished else None
+    return {"regions": True, "bulk": bulk, **table, "operators": OPERATORS, "summary": summary}
+
+
 class RequestPages(Controller):
     path = "/requests"
     include_in_schema = False
@@ -131,24 +164,13 @@ class RequestPages(Controller):
         cursor: str | None = None,
     ) -> Template:
         bulk = await (await resolve(request, GetRequest))(request_id, customer_id)
-        status = status if status in STATUS_FILTERS else None
-        try:
-            after = decode_line_cursor(cursor)
-        except ValidationFailed:
-            after, cursor = None, None
-        found = await (await resolve(request, ListLines))(
-            request_id, customer_id, status=status, after=after, limit=LINES_PAGE + 1
-        )
-        page = found[:LINES_PAGE]
+        table = await _lines_table(request, customer_id, request_id, status, cursor)
         summary = await (await resolve(request, SummarizeRequest))(request_id, customer_id)
         packages = await (await resolve(request, ListPackages))(None, active_only=True)
         context: dict[str, Any] = {
             "active_menu": "requests",
             "bulk": bulk,
-            "lines": [line_out(view) for _, view in page],
-            "next_cursor": encode_line_cursor(page[-1][0]) if len(found) > LINES_PAGE else None,
-            "status_filter": status or "",
-            "cursor": cursor or "",
+            **table,
             "status_filters": STATUS_FILTERS,
             "summary": summary,
             "packages": packages,
