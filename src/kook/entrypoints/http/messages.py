@@ -172,6 +172,19 @@ FIELD_ERRORS.update(
 
 FIELD_ERRORS.update(FIELD_ERRORS_SCHEDULE)
 
+# wallet: the deposit-slip form's fields (the API keeps the generic codes in ``details``)
+FIELD_ERRORS.update(
+    {
+        "tracking_number_invalid": "شماره پیگیری معتبر نیست: ۴ تا ۳۰ رقم یا حرف لاتین، همان‌طور که روی فیش آمده است.",
+        "deposit_date_invalid": "تاریخ واریز معتبر نیست. تاریخ شمسی را مانند ۱۴۰۵/۰۳/۰۱ وارد کنید.",
+        "bank_account_required": "حساب مقصد را انتخاب کنید.",
+        "slip_required": "تصویر یا فایل PDF فیش را انتخاب کنید.",
+    }
+)
+
+# «مبلغ باید بین ۱۰٬۰۰۰ ریال و ۵۰۰٬۰۰۰٬۰۰۰ ریال باشد.»; the bounds arrive formatted (Persian digits, ریال)
+AMOUNT_RANGE = "مبلغ باید بین {min} و {max} باشد."
+
 
 def error_status(code: str) -> int:
     return ERRORS.get(code, (400, ""))[0]
