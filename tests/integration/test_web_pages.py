@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.integration.helpers import Client, last_code
+from tests.integration.helpers import Client, last_code, sign_up
 
 MOBILE = "09121234567"
 
@@ -145,3 +145,21 @@ async def _contested_sign_up(client: Client) -> None:
             follow_redirects=False,
         )
         assert login.status_code == status
+
+
+async def test_a_wrong_current_password_is_named_under_its_field(client: Client) -> None:
+    await sign_up(client, MOBILE, "a-good-password")
+    profile = await client.get("/profile")
+    wrong = await client.post(
+        "/profile/password",
+        data={
+            "current_password": "not-it-at-all",
+            "new_password": "another-password",
+            "csrf_token": _token(profile.text),
+        },
+    )
+    assert wrong.status_code == 401
+    field = wrong.text[wrong.text.index('id="f-current-password"') : wrong.text.index('id="f-new-password"')]
+    assert 'aria-invalid="true"' in field and "کلمه عبور فعلی درست نیست." in field
+    assert "شمارهٔ موبایل یا کلمه عبور درست نیست" not in wrong.text
+    assert "not-it-at-all" not in wrong.text  # a password is never echoed back
