@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 from kook.entrypoints.settings import Settings
+from kook.sandbox.demo_customers import DEMO_COMPANY
 from tests.integration.helpers import Client
-from tests.integration.test_customers_api import use
+from tests.integration.test_customers_api import staff_session, use
 from tests.integration.test_requests_web import token
 from tests.integration.test_wallet_api import demo_customer, deposit_form, png
 
@@ -107,3 +108,32 @@ async def test_a_refused_deposit_slip_says_why_under_each_field_and_keeps_the_re
     assert alert and "فیشی با این شماره پیگیری برای این حساب پیش‌تر ثبت شده است." in alert.group(1)
     assert input_value(deposit_card(html), "f-deposit-amount") == deposit_form()["amount"]
     assert len((await client.get("/api/v1/wallet/deposits")).json()["items"]) == 1
+
+
+async def test_finance_sees_whose_deposit_and_the_banks_persian_name(client: Client, settings: Settings) -> None:
+    headers = use(client, await demo_customer(client, settings))
+    sent = await client.post(
+        "/api/v1/wallet/deposits", data=deposit_form(), files={"slip": ("s.png", png(), "image/png")}, headers=headers
+    )
+    deposit_id = sent.json()["id"]
+    company = DEMO_COMPANY["company_name"]
+
+    use(client, await staff_session(client, settings, "finance", "09350000002"))
+    queue = await client.get("/admin/deposits")
+    assert queue.status_code == 200
+    row = queue.text[queue.text.index('data-testid="deposit-customer"') :]
+    row = row[: row.index("</tr>")]
+    assert company in row and "<td>ملت</td>" in row and "mellat" not in row
+    detail = await client.get(f"/admin/deposits/{deposit_id}")
+    assert company in detail.text and "ملت" in detail.text and "mellat" not in detail.text
+    refused = await client.post(
+        f"/admin/deposits/{deposit_id}/reject", data={"reason": " ", "csrf_token": token(detail.text)}
+    )
+    assert refused.status_code == 422 and company in refused.text and "mellat" not in refused.text
+
+    use(client, await staff_session(client, settings, "admin", "09350000003"))  # may open the customer's review
+    queue = await client.get("/admin/deposits")
+    link = re.search(r'<a href="/admin/customers/([0-9a-f]+)">([^<]+)</a>', queue.text)
+    assert link and link.group(2) == company
+    review = await client.get(f"/admin/customers/{link.group(1)}")
+    assert review.status_code == 200 and company in review.text

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from kook.application.customers.review_queries import CustomerNames
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.payments import CompletePayment, StartPayment
@@ -236,8 +237,11 @@ class DepositReviewPages(Controller):
         await require_staff(request, StaffRole.FINANCE)
         chosen = status if status in ("pending", "approved", "rejected") else None
         items = await (await resolve(request, DepositQueue))(chosen, None, 100)
+        names = await (await resolve(request, CustomerNames))({d.customer_id for d in items})
         return await render(
-            request, "wallet/admin_deposits.html", {"active_menu": "deposits", "deposits": items, "status": chosen}
+            request,
+            "wallet/admin_deposits.html",
+            {"active_menu": "deposits", "deposits": items, "status": chosen, "customer_names": names},
         )
 
     @get("/{deposit_id:str}")
@@ -246,12 +250,19 @@ class DepositReviewPages(Controller):
         if found.staff is None:
             return redirect("/admin/login")
         await require_staff(request, StaffRole.FINANCE)
+        return await render(request, "wallet/admin_deposit.html", await self._detail_context(request, deposit_id))
+
+    async def _detail_context(self, request: Req, deposit_id: str) -> dict[str, Any]:
         deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
         policy = await resolve(request, WalletPolicy)
         account = next((a for a in policy.bank_accounts if a.key == deposit.bank_account), None)
-        return await render(
-            request, "wallet/admin_deposit.html", {"active_menu": "deposits", "deposit": deposit, "account": account}
-        )
+        names = await (await resolve(request, CustomerNames))([deposit.customer_id])
+        return {
+            "active_menu": "deposits",
+            "deposit": deposit,
+            "account": account,
+            "customer_name": names.get(deposit.customer_id, ""),
+        }
 
     @post("/{deposit_id:str}/approve")
     async def approve(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
@@ -278,17 +289,12 @@ class DepositReviewPages(Controller):
     async def _detail_with_error(
         self, request: Req, deposit_id: str, exc: DomainError, values: dict[str, str] | None = None
     ) -> Template:
-        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
+        context = await self._detail_context(request, deposit_id)
         errors, general = form_errors(exc, "reason" if exc.code == "validation_error" else None)
+        context.update({"errors": errors, "form_error": general, "values": values or {}})
         return await render(
             request,
             "wallet/admin_deposit.html",
-            {
-                "active_menu": "deposits",
-                "deposit": deposit,
-                "errors": errors,
-                "form_error": general,
-                "values": values or {},
-            },
+            context,
             status_code=409 if exc.code in ("invalid_transition", "conflict") else 422,
         )
