@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import re
 
+from kook.application.identity.ports import IdentityUnitOfWork
+from kook.application.services.gate import EnterpriseTopupGate
+from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.wallet.ports import WalletUnitOfWork
+from kook.domain.shared.ids import new_id
+from kook.domain.wallet.ledger import EntryKind, bank_account
+from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
+from kook.sandbox.demo import DEMO_CUSTOMER
 from kook.sandbox.demo_customers import DEMO_COMPANY
 from tests.integration.helpers import Client
 from tests.integration.test_customers_api import staff_session, use
+from tests.integration.test_requests_api import new_request
 from tests.integration.test_requests_web import token
 from tests.integration.test_wallet_api import demo_customer, deposit_form, png
 
@@ -137,3 +146,71 @@ async def test_finance_sees_whose_deposit_and_the_banks_persian_name(client: Cli
     assert link and link.group(2) == company
     review = await client.get(f"/admin/customers/{link.group(1)}")
     assert review.status_code == 200 and company in review.text
+
+
+async def old_deposit_row(settings: Settings, memo: str, amount: int) -> None:
+    """An entry as deposits were written before: the Persian kind stored in front of the tracking number."""
+    container = make_http_container(settings)
+    try:
+        async with container() as scope:
+            identity = await scope.get(IdentityUnitOfWork)
+            async with identity:
+                user = await identity.users.by_mobile(DEMO_CUSTOMER[0])
+            assert user is not None
+            customer_id = await (await scope.get(EnterpriseTopupGate))(user.id)
+            uow = await scope.get(WalletUnitOfWork)
+            poster = await scope.get(LedgerPoster)
+            async with uow:
+                await poster.credit(
+                    uow.ledger,
+                    customer_id,
+                    amount,
+                    bank_account("mellat"),
+                    key=new_id(),
+                    kind=EntryKind.DEPOSIT,
+                    memo=memo,
+                )
+                await uow.commit()
+    finally:
+        await container.close()
+
+
+async def test_the_statement_names_each_movement_in_persian(client: Client, settings: Settings) -> None:
+    customer = await demo_customer(client, settings)
+    headers = use(client, customer)
+    await old_deposit_row(settings, "فیش واریزی 77712345", 1_000_000)
+    sent = await client.post(
+        "/api/v1/wallet/deposits", data=deposit_form(), files={"slip": ("s.png", png(), "image/png")}, headers=headers
+    )
+    finance = use(client, await staff_session(client, settings, "finance", "09350000002"))
+    approved = await client.post(f"/api/v1/admin/deposits/{sent.json()['id']}/approve", headers=finance)
+    assert approved.status_code == 200
+
+    headers = use(client, customer)
+    request_id = await new_request(client, headers)  # «شارژ کارکنان»
+    base = f"/api/v1/requests/{request_id}"
+    line = await client.post(f"{base}/lines", json={"mobile": "09121234567", "amount": 500_000}, headers=headers)
+    assert line.status_code == 201
+    assert (await client.post(f"{base}/confirm", headers=headers)).status_code == 200
+    assert (await client.post(f"{base}/cancel", headers=headers)).status_code == 200
+
+    page = await client.get("/wallet/statement")
+    assert page.status_code == 200
+    table = page.text[page.text.index("<tbody>") : page.text.index("</tbody>")]
+    cells = re.findall(r'<td data-kind="(\w+)">(.*?)</td>', table, flags=re.S)
+    described = {kind: [re.sub(r"<[^>]+>", "", html) for k, html in cells if k == kind] for kind, _ in cells}
+    assert described["hold"] == [f"رزرو مبلغ درخواست «شارژ کارکنان» — شماره {request_id[:8]}…"]
+    assert described["release"] == [f"برگشت رزرو درخواست «شارژ کارکنان» به موجودی — شماره {request_id[:8]}…"]
+    assert sorted(described["deposit"]) == [
+        "افزایش اعتبار با فیش واریزی — شماره پیگیری ۵۵۵۰۱۲۳۴",
+        "افزایش اعتبار با فیش واریزی — شماره پیگیری ۷۷۷۱۲۳۴۵",
+    ]
+    assert f'href="/requests/{request_id}"' in table and f'title="{request_id}"' in table
+    assert "request " not in table and "فیش واریزی فیش واریزی" not in table
+    persian_digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    assert request_id[:8].translate(persian_digits) not in table  # an id is never half Persian digits
+
+    memos = {e["kind"]: e["memo"] for e in (await client.get("/api/v1/wallet/entries")).json()["items"]}
+    assert memos["hold"] == f"رزرو مبلغ درخواست «شارژ کارکنان» — شماره {request_id[:8]}"
+    assert memos["release"].startswith("برگشت رزرو درخواست «شارژ کارکنان»")
+    assert memos["deposit"].startswith("افزایش اعتبار با فیش واریزی — شماره پیگیری ")

@@ -183,6 +183,26 @@ FIELD_ERRORS.update(
     }
 )
 
+# What a wallet statement line says, by the entry's kind; {request} is
+# REQUEST_NAMED («درخواست «نام»») or REQUEST_UNNAMED. The reference (a tracking
+# number, a request's short id) is shown after it, apart from the words.
+ENTRY_DESCRIPTIONS: dict[str, str] = {
+    "payment": "افزایش اعتبار با پرداخت آنلاین",
+    "deposit": "افزایش اعتبار با فیش واریزی",
+    "hold": "رزرو مبلغ {request}",
+    "settle": "تسویهٔ {request} با اپراتور",
+    "release": "برگشت رزرو {request} به موجودی",
+    "reversal": "برگشت وجه",
+}
+ENTRY_OTHER = "گردش کیف پول"
+REQUEST_NAMED = "درخواست «{name}»"
+REQUEST_UNNAMED = "درخواست"
+ENTRY_REFERENCE_LABELS: dict[str, str] = {
+    "payment": "کد پیگیری",
+    "deposit": "شماره پیگیری",
+    "request": "شماره",
+}
+
 # «مبلغ باید بین ۱۰٬۰۰۰ ریال و ۵۰۰٬۰۰۰٬۰۰۰ ریال باشد.»; the bounds arrive formatted (Persian digits, ریال)
 AMOUNT_RANGE = "مبلغ باید بین {min} و {max} باشد."
 

@@ -29,6 +29,7 @@ from kook.domain.wallet.payment import PaymentStatus
 from kook.entrypoints.http.api.wallet import SLIP_UPLOAD_LIMIT, parse_deposit_form, read_slip
 from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.messages import AMOUNT_RANGE, error_status, error_text, field_text
+from kook.entrypoints.http.statement import described_lines
 from kook.entrypoints.http.web.filters import rials
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
@@ -218,7 +219,9 @@ class WalletPages(Controller):
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        lines = await (await resolve(request, GetStatement))(found[0], None, 200)
+        lines = await described_lines(
+            request, found[0], await (await resolve(request, GetStatement))(found[0], None, 200)
+        )
         wallet = await (await resolve(request, GetWallet))(found[0])
         return await render(
             request, "wallet/statement.html", {"active_menu": "wallet", "lines": lines, "wallet": wallet}
