@@ -11,6 +11,7 @@ deep copy, ``commit()`` publishes it, leaving without a commit discards it.
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Self
@@ -146,6 +147,10 @@ class FakeCustomerRepository(CustomerRepository):
         if customer.id in customers or any(c.owner_user_id == customer.owner_user_id for c in customers.values()):
             raise Conflict()  # the unique constraint on owner_user_id
         customers[customer.id] = customer
+
+    async def names(self, customer_ids: Collection[str]) -> dict[str, str]:
+        customers = self._state().customers
+        return {i: customers[i].display_name for i in customer_ids if i in customers}
 
     async def summaries(
         self, status: CustomerStatus | None, *, after: Position | None, limit: int

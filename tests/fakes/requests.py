@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -56,6 +56,10 @@ class FakeRequestRepository(RequestRepository):
     async def for_customer(self, customer_id: str, *, before: tuple[datetime, str] | None, limit: int) -> list[Request]:
         found = [r for r in self.state.requests.values() if r.customer_id == customer_id]
         return sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
+
+    async def names(self, customer_id: str, request_ids: Collection[str]) -> dict[str, str]:
+        wanted = set(request_ids)
+        return {r.id: r.name for r in self.state.requests.values() if r.id in wanted and r.customer_id == customer_id}
 
 
 def _view(line_id: int, request: Request, upload_id: str | None, line: LineDraft, now: datetime) -> LineView:

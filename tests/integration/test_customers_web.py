@@ -128,8 +128,19 @@ async def test_customer_form_errors_under_fields_then_submit_review_and_services
     admin = await staff_session(client, settings, "admin", "09351110009")
     use(client, admin)
     audit = await client.get("/admin/audit")
-    assert audit.status_code == 200 and "customer.approve" in audit.text and "customer.reject" in audit.text
+    assert audit.status_code == 200
+    assert 'data-action="customer.approve">تأیید اطلاعات مشتری</td>' in audit.text
+    assert 'data-action="customer.reject">رد اطلاعات مشتری</td>' in audit.text
+    log_html = audit.text[audit.text.index('data-testid="audit-log"') : audit.text.index("</table>")]
+    shown = re.sub(r"<[^>]+>", " ", log_html)
+    assert re.search(r"[a-z_]+\.[a-z_]+", shown) is None  # no action code shown as text
+    assert "'" not in shown and "{" not in shown  # no dict printed as it is
+    assert "وضعیت:" in shown and "نوع:" in shown and "حقوقی" in shown  # before / after: Persian labels
     assert "۰۹۳۵۱۱۱۰۰۰۱" in audit.text  # who: the reviewer's mobile
+    subjects = re.findall(
+        r'<a href="/admin/customers/([0-9a-f]{32})"><bdi class="kook-id" dir="ltr" title="\1">', log_html
+    )
+    assert subjects  # the customer's id: short, left to right, Latin digits, the whole id in the title
 
 
 async def test_natural_form_in_persian_digits(client: Client) -> None:

@@ -220,7 +220,9 @@ async def test_password_change_asks_the_current_one_and_ends_other_sessions(clie
         json={"current_password": "not-it-at-all", "new_password": "another-password"},
         headers=csrf(body),
     )
-    assert wrong.status_code == 401 and wrong.json()["code"] == "credentials_invalid"
+    assert wrong.status_code == 401 and wrong.json()["code"] == "current_password_invalid"
+    assert wrong.json()["message"] == "کلمه عبور فعلی درست نیست."
+    assert wrong.json()["details"] == {"field": "current_password"}
     weak = await client.post(
         "/api/v1/me/password",
         json={"current_password": "a-good-password", "new_password": "short"},

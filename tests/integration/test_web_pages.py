@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.integration.helpers import Client, last_code
+from tests.integration.helpers import Client, last_code, sign_up
 
 MOBILE = "09121234567"
 
@@ -158,3 +158,21 @@ async def test_every_page_has_a_favicon_and_favicon_ico_finds_it(client: Client)
     legacy = await client.get("/favicon.ico", follow_redirects=False)
     assert legacy.status_code == 301 and legacy.headers["location"] == "/static/favicon.svg"
     assert (await client.get("/favicon.ico")).status_code == 200
+
+
+async def test_a_wrong_current_password_is_named_under_its_field(client: Client) -> None:
+    await sign_up(client, MOBILE, "a-good-password")
+    profile = await client.get("/profile")
+    wrong = await client.post(
+        "/profile/password",
+        data={
+            "current_password": "not-it-at-all",
+            "new_password": "another-password",
+            "csrf_token": _token(profile.text),
+        },
+    )
+    assert wrong.status_code == 401
+    field = wrong.text[wrong.text.index('id="f-current-password"') : wrong.text.index('id="f-new-password"')]
+    assert 'aria-invalid="true"' in field and "کلمه عبور فعلی درست نیست." in field
+    assert "شمارهٔ موبایل یا کلمه عبور درست نیست" not in wrong.text
+    assert "not-it-at-all" not in wrong.text  # a password is never echoed back

@@ -22,6 +22,8 @@ from kook.domain.identity.staff import StaffMember, StaffRole
 from kook.domain.identity.user import User, UserStatus
 from kook.domain.messaging.message import Message
 from kook.domain.services.service import ServiceStatus, ServiceTerms
+from kook.entrypoints.http.messages import AUDIT_ACTIONS
+from kook.entrypoints.http.web.audit_view import audit_rows
 from kook.entrypoints.http.web.filters import register_filters
 from tests.fakes.customers import LEGAL, NATURAL, TODAY
 
@@ -359,9 +361,15 @@ def test_audit_page(env: jinja2.Environment) -> None:
     html = render(
         env,
         "customers/admin_audit.html",
-        staff(entries=entries, next_cursor="1", filters={"action": "", "subject": ""}, active_menu="audit"),
+        staff(
+            rows=audit_rows(entries),
+            actions=AUDIT_ACTIONS,
+            next_cursor="1",
+            filters={"action": "", "subject": ""},
+            active_menu="audit",
+        ),
     )
-    assert "customer.reject" in html and "۰۹۳۵۱۱۱۰۰۰۱" in html
+    assert 'data-action="customer.reject">رد اطلاعات مشتری</td>' in html and "۰۹۳۵۱۱۱۰۰۰۱" in html
     assert "رد شده" in html and "ناقص" in html  # the after state, in Persian
     assert 'href="/admin/audit?cursor=1&action=&subject="' in html
 
@@ -377,7 +385,11 @@ def realistic_contexts() -> dict[str, dict[str, Any]]:
         "customers/admin_queue.html": staff(items=[], status="submitted", next_cursor=None),
         "customers/admin_detail.html": staff(review=review(CustomerStatus.SUBMITTED)),
         "customers/admin_audit.html": staff(
-            entries=review(CustomerStatus.REJECTED).history, next_cursor=None, filters={}, active_menu="audit"
+            rows=audit_rows(review(CustomerStatus.REJECTED).history),
+            actions=AUDIT_ACTIONS,
+            next_cursor=None,
+            filters={},
+            active_menu="audit",
         ),
         "services/list.html": services_ctx(),
         "services/terms.html": app(view=None),

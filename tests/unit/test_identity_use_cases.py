@@ -743,6 +743,7 @@ async def test_changing_the_password_needs_the_current_one(world: IdentityWorld)
 
     with pytest.raises(CredentialsInvalid) as raised:
         await world.change_password(ChangePasswordCommand(user.id, "not-the-password", NEW_PASSWORD, session))
+    assert raised.value.code == "current_password_invalid"
     assert raised.value.details == {"field": "current_password"}
     with pytest.raises(ValidationFailed) as missing:
         await world.change_password(ChangePasswordCommand(user.id, None, NEW_PASSWORD, session))
@@ -1209,4 +1210,4 @@ async def test_guessing_the_current_password_from_a_session_is_throttled(world: 
             await world.change_password(ChangePasswordCommand(user.id, "a-wrong-guess", NEW_PASSWORD, session))
         except DomainError as exc:
             codes.append(exc.code)
-    assert codes == ["credentials_invalid"] * 10 + ["rate_limited"]
+    assert codes == ["current_password_invalid"] * 10 + ["rate_limited"]

@@ -19,12 +19,15 @@ from kook.domain.wallet.ledger import (
     InsufficientFunds,
     JournalEntry,
     LedgerError,
+    MemoReference,
     Posting,
     Wallet,
     credit_postings,
     gateway_account,
     hold_postings,
+    memo_reference,
     operator_account,
+    request_memo,
 )
 from tests.fakes.clock import FakeClock
 from tests.fakes.wallet import FakeWalletUnitOfWork
@@ -151,3 +154,19 @@ class FakeLedgerVerify:
 
 TestLedgerMachine = LedgerMachine.TestCase
 TestLedgerMachine.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+
+
+@pytest.mark.parametrize(
+    ("memo", "reference"),
+    [
+        (request_memo("ac92e01f5b7c4d3e"), MemoReference(request_id="ac92e01f5b7c4d3e")),
+        ("request ac92e01f5b7c4d3e", MemoReference(request_id="ac92e01f5b7c4d3e")),
+        ("55501234", MemoReference(reference="55501234")),
+        ("فیش واریزی 77712345", MemoReference(reference="77712345")),  # as deposits were written before
+        ("پرداخت آنلاین 0123456789", MemoReference(reference="0123456789")),
+        ("پرداخت آنلاین", MemoReference()),
+        ("", MemoReference()),
+    ],
+)
+def test_an_entrys_memo_is_read_as_a_reference(memo: str, reference: MemoReference) -> None:
+    assert memo_reference(memo) == reference

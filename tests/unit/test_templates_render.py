@@ -89,7 +89,10 @@ class Line:
     kind: str
     available_change: int
     held_change: int
-    memo: str = "فیش واریزی 77712345"
+    text: str = "افزایش اعتبار با فیش واریزی"
+    request_id: str | None = None
+    reference: str | None = "77712345"
+    reference_label: str | None = "شماره پیگیری"
     created_at: datetime = WHEN
 
 
@@ -196,7 +199,13 @@ REALISTIC: dict[str, dict[str, Any]] = {
     ),
     "wallet/payment_result.html": app_context(payment=Payment(), succeeded=True, pending=False, wallet=WalletFigures()),
     "wallet/statement.html": app_context(
-        wallet=WalletFigures(), lines=[Line("payment", 1_500_000, 0), Line("hold", -200_000, 200_000)]
+        wallet=WalletFigures(),
+        lines=[
+            Line("deposit", 1_500_000, 0),
+            Line(
+                "hold", -200_000, 200_000, "رزرو مبلغ درخواست «شارژ کارکنان»", "ac92e01f5b7c4d3e9f0a1b2c3d4e5f60", None
+            ),
+        ],
     ),
     "wallet/admin_deposits.html": {
         "csrf_token": CSRF,

@@ -11,12 +11,14 @@ from markupsafe import Markup
 
 from kook.entrypoints.http.web.filters import (
     STATUS_BADGES,
+    bank_name,
     fa_digits,
     fa_number,
     jalali_date,
     jalali_datetime,
     register_filters,
     rials,
+    short_id,
     status_badge,
     status_label,
     toman,
@@ -243,3 +245,28 @@ def test_register_filters_adds_all_names() -> None:
         assert name in env.filters
     rendered = env.from_string("{{ 1250000|rials }} / {{ 1250000|toman }}").render()
     assert rendered == f"۱{SEP}۲۵۰{SEP}۰۰۰ ریال / ۱۲۵{SEP}۰۰۰ تومان"
+
+
+class TestBankName:
+    @pytest.mark.parametrize(
+        ("key", "shown"),
+        [("mellat", "ملت"), ("saman", "سامان"), ("melli", "ملی"), ("mellat_2", "ملت"), ("unknown", "unknown")],
+    )
+    def test_persian_name_of_a_bank_code(self, key: str, shown: str) -> None:
+        assert bank_name(key) == shown
+
+    def test_none(self) -> None:
+        assert bank_name(None) == "—"
+
+
+class TestShortId:
+    def test_left_to_right_latin_shortened_with_the_whole_id_in_the_title(self) -> None:
+        ident = "ac92e01f5b7c4d3e9f0a1b2c3d4e5f60"
+        html = str(short_id(ident))
+        assert 'dir="ltr"' in html and f'title="{ident}"' in html and ">ac92e01f…<" in html
+        assert not any(ch in html for ch in "۰۱۲۳۴۵۶۷۸۹")
+
+    def test_short_ones_whole_and_escaped(self) -> None:
+        assert ">42<" in str(short_id(42))
+        assert "&lt;b&gt;" in str(short_id("<b>"))
+        assert str(short_id(None)) == "—"

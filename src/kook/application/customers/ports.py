@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -47,6 +48,10 @@ class CustomerRepository(Protocol):
     ) -> list[CustomerSummary]:
         """Submitted profiles oldest first (a queue); any other view newest first.
         ``after`` is the position of the last row already shown."""
+        ...
+
+    async def names(self, customer_ids: Collection[str]) -> dict[str, str]:
+        """The display name of each customer found (company name, or first and last name)."""
         ...
 
 

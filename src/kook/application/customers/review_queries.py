@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from kook.application.audit.ports import AuditEntry, AuditFilter, AuditReader
@@ -27,6 +28,21 @@ class ListCustomersForReview:
     ) -> list[CustomerSummary]:
         async with self._uow as uow:
             return await uow.customers.summaries(status, after=after, limit=max(1, min(limit, MAX_PAGE)))
+
+
+class CustomerNames:
+    """Names of customers for pages of other contexts (finance's deposit queue):
+    the company name of a legal customer, first and last name of a natural one."""
+
+    def __init__(self, uow: CustomersUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, customer_ids: Collection[str]) -> dict[str, str]:
+        wanted = {i for i in customer_ids if i}
+        if not wanted:
+            return {}
+        async with self._uow as uow:
+            return await uow.customers.names(wanted)
 
 
 @dataclass(frozen=True)

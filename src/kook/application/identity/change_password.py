@@ -6,7 +6,7 @@ from kook.application.identity.ports import IdentityUnitOfWork, PasswordHasher, 
 from kook.application.identity.settings import IdentityPolicy
 from kook.application.shared.ports import Clock
 from kook.domain.identity.password_policy import check_password
-from kook.domain.identity.user import CredentialsInvalid
+from kook.domain.identity.user import CurrentPasswordInvalid
 from kook.domain.shared.errors import NotFound, RateLimited, ValidationFailed
 
 
@@ -57,7 +57,7 @@ class ChangePassword:
             if retry_after is not None:
                 raise RateLimited(retry_after)
             if not await self._passwords.verify(user.password_hash, command.current_password):
-                raise CredentialsInvalid(details={"field": "current_password"})
+                raise CurrentPasswordInvalid(details={"field": "current_password"})
         new_hash = await self._passwords.hash(command.new_password)
         async with self._uow as uow:
             locked = await uow.users.get(command.user_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -78,6 +78,10 @@ class RequestRepository(Protocol):
     async def for_customer(
         self, customer_id: str, *, before: tuple[datetime, str] | None, limit: int
     ) -> list[Request]: ...
+
+    async def names(self, customer_id: str, request_ids: Collection[str]) -> dict[str, str]:
+        """The name of each of the customer's requests found among ``request_ids``."""
+        ...
 
 
 class LineRepository(Protocol):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from kook.application.recharges.request_ports import RequestsUnitOfWork
@@ -54,6 +55,20 @@ class ListRequests:
     async def __call__(self, customer_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Request]:
         async with self._uow as uow:
             return await uow.requests.for_customer(customer_id, before=before, limit=limit)
+
+
+class RequestNames:
+    """Names of the customer's requests by id (the wallet statement names the
+    request an amount was held, settled or released for)."""
+
+    def __init__(self, uow: RequestsUnitOfWork) -> None:
+        self._uow = uow
+
+    async def __call__(self, customer_id: str, request_ids: Collection[str]) -> dict[str, str]:
+        if not request_ids:
+            return {}
+        async with self._uow as uow:
+            return await uow.requests.names(customer_id, request_ids)
 
 
 class GetRequest:

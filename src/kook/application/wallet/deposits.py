@@ -135,7 +135,7 @@ class ApproveDeposit:
                 bank_account(deposit.bank_account),
                 key=deposit_key(deposit.id),
                 kind=EntryKind.DEPOSIT,
-                memo=f"فیش واریزی {deposit.tracking_number}",
+                memo=deposit.tracking_number,  # a reference: the statement words it (entrypoints)
             )
             if not posted:
                 raise DomainError("conflict", details={"reason": "already_credited"})

@@ -137,6 +137,13 @@ class CredentialsInvalid(DomainError):
     code = "credentials_invalid"
 
 
+class CurrentPasswordInvalid(CredentialsInvalid):
+    """A signed-in person's current password, asked before a change, is wrong
+    (their mobile is not in question, unlike ``credentials_invalid`` at log-in)."""
+
+    code = "current_password_invalid"
+
+
 MAX_NAME_LENGTH = 50
 
 

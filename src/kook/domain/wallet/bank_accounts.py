@@ -12,8 +12,9 @@ so a mistyped number in the configuration fails at import, not at a deposit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final
 
 from kook.domain.shared.errors import DomainError
@@ -24,6 +25,52 @@ KOOK_ACCOUNT_HOLDER: Final = "مبتکران الکترونیک کیش"
 
 _KEY: Final = re.compile(r"[a-z][a-z0-9_]{0,31}")
 _ACCOUNT_NUMBER: Final = re.compile(r"[0-9]{6,20}")
+
+
+# The one table of Iranian banks' Persian names by their code (the code is the
+# key of an account of that bank; a second account of one bank: "mellat_2").
+BANK_NAMES_FA: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "mellat": "ملت",
+        "melli": "ملی",
+        "saman": "سامان",
+        "tejarat": "تجارت",
+        "sepah": "سپه",
+        "saderat": "صادرات",
+        "pasargad": "پاسارگاد",
+        "parsian": "پارسیان",
+        "keshavarzi": "کشاورزی",
+        "maskan": "مسکن",
+        "refah": "رفاه",
+        "eghtesad_novin": "اقتصاد نوین",
+        "ayandeh": "آینده",
+        "sina": "سینا",
+        "shahr": "شهر",
+        "dey": "دی",
+        "karafarin": "کارآفرین",
+        "sarmayeh": "سرمایه",
+        "post_bank": "پست بانک ایران",
+        "tosee_taavon": "توسعه تعاون",
+        "tosee_saderat": "توسعه صادرات",
+        "sanat_madan": "صنعت و معدن",
+        "middle_east": "خاورمیانه",
+        "resalat": "قرض‌الحسنه رسالت",
+        "mehr_iran": "قرض‌الحسنه مهر ایران",
+    }
+)
+
+
+def bank_name_fa(key: str, accounts: Iterable[KookBankAccount] | None = None) -> str:
+    """The Persian name of the bank of an account key ("mellat" → «ملت»): the
+    configured account's own name first, then the table by code (a numbered
+    second account "mellat_2" too); an unknown key is shown as it is."""
+    for account in accounts if accounts is not None else DEFAULT_KOOK_ACCOUNTS:
+        if account.key == key:
+            return account.bank_name_fa
+    if key in BANK_NAMES_FA:
+        return BANK_NAMES_FA[key]
+    base = re.sub(r"_?[0-9]+$", "", key)
+    return BANK_NAMES_FA.get(base, key)
 
 
 class BankAccountUnknown(DomainError):
@@ -52,14 +99,14 @@ class KookBankAccount:
 DEFAULT_KOOK_ACCOUNTS: Final[tuple[KookBankAccount, ...]] = (
     KookBankAccount(
         key="mellat",
-        bank_name_fa="ملت",
+        bank_name_fa=BANK_NAMES_FA["mellat"],
         bank_name_en="Mellat",
         account_number="5558740184",
         sheba="IR640120020000005558740184",
     ),
     KookBankAccount(
         key="saman",
-        bank_name_fa="سامان",
+        bank_name_fa=BANK_NAMES_FA["saman"],
         bank_name_en="Saman",
         account_number="869810105050001",
         sheba="IR950560086981010505000001",

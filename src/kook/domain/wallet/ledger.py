@@ -14,6 +14,7 @@ to ``available`` and is taken from the outside account, which goes negative.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,6 +41,36 @@ class EntryKind(enum.StrEnum):
     SETTLE = "settle"  # held → operator (a line succeeded)
     RELEASE = "release"  # held → available (a line failed, a request cancelled)
     REVERSAL = "reversal"  # money given back to the outside
+
+
+# An entry's memo is a reference, not prose: "request <id>" for a request's hold,
+# settlement or release; the tracking number of a deposit; the gateway's
+# reference of a payment. Rows written before carry the Persian kind in front
+# ("فیش واریزی 555", "پرداخت آنلاین 123"). People read a description composed
+# from the kind and this reference (entrypoints), never the memo itself.
+_REQUEST_MEMO = re.compile(r"request[ :]([0-9A-Za-z_-]{1,64})")
+_WORDS_OF_OLD_MEMOS = ("فیش واریزی", "پرداخت آنلاین")
+
+
+def request_memo(request_id: str) -> str:
+    return f"request {request_id}"
+
+
+@dataclass(frozen=True)
+class MemoReference:
+    request_id: str | None = None  # the request the money was held, settled or released for
+    reference: str | None = None  # a deposit's tracking number, a payment's gateway reference, …
+
+
+def memo_reference(memo: str) -> MemoReference:
+    text = " ".join((memo or "").split())
+    found = _REQUEST_MEMO.fullmatch(text)
+    if found is not None:
+        return MemoReference(request_id=found.group(1))
+    for words in _WORDS_OF_OLD_MEMOS:
+        if text.startswith(words):
+            text = text[len(words) :].strip()
+    return MemoReference(reference=text or None)
 
 
 def available_account(customer_id: str) -> str:

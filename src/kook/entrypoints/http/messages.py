@@ -18,6 +18,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "mobile_invalid": (422, "شمارهٔ موبایل معتبر نیست. یک شمارهٔ موبایل ایرانی مانند ۰۹۱۲۱۲۳۴۵۶۷ وارد کنید."),
     "password_too_weak": (422, "کلمه عبور باید دست‌کم ۸ نویسه باشد."),
     "credentials_invalid": (401, "شمارهٔ موبایل یا کلمه عبور درست نیست."),
+    "current_password_invalid": (401, "کلمه عبور فعلی درست نیست."),
     "otp_invalid": (400, "کد واردشده درست نیست."),
     "otp_expired": (400, "کد منقضی شده است. کد جدید بخواهید."),
     "otp_locked": (400, "تعداد تلاش‌های نادرست زیاد بود. کد جدید بخواهید."),
@@ -172,6 +173,39 @@ FIELD_ERRORS.update(
 
 FIELD_ERRORS.update(FIELD_ERRORS_SCHEDULE)
 
+# wallet: the deposit-slip form's fields (the API keeps the generic codes in ``details``)
+FIELD_ERRORS.update(
+    {
+        "tracking_number_invalid": "شماره پیگیری معتبر نیست: ۴ تا ۳۰ رقم یا حرف لاتین، همان‌طور که روی فیش آمده است.",
+        "deposit_date_invalid": "تاریخ واریز معتبر نیست. تاریخ شمسی را مانند ۱۴۰۵/۰۳/۰۱ وارد کنید.",
+        "bank_account_required": "حساب مقصد را انتخاب کنید.",
+        "slip_required": "تصویر یا فایل PDF فیش را انتخاب کنید.",
+    }
+)
+
+# What a wallet statement line says, by the entry's kind; {request} is
+# REQUEST_NAMED («درخواست «نام»») or REQUEST_UNNAMED. The reference (a tracking
+# number, a request's short id) is shown after it, apart from the words.
+ENTRY_DESCRIPTIONS: dict[str, str] = {
+    "payment": "افزایش اعتبار با پرداخت آنلاین",
+    "deposit": "افزایش اعتبار با فیش واریزی",
+    "hold": "رزرو مبلغ {request}",
+    "settle": "تسویهٔ {request} با اپراتور",
+    "release": "برگشت رزرو {request} به موجودی",
+    "reversal": "برگشت وجه",
+}
+ENTRY_OTHER = "گردش کیف پول"
+REQUEST_NAMED = "درخواست «{name}»"
+REQUEST_UNNAMED = "درخواست"
+ENTRY_REFERENCE_LABELS: dict[str, str] = {
+    "payment": "کد پیگیری",
+    "deposit": "شماره پیگیری",
+    "request": "شماره",
+}
+
+# «مبلغ باید بین ۱۰٬۰۰۰ ریال و ۵۰۰٬۰۰۰٬۰۰۰ ریال باشد.»; the bounds arrive formatted (Persian digits, ریال)
+AMOUNT_RANGE = "مبلغ باید بین {min} و {max} باشد."
+
 
 def error_status(code: str) -> int:
     return ERRORS.get(code, (400, ""))[0]
@@ -251,3 +285,105 @@ FLASH.update(
         "line_resolved_failed": ("info", "ردیف ناموفق اعلام شد و مبلغ آن به موجودی مشتری برگشت."),
     }
 )
+
+# The audit log (/admin/audit): every action code the application records, in Persian.
+AUDIT_ACTIONS: dict[str, str] = {
+    "customer.approve": "تأیید اطلاعات مشتری",
+    "customer.reject": "رد اطلاعات مشتری",
+    "staff.create": "ساخت حساب کارکنان",
+    "deposit.approve": "تأیید فیش واریزی",
+    "deposit.reject": "رد فیش واریزی",
+    "package.create": "افزودن بستهٔ اینترنت",
+    "package.update": "ویرایش بستهٔ اینترنت",
+    "package.activate": "فعال کردن بستهٔ اینترنت",
+    "package.deactivate": "غیرفعال کردن بستهٔ اینترنت",
+    "operator.airtime_bounds": "تغییر محدودهٔ مبلغ شارژ اپراتور",
+    "prefix.add": "افزودن پیش‌شماره",
+    "prefix.update": "ویرایش پیش‌شماره",
+    "prefix.delete": "حذف پیش‌شماره",
+    "route.update": "تغییر تنظیمات مسیر اپراتور",
+    "line.resolved": "تعیین تکلیف ردیف نامعلوم",
+    "request.confirmed": "تأیید درخواست و رزرو مبلغ",
+    "request.scheduled": "زمان‌بندی درخواست",
+    "request.started": "آغاز انجام درخواست",
+    "request.run_started": "آغاز یک اجرای درخواست تکراری",
+    "request.run_not_funded": "اجرای درخواست تکراری (موجودی کافی نبود)",
+}
+AUDIT_ACTION_OTHER = "عملیات دیگر"
+
+# What an audit entry is about, by the subject's prefix ("customer:<id>"); a bare id is a request.
+AUDIT_SUBJECTS: dict[str, str] = {
+    "customer": "مشتری",
+    "deposit": "فیش واریزی",
+    "package": "بستهٔ اینترنت",
+    "prefix": "پیش‌شماره",
+    "route": "مسیر اپراتور",
+    "operator": "اپراتور",
+    "staff": "کارمند",
+    "line": "ردیف درخواست",
+    "request": "درخواست",
+}
+AUDIT_ACTORS: dict[str, str] = {"system": "سامانه", "staff": "کارمند", "customer": "مشتری", "other": "دیگر"}
+
+# The fields of the before / after states.
+AUDIT_FIELDS: dict[str, str] = {
+    "status": "وضعیت",
+    "kind": "نوع",
+    "rejection_reason": "دلیل رد",
+    "reason": "دلیل",
+    "amount": "مبلغ",
+    "price": "قیمت",
+    "total": "مبلغ کل",
+    "available": "موجودی قابل استفاده",
+    "mobile": "شماره موبایل",
+    "role": "نقش",
+    "code": "کد",
+    "operator": "اپراتور",
+    "title": "عنوان",
+    "volume_mb": "حجم (مگابایت)",
+    "duration_days": "مدت (روز)",
+    "sim_type": "نوع سیم‌کارت",
+    "active": "فعال",
+    "name": "نام",
+    "adapter": "نوع اتصال",
+    "base_url": "نشانی ارائه‌دهنده",
+    "credential_name": "نام اعتبارنامه",
+    "operator_codes": "کد اپراتورها نزد ارائه‌دهنده",
+    "rate_limit_per_second": "سقف درخواست در ثانیه",
+    "max_concurrency": "سقف درخواست هم‌زمان",
+    "connect_timeout_ms": "مهلت اتصال (میلی‌ثانیه)",
+    "read_timeout_ms": "مهلت پاسخ (میلی‌ثانیه)",
+    "breaker_failure_threshold": "خطای پیاپی تا قطع مسیر",
+    "breaker_reset_seconds": "درنگ پس از قطع (ثانیه)",
+    "prefix": "پیش‌شماره",
+    "note": "توضیح",
+    "airtime_min": "حداقل مبلغ شارژ",
+    "airtime_max": "حداکثر مبلغ شارژ",
+    "next_run_at": "زمان اجرا",
+    "repeat": "تکرار",
+    "run": "شمارهٔ اجرا",
+    "id": "شناسه",
+    "request": "درخواست",
+    "every": "دوره",
+    "time": "ساعت",
+    "weekdays": "روزهای هفته",
+    "day": "روز ماه",
+    "until": "تا تاریخ",
+    "count": "تعداد دفعات",
+}
+AUDIT_VALUES: dict[str, str] = {
+    "natural": "حقیقی",
+    "legal": "حقوقی",
+    "prepaid": "اعتباری",
+    "postpaid": "دائمی",
+    "both": "هر دو",
+    "http": "HTTP",
+    "reviewer": "بازبین",
+    "finance": "مالی",
+    "admin": "مدیر",
+    "daily": "روزانه",
+    "weekly": "هفتگی",
+    "monthly": "ماهانه",
+    "true": "بله",
+    "false": "خیر",
+}

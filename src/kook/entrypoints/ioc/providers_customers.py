@@ -17,7 +17,11 @@ from kook.application.customers.approve_customer_profile import ApproveCustomerP
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
 from kook.application.customers.ports import CustomersUnitOfWork
 from kook.application.customers.reject_customer_profile import RejectCustomerProfile
-from kook.application.customers.review_queries import GetCustomerForReview, ListCustomersForReview
+from kook.application.customers.review_queries import (
+    CustomerNames,
+    GetCustomerForReview,
+    ListCustomersForReview,
+)
 from kook.application.customers.save_customer_draft import SaveCustomerDraft
 from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
@@ -62,6 +66,7 @@ class CustomersProvider(Provider):
     submit_customer_profile = provide(SubmitCustomerProfile)
     list_customers_for_review = provide(ListCustomersForReview)
     get_customer_for_review = provide(GetCustomerForReview)
+    customer_names = provide(CustomerNames)
     approve_customer_profile = provide(ApproveCustomerProfile)
     reject_customer_profile = provide(RejectCustomerProfile)
     list_services = provide(ListServices)

@@ -22,6 +22,7 @@ from kook.application.recharges.requests import (
     GetRequest,
     ListRequests,
     RenameRequest,
+    RequestNames,
 )
 from kook.application.recharges.schedule_ports import SchedulesUnitOfWork
 from kook.application.recharges.sheets import Cell, SheetReader, WorkbookWriter
@@ -66,6 +67,7 @@ class RequestsUseCases(Provider):
 
     create = provide(CreateRequest)
     list_requests = provide(ListRequests)
+    request_names = provide(RequestNames)
     get = provide(GetRequest)
     rename = provide(RenameRequest)
     delete = provide(DeleteRequest)

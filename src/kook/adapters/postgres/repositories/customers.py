@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -73,11 +74,29 @@ class SqlCustomerRepository(CustomerRepository):
         rows = (await self._session.execute(query.order_by(*order).limit(limit))).all()
         return [_summary(row) for row in rows]
 
+    async def names(self, customer_ids: Collection[str]) -> dict[str, str]:
+        c = customers.c
+        names: dict[str, str] = {}
+        ids = sorted(customer_ids)
+        for start in range(0, len(ids), 500):
+            query = sa.select(c.id, c.kind, c.company_name, c.first_name, c.last_name).where(
+                c.id.in_(ids[start : start + 500])
+            )
+            for row in (await self._session.execute(query)).all():
+                names[row.id] = _display_name(row)
+        return names
+
+
+def _display_name(row: Any) -> str:
+    if CustomerKind(row.kind) == CustomerKind.LEGAL:
+        return str(row.company_name or "")
+    return f"{row.first_name or ''} {row.last_name or ''}".strip()
+
 
 def _summary(row: Any) -> CustomerSummary:
     kind = CustomerKind(row.kind)
     legal = kind == CustomerKind.LEGAL
-    name = (row.company_name or "") if legal else f"{row.first_name or ''} {row.last_name or ''}".strip()
+    name = _display_name(row)
     return CustomerSummary(
         id=row.id,
         kind=kind,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -122,6 +122,15 @@ class SqlRequestRepository(RequestRepository):
             query = query.where(sa.or_(c.created_at < moment, sa.and_(c.created_at == moment, c.id < ident)))
         rows = await self._session.execute(query.order_by(c.created_at.desc(), c.id.desc()).limit(limit))
         return [_request(row) for row in rows]
+
+    async def names(self, customer_id: str, request_ids: Collection[str]) -> dict[str, str]:
+        c = t.requests.c
+        ids = sorted(set(request_ids))
+        names: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            query = sa.select(c.id, c.name).where(c.customer_id == customer_id, c.id.in_(ids[start : start + 500]))
+            names.update({row.id: row.name for row in await self._session.execute(query)})
+        return names
 
 
 def _line_values(line: LineDraft) -> dict[str, Any]:

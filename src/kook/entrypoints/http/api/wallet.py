@@ -32,6 +32,7 @@ from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.payment import Payment
 from kook.entrypoints.http.context import require_staff, require_user, resolve
 from kook.entrypoints.http.idempotency import idempotent
+from kook.entrypoints.http.statement import described_lines
 
 Req = Request[Any, Any, Any]
 PAGE = 50
@@ -211,10 +212,11 @@ class WalletController(Controller):
         lines = await (await resolve(request, GetStatement))(customer_id, decode_cursor(cursor), PAGE + 1)
         page = lines[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].entry_id) if len(lines) > PAGE else None
+        described = await described_lines(request, customer_id, page)  # memo: the Persian description
         return EntryList(
             [
                 EntryOut(line.entry_id, line.kind, line.memo, line.created_at, line.available_change, line.held_change)
-                for line in page
+                for line in described
             ],
             next_cursor,
         )

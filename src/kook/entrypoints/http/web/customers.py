@@ -31,7 +31,8 @@ from kook.entrypoints.http.api.customers import (
     require_reviewer,
 )
 from kook.entrypoints.http.context import caller, resolve
-from kook.entrypoints.http.messages import error_status
+from kook.entrypoints.http.messages import AUDIT_ACTIONS, error_status
+from kook.entrypoints.http.web.audit_view import audit_rows
 from kook.entrypoints.http.web.rendering import form_errors, redirect, render
 from kook.entrypoints.http.web.rendering import form_values as read_form
 
@@ -215,6 +216,8 @@ class AuditPages(Controller):
             {
                 "active_menu": "audit",
                 "entries": page,
+                "rows": audit_rows(page),
+                "actions": AUDIT_ACTIONS,
                 "next_cursor": str(page[-1].id) if len(entries) > size else None,
                 "filters": {"action": action or "", "subject": subject or ""},
             },

@@ -13,17 +13,21 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from kook.domain.wallet.bank_accounts import bank_name_fa
 
 __all__ = [
     "STATUS_BADGES",
     "TEHRAN",
+    "bank_name",
     "fa_digits",
     "fa_number",
     "jalali_date",
     "jalali_datetime",
     "register_filters",
     "rials",
+    "short_id",
     "status_badge",
     "status_label",
     "toman",
@@ -153,6 +157,21 @@ def status_badge(status: object) -> Markup:
     return Markup('<span class="badge rounded-pill text-bg-{}" data-status="{}">{}</span>').format(colour, key, label)
 
 
+def bank_name(key: object) -> str:
+    """The Persian name of the bank of a Kook account key: "mellat" → «ملت»."""
+    return bank_name_fa(str(key)) if key else EMPTY
+
+
+def short_id(value: object, length: int = 8) -> Markup:
+    """A technical id as people can read and quote it: left to right, Latin
+    digits, its first characters, the whole id in the title (a tooltip)."""
+    if value is None or value == "":
+        return escape(EMPTY)
+    text = str(value)
+    shown = text if len(text) <= length + 1 else f"{text[:length]}…"
+    return Markup('<bdi class="kook-id" dir="ltr" title="{}">{}</bdi>').format(text, shown)
+
+
 def register_filters(env: jinja2.Environment) -> None:
     """Add Kook's filters to a Jinja environment."""
     env.filters.update(
@@ -165,5 +184,7 @@ def register_filters(env: jinja2.Environment) -> None:
             "jalali_date": jalali_date,
             "status_badge": status_badge,
             "status_label": status_label,
+            "bank_name": bank_name,
+            "short_id": short_id,
         }
     )

@@ -244,7 +244,11 @@ class IdentityPages(Controller):
                 )
             )
         except DomainError as exc:
-            field = {"credentials_invalid": "current_password", "password_too_weak": "new_password"}.get(exc.code)
+            field = {
+                "current_password_invalid": "current_password",
+                "credentials_invalid": "current_password",
+                "password_too_weak": "new_password",
+            }.get(exc.code)
             errors, general = form_errors(exc, field)
             return await self._profile(request, {"errors": errors, "form_error": general}, status_code=_status(exc))
         return redirect("/profile", flash="password_changed")

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from kook.application.customers.review_queries import CustomerNames
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.payments import CompletePayment, StartPayment
@@ -22,11 +23,14 @@ from kook.application.wallet.queries import (
 )
 from kook.application.wallet.settings import WalletPolicy
 from kook.domain.identity.staff import StaffRole
-from kook.domain.shared.errors import DomainError
+from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.payment import PaymentStatus
 from kook.entrypoints.http.api.wallet import SLIP_UPLOAD_LIMIT, parse_deposit_form, read_slip
 from kook.entrypoints.http.context import caller, require_staff, resolve
+from kook.entrypoints.http.messages import AMOUNT_RANGE, error_status, error_text, field_text
+from kook.entrypoints.http.statement import described_lines
+from kook.entrypoints.http.web.filters import rials
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
@@ -49,6 +53,48 @@ async def _customer(request: Req) -> tuple[str, str, str] | None:
     except DomainError as exc:
         raise ServiceRequired(exc.code) from exc
     return customer_id, found.user.id, found.user.mobile
+
+
+_AMOUNT_CODES = frozenset({"amount_out_of_range", "amount_not_whole", "amount_missing"})
+# The deposit form's own wording for the generic field codes the API reports.
+_DEPOSIT_FIELD_TEXTS = {
+    ("tracking_number", "invalid"): "tracking_number_invalid",
+    ("deposit_date", "invalid"): "deposit_date_invalid",
+    ("bank_account", "required"): "bank_account_required",
+    ("slip", "required"): "slip_required",
+}
+_SLIP_CODES = {"slip_type_invalid": "slip", "slip_too_large": "slip", "bank_account_unknown": "bank_account"}
+
+
+def amount_range_text(low: int, high: int) -> str:
+    """«مبلغ باید بین ۱۰٬۰۰۰ ریال و ۵۰۰٬۰۰۰٬۰۰۰ ریال باشد.»"""
+    return AMOUNT_RANGE.format(min=rials(low), max=rials(high))
+
+
+def payment_errors(exc: DomainError, policy: WalletPolicy) -> tuple[dict[str, str], str | None]:
+    """The online-payment form's errors: amount problems under the amount, the rest above the form."""
+    if exc.code == "amount_out_of_range":
+        low = exc.details.get("min", policy.payments.min_amount)
+        high = exc.details.get("max", policy.payments.max_amount)
+        return {"amount": amount_range_text(int(low), int(high))}, None
+    if isinstance(exc, ValidationFailed):
+        return form_errors(exc)
+    if exc.code in _AMOUNT_CODES:
+        return form_errors(exc, "amount")
+    return {}, error_text(exc.code)
+
+
+def deposit_errors(exc: DomainError, policy: WalletPolicy) -> tuple[dict[str, str], str | None]:
+    """The deposit-slip form's errors, each under its field; a duplicate slip above the form."""
+    if isinstance(exc, ValidationFailed):
+        errors: dict[str, str] = {}
+        for name, code in exc.fields.items():
+            if name == "amount" and code == "amount_out_of_range":
+                errors[name] = amount_range_text(policy.deposit_min, policy.deposit_max)
+            else:
+                errors[name] = field_text(_DEPOSIT_FIELD_TEXTS.get((name, code), code))
+        return errors, None
+    return form_errors(exc, _SLIP_CODES.get(exc.code))
 
 
 def service_required_redirect(_request: Req, exc: ServiceRequired) -> Response[Any]:
@@ -80,6 +126,8 @@ class WalletPages(Controller):
             "payment_max": policy.payments.max_amount,
             "payment_errors": {},
             "deposit_errors": {},
+            "payment_values": {},
+            "deposit_values": {},
         }
         context.update(extra or {})
         return await render(request, "wallet/index.html", context, status_code=status_code)
@@ -104,12 +152,12 @@ class WalletPages(Controller):
                 customer_id=customer_id, user_id=user_id, amount=parse_amount_field(values["amount"]), mobile=mobile
             )
         except DomainError as exc:
-            errors, general = form_errors(exc, "amount")
+            errors, general = payment_errors(exc, await resolve(request, WalletPolicy))
             return await self._page(
                 request,
                 customer_id,
-                {"payment_errors": errors, "form_error": general, "values": values},
-                status_code=422,
+                {"payment_errors": errors, "payment_error": general, "payment_values": values},
+                status_code=422 if errors else error_status(exc.code),
             )
         return redirect(started.redirect_url)
 
@@ -128,18 +176,12 @@ class WalletPages(Controller):
                 SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
             )
         except DomainError as exc:
-            field = {
-                "slip_type_invalid": "slip",
-                "slip_too_large": "slip",
-                "deposit_duplicate": "tracking_number",
-                "bank_account_unknown": "bank_account",
-            }.get(exc.code)
-            errors, general = form_errors(exc, field)
+            errors, general = deposit_errors(exc, await resolve(request, WalletPolicy))
             return await self._page(
                 request,
                 customer_id,
-                {"deposit_errors": errors, "form_error": general, "values": values},
-                status_code=422,
+                {"deposit_errors": errors, "deposit_error": general, "deposit_values": values},
+                status_code=422 if errors else error_status(exc.code),
             )
         return redirect("/wallet", flash="deposit_submitted")
 
@@ -177,7 +219,9 @@ class WalletPages(Controller):
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        lines = await (await resolve(request, GetStatement))(found[0], None, 200)
+        lines = await described_lines(
+            request, found[0], await (await resolve(request, GetStatement))(found[0], None, 200)
+        )
         wallet = await (await resolve(request, GetWallet))(found[0])
         return await render(
             request, "wallet/statement.html", {"active_menu": "wallet", "lines": lines, "wallet": wallet}
@@ -196,8 +240,11 @@ class DepositReviewPages(Controller):
         await require_staff(request, StaffRole.FINANCE)
         chosen = status if status in ("pending", "approved", "rejected") else None
         items = await (await resolve(request, DepositQueue))(chosen, None, 100)
+        names = await (await resolve(request, CustomerNames))({d.customer_id for d in items})
         return await render(
-            request, "wallet/admin_deposits.html", {"active_menu": "deposits", "deposits": items, "status": chosen}
+            request,
+            "wallet/admin_deposits.html",
+            {"active_menu": "deposits", "deposits": items, "status": chosen, "customer_names": names},
         )
 
     @get("/{deposit_id:str}")
@@ -206,12 +253,19 @@ class DepositReviewPages(Controller):
         if found.staff is None:
             return redirect("/admin/login")
         await require_staff(request, StaffRole.FINANCE)
+        return await render(request, "wallet/admin_deposit.html", await self._detail_context(request, deposit_id))
+
+    async def _detail_context(self, request: Req, deposit_id: str) -> dict[str, Any]:
         deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
         policy = await resolve(request, WalletPolicy)
         account = next((a for a in policy.bank_accounts if a.key == deposit.bank_account), None)
-        return await render(
-            request, "wallet/admin_deposit.html", {"active_menu": "deposits", "deposit": deposit, "account": account}
-        )
+        names = await (await resolve(request, CustomerNames))([deposit.customer_id])
+        return {
+            "active_menu": "deposits",
+            "deposit": deposit,
+            "account": account,
+            "customer_name": names.get(deposit.customer_id, ""),
+        }
 
     @post("/{deposit_id:str}/approve")
     async def approve(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
@@ -238,17 +292,12 @@ class DepositReviewPages(Controller):
     async def _detail_with_error(
         self, request: Req, deposit_id: str, exc: DomainError, values: dict[str, str] | None = None
     ) -> Template:
-        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
+        context = await self._detail_context(request, deposit_id)
         errors, general = form_errors(exc, "reason" if exc.code == "validation_error" else None)
+        context.update({"errors": errors, "form_error": general, "values": values or {}})
         return await render(
             request,
             "wallet/admin_deposit.html",
-            {
-                "active_menu": "deposits",
-                "deposit": deposit,
-                "errors": errors,
-                "form_error": general,
-                "values": values or {},
-            },
+            context,
             status_code=409 if exc.code in ("invalid_transition", "conflict") else 422,
         )
