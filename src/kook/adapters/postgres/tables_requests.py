@@ -103,6 +103,22 @@ request_lines = sa.Table(
         postgresql_where=sa.text("status = 'sending'"),
         sqlite_where=sa.text("status = 'sending'"),
     ),
+    # reports (0010): transactions newest first, per customer and across customers
+    sa.Index(
+        "ix_request_lines_customer_sent_at_id",
+        "customer_id",
+        "sent_at",
+        "id",
+        postgresql_where=sa.text("sent_at IS NOT NULL"),
+        sqlite_where=sa.text("sent_at IS NOT NULL"),
+    ),
+    sa.Index(
+        "ix_request_lines_sent_at_id",
+        "sent_at",
+        "id",
+        postgresql_where=sa.text("sent_at IS NOT NULL"),
+        sqlite_where=sa.text("sent_at IS NOT NULL"),
+    ),
     sa.Index(
         "ix_request_lines_unknown_next_check_at",
         "next_check_at",

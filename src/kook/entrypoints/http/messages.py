@@ -206,6 +206,18 @@ ENTRY_REFERENCE_LABELS: dict[str, str] = {
 # «مبلغ باید بین ۱۰٬۰۰۰ ریال و ۵۰۰٬۰۰۰٬۰۰۰ ریال باشد.»; the bounds arrive formatted (Persian digits, ریال)
 AMOUNT_RANGE = "مبلغ باید بین {min} و {max} باشد."
 
+# reports
+ERRORS["export_too_large"] = (
+    422,
+    "این گزارش برای دریافت یکجا بیش از حد بزرگ است (حداکثر ۵۰٬۰۰۰ ردیف). بازهٔ تاریخ یا فیلترها را محدودتر کنید.",
+)
+FIELD_ERRORS.update(
+    {
+        "before_start": "تاریخ پایان باید پس از تاریخ شروع باشد.",
+        "range_too_long": "بازهٔ گزارش حداکثر سه سال است.",
+    }
+)
+
 
 def error_status(code: str) -> int:
     return ERRORS.get(code, (400, ""))[0]

@@ -55,6 +55,7 @@ from kook.domain.identity.user import LoginThrottlePolicy
 from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
 from kook.entrypoints.ioc.providers_customers import CustomersProvider
 from kook.entrypoints.ioc.providers_fulfilment import FulfilmentInfrastructure, FulfilmentUseCases
+from kook.entrypoints.ioc.providers_reporting import ReportingProvider
 from kook.entrypoints.ioc.providers_requests import RequestsInfrastructure, RequestsUseCases
 from kook.entrypoints.ioc.providers_wallet import WalletInfrastructure, WalletUseCases
 from kook.entrypoints.settings import Settings
@@ -220,4 +221,5 @@ def all_providers() -> list[Provider]:
         RequestsUseCases(),
         FulfilmentInfrastructure(),
         FulfilmentUseCases(),
+        ReportingProvider(),
     ]

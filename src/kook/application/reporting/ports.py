@@ -1,0 +1,86 @@
+"""Reporting reads what the other contexts wrote (read models only, no aggregates).
+
+A transaction is a line of a bulk request that was sent to an operator at least
+once: sending, succeeded, failed or of unknown outcome. Its time is when it was
+last sent (``sent_at``); a report's day is Tehran's day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final, Protocol
+
+TRANSACTION_STATUSES: Final = ("sending", "succeeded", "failed", "unknown")
+
+# (sent_at, line id) of the last row of a page: the next page starts after it (newest first).
+TransactionCursor = tuple[datetime, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFilter:
+    """Which transactions; every field narrows, ``None`` means any."""
+
+    customer_id: str | None  # None only for staff: every customer
+    start: datetime | None = None  # inclusive, timezone-aware
+    end: datetime | None = None  # exclusive, timezone-aware
+    status: str | None = None
+    operator: int | None = None
+    product: str | None = None  # "airtime" | "package"
+    package_code: str | None = None
+    request_id: str | None = None
+    mobile: str | None = None  # normalised 09xxxxxxxxx
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRow:
+    id: int
+    customer_id: str
+    request_id: str
+    request_name: str
+    mobile: str
+    operator: int | None
+    product: str
+    package_code: str | None
+    package_title: str | None
+    amount: int  # rials: the top-up's amount or the package's price
+    status: str
+    sent_at: datetime
+    finished_at: datetime | None
+    reference: str | None
+    provider_ref: str | None
+
+    @property
+    def cursor(self) -> TransactionCursor:
+        return self.sent_at, self.id
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionTotals:
+    """Figures of the whole filter, not of one page."""
+
+    count: int = 0
+    amount: int = 0  # every transaction's amount
+    succeeded: int = 0  # what the operators applied (settled)
+    refunded: int = 0  # failed lines: returned to the wallet
+
+
+class TransactionReader(Protocol):
+    async def page(
+        self, filter: TransactionFilter, after: TransactionCursor | None, limit: int
+    ) -> list[TransactionRow]:
+        """Newest first (``sent_at``, then id), only rows after ``after`` in that order."""
+        ...
+
+    async def totals(self, filter: TransactionFilter) -> TransactionTotals: ...
+
+    def batches(self, filter: TransactionFilter, size: int) -> AsyncIterator[list[TransactionRow]]:
+        """Every row of the filter in page order, ``size`` at a time (for exports)."""
+        ...
+
+
+class TransactionWorkbook(Protocol):
+    async def transactions(self, rows: Iterable[TransactionRow], totals: TransactionTotals) -> bytes:
+        """An ``.xlsx`` of the rows (right-to-left, Persian headers, Jalali times, no formula from user text)."""
+        ...
