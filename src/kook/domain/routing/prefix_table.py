@@ -46,6 +46,12 @@ class PrefixUnassigned(DomainError):
     code = "mobile_prefix_unassigned"
 
 
+class LastPrefix(DomainError):
+    """The operator has a route and this is its last prefix: without it no number reaches the route."""
+
+    code = "last_prefix"
+
+
 def check_prefix(value: str) -> str:
     """A prefix as staff type it → Latin digits ``09…`` (4–10 digits), or ``ValidationFailed``."""
     text = "".join(ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in "-\u200c\u200e\u200f")
