@@ -168,6 +168,12 @@ async def test_bad_deposits_are_refused_and_nothing_is_stored(client: Client, se
             413,
             "slip_too_large",
         ),
+        (  # past the whole request's limit too (issue 20: it answered payload_too_large)
+            deposit_form(),
+            ("huge.png", b"\x89PNG\r\n\x1a\n" + b"0" * (13 * 1024 * 1024), "image/png"),
+            413,
+            "slip_too_large",
+        ),
         (deposit_form(bank_account="tejarat"), ("slip.png", png(), "image/png"), 422, "validation_error"),
         (deposit_form(amount="12.5"), ("slip.png", png(), "image/png"), 422, "validation_error"),
         (deposit_form(deposit_date="1405/13/40"), ("slip.png", png(), "image/png"), 422, "validation_error"),

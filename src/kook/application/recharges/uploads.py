@@ -30,6 +30,7 @@ from kook.domain.recharges.request import (
     LineStatus,
     ProductKind,
     RequestKind,
+    SheetEmpty,
     check_kind,
     check_line,
     flag_duplicates,
@@ -169,6 +170,8 @@ class ImportUpload:
     ) -> UploadResult:
         # Reading 100,000 rows is CPU work: off the event loop, in a thread.
         rows, headers = await asyncio.to_thread(self._read, command, kind)
+        if not rows:
+            raise SheetEmpty()  # nothing is written: no upload record with 0 rows
         check = functools.partial(
             self._check, table=table, prices=prices, package_code=package_code, package_operator=chosen
         )

@@ -96,6 +96,12 @@ class MobileMissing(DomainError):
     code = "mobile_missing"
 
 
+class SheetEmpty(DomainError):
+    """The sheet has no row under its headers (or nothing at all): nothing to add."""
+
+    code = "sheet_empty"
+
+
 # --------------------------------------------------------------------------- the request
 
 
