@@ -8,7 +8,7 @@ from kook.application.routing.ports import RoutingUnitOfWork
 from kook.application.shared.ports import Clock
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid, parse_optional_operator
 from kook.domain.routing.prefix_table import LastPrefix, OperatorPrefix, check_note, check_prefix
-from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
+from kook.domain.shared.errors import Conflict, NotFound, ValidationFailed
 from kook.domain.shared.ids import new_id
 
 
@@ -33,8 +33,8 @@ def _checked(command: PrefixCommand) -> tuple[str, Operator | None, str]:
         fields["operator"] = "operator_code_invalid"
     try:
         note = check_note(command.note or "")
-    except DomainError:
-        fields["note"] = "too_long"
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
     if fields or prefix is None or note is None:
         raise ValidationFailed(fields or {"prefix": "invalid"})
     return prefix, operator, note

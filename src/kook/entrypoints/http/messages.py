@@ -142,6 +142,7 @@ FIELD_ERRORS: dict[str, str] = {
     "required": "این فیلد لازم است.",
     "too_long": "این مقدار بیش از حد طولانی است.",
     "wrong_type": "نوع این مقدار درست نیست.",
+    "text_invalid": "این متن نویسهٔ نامجاز (نویسهٔ کنترلی مانند NUL) دارد؛ آن را دوباره و بدون این نویسه‌ها بنویسید.",
     "mobile_invalid": ERRORS["mobile_invalid"][1],
     "password_too_weak": ERRORS["password_too_weak"][1],
 }
