@@ -17,16 +17,18 @@ class PaymentStatus(enum.StrEnum):
     * PENDING: open. The payer is at the gateway, or came back and the verify
       did not say paid (not yet, or unclear): it stays open, and the expiry job
       asks the gateway (inquiry) once it is old enough.
-    * FAILED: nothing reached the gateway (no token), or a gateway verified
-      another amount. A failed payment with a token is still asked about by
-      the expiry job (legacy callbacks marked some failed on a premature verify).
+    * FAILED: the start never reached the gateway (no token: nothing there to
+      pay). A failed payment with a token (earlier versions marked some so on
+      a callback's premature verify) is still asked about by the expiry job.
+    * A verify that says paid another amount cannot be applied: it is reversed
+      at the gateway (REVERSED) and stays open until the gateway accepts that.
     * EXPIRED: the gateway's inquiry, after the expiry time, said not paid.
       A later verify that says paid (the payer's return) still credits it.
     """
 
     PENDING = "pending"  # created; the payer is at the gateway, or the bank has not said paid yet
     VERIFIED = "verified"  # verified server-to-server and credited (final)
-    FAILED = "failed"  # never reached the gateway, or refused (see above)
+    FAILED = "failed"  # the start never reached the gateway (see above)
     EXPIRED = "expired"  # never finished; the gateway's inquiry said nothing was paid
     REVERSED = "reversed"  # paid, could not be applied, given back at the gateway (final)
 
