@@ -255,6 +255,31 @@ async def test_a_payment_already_marked_failed_is_reconciled_when_the_gateway_sa
     assert again.status == PaymentStatus.VERIFIED and uow.committed.wallets["c"].available == 60_000
 
 
+async def test_a_verify_of_another_amount_is_reversed_at_the_gateway_and_credits_nothing(
+    world: tuple[FakeWalletUnitOfWork, FakeGateway, FakeNotifier, FakeClock],
+) -> None:
+    uow, _, notifier, clock = world
+
+    class OtherAmount(FakeGateway):
+        reversed: list[str] = []
+
+        async def verify(self, token: str, amount: int) -> Verification:
+            return Verification(VerifyStatus.VERIFIED, amount=amount + 1, reference="R1")
+
+        async def reverse(self, token: str) -> bool:
+            self.reversed.append(token)
+            return True
+
+    gateway = OtherAmount()
+    started = await StartPayment(uow, gateway, clock, WalletPolicy())(
+        customer_id="c", user_id="u", amount=50_000, mobile=None
+    )
+    complete, _ = _settlers(uow, gateway, notifier, clock)
+    payment = await complete(started.payment_id, {"token": "tok1", "status": "OK"})
+    assert uow.committed.payments[payment.id].status == PaymentStatus.REVERSED
+    assert gateway.reversed == ["tok1"] and uow.committed.entries == {} and notifier.sent == []
+
+
 def test_the_payment_state_rule() -> None:
     def payment(status: PaymentStatus, token: str | None = "t") -> Payment:
         return Payment("p", "c", "u", 10_000, "fake", status, NOW, token=token)
