@@ -106,6 +106,9 @@ class FakePrefixRepository(_Repo, PrefixRepository):
     async def delete(self, entry: OperatorPrefix) -> None:
         self.state.prefixes.pop(entry.id, None)
 
+    async def for_operator(self, operator: Operator, *, for_update: bool = False) -> list[OperatorPrefix]:
+        return [p for p in self.state.prefixes.values() if p.operator == operator]
+
 
 class FakeRouteRepository(_Repo, RouteRepository):
     async def list_all(self) -> list[Route]:

@@ -111,7 +111,10 @@ class FakePaymentRepository(PaymentRepository):
 
     async def stale(self, older_than: datetime, limit: int) -> list[Payment]:
         return [
-            p for p in self.state.payments.values() if p.status == PaymentStatus.PENDING and p.created_at < older_than
+            p
+            for p in sorted(self.state.payments.values(), key=lambda p: p.created_at)
+            if (p.status == PaymentStatus.PENDING and p.created_at < older_than)
+            or (p.status == PaymentStatus.FAILED and p.token is not None)
         ][:limit]
 
 

@@ -332,6 +332,34 @@ async def test_an_admin_keeps_the_prefix_table(client: Client, app: Litestar) ->
     ]
 
 
+async def test_the_last_prefix_of_a_routed_operator_cannot_be_taken_away(client: Client, app: Litestar) -> None:
+    """Issue 20: staff could delete the whole prefix table through the API, and then no number routed."""
+    token = await log_in_staff(client, app)
+    headers = {"x-csrftoken": token}
+    listed = (await client.get("/api/v1/admin/prefixes")).json()["items"]
+    shatel = {p["prefix"]: p["id"] for p in listed if p["operator"] is not None and p["operator"]["code"] == 5}
+    assert sorted(shatel) == ["09981", "09982"]
+
+    first = await client.delete(f"/api/v1/admin/prefixes/{shatel['09981']}", headers=headers)
+    assert first.status_code == 204
+    last = await client.delete(f"/api/v1/admin/prefixes/{shatel['09982']}", headers=headers)
+    assert last.status_code == 409, last.text
+    assert last.json()["code"] == "last_prefix" and "آخرین پیش‌شماره" in last.json()["message"]
+    moved = await client.patch(f"/api/v1/admin/prefixes/{shatel['09982']}", json={"operator": 1}, headers=headers)
+    assert moved.status_code == 409 and moved.json()["code"] == "last_prefix"
+    shared = await client.patch(f"/api/v1/admin/prefixes/{shatel['09982']}", json={"shared": True}, headers=headers)
+    assert shared.status_code == 409 and shared.json()["code"] == "last_prefix"
+    noted = await client.patch(f"/api/v1/admin/prefixes/{shatel['09982']}", json={"note": "شاتل"}, headers=headers)
+    assert noted.status_code == 200  # the same operator: allowed
+    assert (await client.get(f"/api/v1/admin/prefixes/{shatel['09982']}")).status_code == 200
+    assert [a for a in await audit_actions(app) if a.startswith("prefix.")] == ["prefix.delete", "prefix.update"]
+
+    client.cookies.clear()
+    await sign_up(client, CUSTOMER)
+    routed = await client.get("/api/v1/catalog/lookup", params={"mobile": "09982123456"})
+    assert routed.status_code == 200 and routed.json()["operator"]["code"] == 5
+
+
 async def test_an_admin_sets_airtime_bounds_and_routes(client: Client, app: Litestar) -> None:
     token = await log_in_staff(client, app)
     headers = {"x-csrftoken": token}

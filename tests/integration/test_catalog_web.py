@@ -191,6 +191,26 @@ async def test_admin_keeps_prefixes_in_pages(client: Client, app: Litestar) -> N
     ]
 
 
+async def test_the_prefix_page_says_why_the_last_prefix_of_an_operator_stays(client: Client, app: Litestar) -> None:
+    token = await log_in_staff(client, app)
+    listing = await client.get("/admin/prefixes")
+    first = await client.post(
+        f"/admin/prefixes/{_prefix_id(listing.text, '09981')}/delete",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert first.status_code == 303
+    last = await client.post(
+        f"/admin/prefixes/{_prefix_id(listing.text, '09982')}/delete",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert last.status_code == 409
+    assert "این آخرین پیش‌شمارهٔ اپراتوری است که مسیر ارسال دارد" in last.text
+    assert 'data-prefix="09982"' in last.text and 'data-prefix="09981"' not in last.text
+    assert [a for a in await audit_actions(app) if a.startswith("prefix.")] == ["prefix.delete"]
+
+
 async def test_admin_edits_a_route(client: Client, app: Litestar) -> None:
     token = await log_in_staff(client, app)
     page = await client.get("/admin/catalog/routes/2/edit")

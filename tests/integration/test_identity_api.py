@@ -153,6 +153,52 @@ async def test_code_requests_per_address_are_limited(settings_factory: Any) -> N
     assert answers == [202, 202, 202, 429, 429]
 
 
+async def test_code_requests_for_the_whole_portal_are_capped_per_hour(settings_factory: Any) -> None:
+    """Issue 20: sign-up texted any new valid number up to the per-address cap, with no cap
+    for the portal. Past KOOK_SMS_GLOBAL_PER_HOUR every code request answers 429 (registered
+    or not, sign-up or login), and one error-level log says so."""
+    from litestar.testing import AsyncTestClient
+    from structlog.testing import capture_logs
+
+    from kook.entrypoints.http.app import create_app
+
+    settings = settings_factory(KOOK_SMS_GLOBAL_PER_HOUR="3")
+    with capture_logs() as logs:
+        async with AsyncTestClient(app=create_app(settings)) as test_client:
+            answers = [await test_client.post("/api/v1/auth/otp", json={"mobile": f"0935000001{i}"}) for i in range(2)]
+            answers.append(
+                await test_client.post(
+                    "/api/v1/auth/signup",
+                    json={
+                        "mobile": "09350000020",
+                        "first_name": "سارا",
+                        "last_name": "محمدی",
+                        "password": "a-good-password",
+                    },
+                )
+            )
+            for i in range(3):
+                answers.append(await test_client.post("/api/v1/auth/otp", json={"mobile": f"0935000003{i}"}))
+            answers.append(
+                await test_client.post(
+                    "/api/v1/auth/signup",
+                    json={
+                        "mobile": "09350000021",
+                        "first_name": "سارا",
+                        "last_name": "محمدی",
+                        "password": "a-good-password",
+                    },
+                )
+            )
+            sent = (await test_client.get("/api/v1/dev/sms")).json()
+    assert [a.status_code for a in answers] == [202, 202, 202, 429, 429, 429, 429]
+    for refused in answers[3:]:
+        assert refused.json()["code"] == "rate_limited" and int(refused.headers["retry-after"]) >= 1
+    assert [m["mobile"] for m in sent] == ["09350000020"]  # the sign-up's code; unknown numbers get nothing
+    alerts = [e for e in logs if e["event"] == "sms_global_cap_reached"]
+    assert len(alerts) == 1 and alerts[0]["log_level"] == "error" and alerts[0]["limit_per_hour"] == 3
+
+
 async def test_wrong_codes_lock_the_code(client: Client) -> None:
     await client.post(
         "/api/v1/auth/signup",

@@ -247,11 +247,15 @@ async def test_whole_files_are_refused_and_nothing_is_added(client: Client, sett
         (b"PK\x03\x04 not really a zip", "file_not_spreadsheet", 422),
         (b"\0" * (21 * 1024 * 1024), "file_too_large", 413),  # the reader's own limit answers
         (b"\0" * (25 * 1024 * 1024), "payload_too_large", 413),  # the route's body limit, above the reader's
+        (sheet([], header=["موبایل", "مبلغ"]), "sheet_empty", 422),  # issue 20: was 201 with 0 rows
+        (sheet([]), "sheet_empty", 422),
     ):
         response = await upload(client, headers, request_id, content)
         assert response.status_code == status and response.json()["code"] == code, response.text
     assert await all_lines(client, request_id) == []
     assert (await client.get(f"/api/v1/requests/{request_id}/summary")).json()["lines"] == 0
+    empty = await upload(client, headers, request_id, sheet([], header=["موبایل", "مبلغ"]))
+    assert "هیچ ردیفی" in empty.json()["message"] and "چیزی اضافه نشد" in empty.json()["message"]
 
 
 async def test_samples_and_a_foreign_request_and_bad_input(client: Client, settings: Settings, app: Litestar) -> None:

@@ -204,6 +204,13 @@ async def test_without_javascript_the_same_actions_post_and_come_back(client: Cl
     )
     assert not_a_sheet.status_code == 422 and 'class="modal show d-block" id="dialog-upload"' in not_a_sheet.text
     assert "فایل یک فایل اکسل خوانا (xlsx یا xls) نیست." in not_a_sheet.text
+    headers_only = await client.post(
+        f"{base}/uploads",
+        files={"file": ("p.xlsx", sheet([], header=["موبایل", "مبلغ"]), "application/octet-stream")},
+        data={"kind": "topup", "csrf_token": csrf},
+    )
+    assert headers_only.status_code == 422 and 'class="modal show d-block" id="dialog-upload"' in headers_only.text
+    assert "فایل اکسل هیچ ردیفی زیر سرستون‌ها ندارد و چیزی اضافه نشد." in headers_only.text
 
     renamed = await client.post(f"{base}/rename", data={"name": "بسته‌های تیر", "csrf_token": csrf})
     assert renamed.status_code == 200 and "بسته‌های تیر" in renamed.text

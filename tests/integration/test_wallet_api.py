@@ -10,11 +10,13 @@ from typing import Any
 
 from PIL import Image
 
+from kook.entrypoints.http.web.filters import fa_digits, rials
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
 from kook.sandbox.demo import DEMO_CUSTOMER, seed_demo_data
+from kook.sandbox.gateway import sandbox_reference
 from tests.integration.helpers import Client, csrf, sign_up
-from tests.integration.test_customers_api import staff_session, use
+from tests.integration.test_customers_api import customer_session, staff_session, use
 
 Jar = dict[str, str]
 
@@ -89,6 +91,67 @@ async def test_a_cancelled_payment_credits_nothing(client: Client, settings: Set
     assert (await client.get("/api/v1/wallet")).json()["available"] == 0
 
 
+def _local(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+async def test_a_callback_before_paying_does_not_spoil_the_payment(client: Client, settings: Settings) -> None:
+    """Issue 20: the callback URL with status=OK before the payer paid marked the payment
+    failed, and paying it afterwards credited nothing."""
+    owner = await demo_customer(client, settings)
+    headers = use(client, owner)
+    started = await client.post("/api/v1/wallet/payments", json={"amount": 300_000}, headers=headers)
+    assert started.status_code == 201, started.text
+    bank_page = _local(started.json()["redirect_url"])
+    token = bank_page.rsplit("/", 1)[1]
+    callback = f"/wallet/payments/{started.json()['payment_id']}/callback?token={token}&status=OK"
+
+    client.cookies.clear()  # an outsider who has the URL, before the payer has paid
+    for _ in range(2):
+        spoiled = await client.get(callback)
+        assert spoiled.status_code == 200 and "پرداخت انجام نشد" in spoiled.text
+    use(client, owner)
+    assert [p["status"] for p in (await client.get("/api/v1/wallet/payments")).json()["items"]] == ["pending"]
+
+    back = await client.post(bank_page, data={"action": "pay"}, follow_redirects=False)
+    assert back.status_code == 303
+    result = await client.get(_local(back.headers["location"]))
+    assert "پرداخت با موفقیت انجام شد" in result.text
+    await client.get(callback)  # and the outsider's URL again: nothing more
+    assert (await client.get("/api/v1/wallet")).json() == {"available": 300_000, "held": 0, "total": 300_000}
+    entries = (await client.get("/api/v1/wallet/entries")).json()["items"]
+    assert [(e["kind"], e["available_change"]) for e in entries] == [("payment", 300_000)]
+    assert [p["status"] for p in (await client.get("/api/v1/wallet/payments")).json()["items"]] == ["verified"]
+
+
+async def test_the_payment_result_shows_amount_and_reference_only_to_its_owner(
+    client: Client, settings: Settings
+) -> None:
+    owner = await demo_customer(client, settings)
+    headers = use(client, owner)
+    started = await client.post("/api/v1/wallet/payments", json={"amount": 1_234_000}, headers=headers)
+    bank_page = _local(started.json()["redirect_url"])
+    back = await client.post(bank_page, data={"action": "pay"}, follow_redirects=False)
+    callback = _local(back.headers["location"])
+    reference = fa_digits(sandbox_reference(bank_page.rsplit("/", 1)[1]))
+    amount = rials(1_234_000)
+
+    seen = await client.get(callback)
+    assert "پرداخت با موفقیت انجام شد" in seen.text
+    assert amount in seen.text and reference in seen.text
+
+    client.cookies.clear()
+    anonymous = await client.get(callback)
+    other = await customer_session(client, "09351234567")
+    use(client, other)
+    stranger = await client.get(callback)
+    for page in (anonymous, stranger):
+        assert page.status_code == 200 and "پرداخت با موفقیت انجام شد" in page.text
+        assert amount not in page.text and reference not in page.text
+        assert 'data-testid="page-wallet-available"' not in page.text
+    assert "وارد حساب کاربری خود شوید" in anonymous.text
+
+
 async def test_bad_deposits_are_refused_and_nothing_is_stored(client: Client, settings: Settings) -> None:
     headers = use(client, await demo_customer(client, settings))
     bad: list[tuple[dict[str, str], tuple[str, bytes, str], int, str]] = [
@@ -102,6 +165,12 @@ async def test_bad_deposits_are_refused_and_nothing_is_stored(client: Client, se
         (
             deposit_form(),
             ("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * (6 * 1024 * 1024), "image/png"),
+            413,
+            "slip_too_large",
+        ),
+        (  # past the whole request's limit too (issue 20: it answered payload_too_large)
+            deposit_form(),
+            ("huge.png", b"\x89PNG\r\n\x1a\n" + b"0" * (13 * 1024 * 1024), "image/png"),
             413,
             "slip_too_large",
         ),

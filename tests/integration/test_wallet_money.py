@@ -134,7 +134,7 @@ async def test_forged_and_replayed_callbacks_credit_nothing(wallet_world: tuple[
     replayed = await call(container, CompletePayment, new_id, {"token": old_token, "status": "OK"})
     assert replayed.status == PaymentStatus.PENDING
     unpaid = await call(container, CompletePayment, new_id, {"token": _new_token, "status": "OK", "amount": "700000"})
-    assert unpaid.status == PaymentStatus.FAILED
+    assert unpaid.status == PaymentStatus.PENDING and unpaid.bank_said_unpaid  # open: the payer may still pay
     again = await call(container, CompletePayment, old_id, {"token": old_token, "status": "OK"})
     assert again.status == PaymentStatus.VERIFIED
     with pytest.raises(DomainError):
@@ -160,6 +160,29 @@ async def test_lost_verify_answer_is_credited_once_by_the_expiry_job(
         await call(container, CompletePayment, payment_id, {"token": token, "status": "OK"})
     assert await balance(container) == (900_000, 0)
     assert await count_entries(container) == 1
+    await assert_books_clean(container)
+
+
+async def test_a_payment_marked_failed_before_it_was_paid_is_credited_once_by_the_expiry_job(
+    wallet_world: tuple[AsyncContainer, FakeNotifier],
+) -> None:
+    """Issue 20: a premature callback used to mark payments failed for good; the
+    expiry job now asks the gateway about failed payments too and credits the paid ones."""
+    container, notifier = wallet_world
+    paid_id, _ = await start_and_pay(container, 400_000)
+    unpaid_id, _ = await start_and_pay(container, 600_000, pay=False)
+    async with container() as scope:
+        engine = await scope.get(AsyncEngine)
+    async with engine.begin() as connection:
+        await connection.execute(
+            sa.text("UPDATE payments SET status = 'failed', result_code = 'not_paid' WHERE id IN (:a, :b)"),
+            {"a": paid_id, "b": unpaid_id},
+        )
+
+    assert await call(container, ExpireStalePayments) == {"verified": 1, "expired": 1}
+    assert await call(container, ExpireStalePayments) == {}
+    assert await balance(container) == (400_000, 0)
+    assert await count_entries(container) == 1 and len(notifier.sent) == 1
     await assert_books_clean(container)
 
 

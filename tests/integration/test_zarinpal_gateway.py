@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -29,6 +30,12 @@ from kook.application.wallet.gateway import (
     PaymentStart,
     VerifyStatus,
 )
+from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.wallet.payments import CompletePayment, ExpireStalePayments, StartPayment
+from kook.application.wallet.settings import WalletPolicy
+from kook.domain.wallet.payment import PaymentPolicy, PaymentStatus
+from tests.fakes.clock import FakeClock
+from tests.fakes.wallet import FakeNotifier, FakeWalletUnitOfWork
 
 MERCHANT = "1344b5d4-0048-11e8-94db-005056a205be"
 CALLBACK = "https://kook.example/wallet/payments/callback"
@@ -666,3 +673,57 @@ async def test_verify_answer_mapping(http_status: int, body: Any, status: str, c
         assert result.amount == 250_000
     else:
         assert result.amount is None and result.reference is None
+
+
+# ---------------------------------------------------------------- the payment use cases over Zarinpal
+
+
+@pytest.mark.asyncio
+async def test_a_callback_before_paying_does_not_spoil_a_zarinpal_payment(
+    gateway: ZarinpalGateway, fake_zarinpal: FakeZarinpal
+) -> None:
+    """Issue 20: ``?Authority=…&Status=OK`` before the payer paid (verify answers -51)
+    leaves the payment open; once paid, the payer's return credits it once, and
+    Zarinpal's 101 on the next verify is the same success, not a second credit."""
+    uow, notifier, clock = FakeWalletUnitOfWork(), FakeNotifier(), FakeClock(datetime(2026, 5, 22, 7, 0, tzinfo=UTC))
+    policy = WalletPolicy(public_url="https://kook.example")
+    started = await StartPayment(uow, gateway, clock, policy)(customer_id="c", user_id="u", amount=250_000, mobile=None)
+    authority = started.redirect_url.rsplit("/", 1)[1]
+    complete = CompletePayment(uow, gateway, LedgerPoster(clock), clock, notifier)
+
+    spoiled = await complete(started.payment_id, {"Authority": authority, "Status": "OK"})
+    assert spoiled.status == PaymentStatus.PENDING and spoiled.result_code == "-51"
+
+    fake_zarinpal.pay(authority)
+    paid = await complete(started.payment_id, {"Authority": authority, "Status": "OK"})
+    assert paid.status == PaymentStatus.VERIFIED and paid.reference is not None
+    await complete(started.payment_id, {"Authority": authority, "Status": "OK"})
+    assert uow.committed.wallets["c"].available == 250_000 and len(uow.committed.entries) == 1
+    assert len(notifier.sent) == 1
+    assert [b["amount"] for b in fake_zarinpal.bodies("verify")] == [250_000, 250_000]
+
+
+@pytest.mark.asyncio
+async def test_a_zarinpal_payment_verified_elsewhere_is_credited_by_the_expiry_job_on_101(
+    gateway: ZarinpalGateway, fake_zarinpal: FakeZarinpal
+) -> None:
+    """Spoiled, then paid, then verified but the answer lost (the payer never returns):
+    the expiry job's inquiry says VERIFIED, the verify answers 101, and that is a credit, once."""
+    uow, notifier, clock = FakeWalletUnitOfWork(), FakeNotifier(), FakeClock(datetime(2026, 5, 22, 7, 0, tzinfo=UTC))
+    policy = WalletPolicy(payments=PaymentPolicy(expire_after=timedelta(minutes=20)))
+    started = await StartPayment(uow, gateway, clock, policy)(customer_id="c", user_id="u", amount=300_000, mobile=None)
+    authority = started.redirect_url.rsplit("/", 1)[1]
+    complete = CompletePayment(uow, gateway, LedgerPoster(clock), clock, notifier)
+    expire = ExpireStalePayments(uow, gateway, LedgerPoster(clock), clock, notifier, policy)
+
+    await complete(started.payment_id, {"Authority": authority, "Status": "OK"})
+    fake_zarinpal.pay(authority)
+    await gateway.verify(authority, 300_000)  # verified at Zarinpal; the answer never reached the portal
+    assert uow.committed.payments[started.payment_id].status == PaymentStatus.PENDING
+
+    clock.advance(minutes=21)
+    assert await expire() == {"verified": 1}
+    assert await expire() == {}
+    payment = uow.committed.payments[started.payment_id]
+    assert (payment.status, payment.result_code) == (PaymentStatus.VERIFIED, "101")
+    assert uow.committed.wallets["c"].available == 300_000 and len(uow.committed.entries) == 1

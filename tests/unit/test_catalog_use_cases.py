@@ -20,7 +20,7 @@ from kook.application.routing.routes import LoadOperatorRouting, UpdateRoute, Up
 from kook.domain.catalog.product import AmountOutOfRange, PackageInactive, PackageNotFound
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid
 from kook.domain.routing.operator_routing import RouteUnavailable
-from kook.domain.routing.prefix_table import OperatorUnknown, PrefixUnassigned
+from kook.domain.routing.prefix_table import LastPrefix, OperatorUnknown, PrefixUnassigned
 from kook.domain.shared.errors import Conflict, NotFound, ValidationFailed
 from kook.domain.shared.mobile import MobileInvalid
 from tests.fakes.catalog import FakeCatalogUnitOfWork
@@ -157,6 +157,22 @@ async def test_staff_edit_and_delete_a_prefix_with_audit(uow: FakeCatalogUnitOfW
         await LookUpOperator(LoadPrefixTable(uow))("09411234567")
     with pytest.raises(NotFound):
         await DeletePrefix(uow)(entry.id, ADMIN)
+
+
+async def test_the_last_prefix_of_an_operator_with_a_route_stays(uow: FakeCatalogUnitOfWork) -> None:
+    first, last, shared = uow.stored_prefix("09981"), uow.stored_prefix("09982"), uow.stored_prefix("0999")
+    assert first is not None and last is not None and shared is not None
+    await DeletePrefix(uow)(first.id, ADMIN)
+    with pytest.raises(LastPrefix) as raised:
+        await DeletePrefix(uow)(last.id, ADMIN)
+    assert raised.value.code == "last_prefix" and raised.value.details == {"operator": 5, "prefix": "09982"}
+    for operator in (1, ""):  # moved to another operator, or made a shared block: the same loss
+        with pytest.raises(LastPrefix):
+            await UpdatePrefix(uow, FakeClock())(last.id, PrefixCommand(prefix="09982", operator=operator, actor=ADMIN))
+    await UpdatePrefix(uow, FakeClock())(last.id, PrefixCommand(prefix="09983", operator=5, actor=ADMIN))
+    await DeletePrefix(uow)(shared.id, ADMIN)  # a shared block has no route of its own
+    assert uow.audit_actions()[-3:] == ["prefix.delete", "prefix.update", "prefix.delete"]
+    assert (await LookUpOperator(LoadPrefixTable(uow))("09983123456")).operator is Operator.SHATEL
 
 
 # --------------------------------------------------------------------------- packages

@@ -45,6 +45,7 @@ from kook.domain.identity.user import (
     clean_name,
 )
 from kook.domain.shared.errors import DomainError, ValidationFailed
+from kook.domain.shared.text import has_forbidden_characters
 
 T0 = datetime(2026, 5, 22, 6, 50, tzinfo=UTC)
 POLICY = OtpPolicy()
@@ -453,6 +454,10 @@ class TestCleanName:
 
     @given(st.text(max_size=80))
     def test_result_is_folded_and_bounded(self, raw: str) -> None:
+        if has_forbidden_characters(raw):  # control characters are refused, naming the field
+            with pytest.raises(ValidationFailed):
+                clean_name(raw)
+            return
         cleaned = clean_name(raw)
         if cleaned is not None:
             assert cleaned == cleaned.strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -20,11 +20,11 @@ from kook.application.wallet.gateway import (
     VerifyStatus,
 )
 from kook.application.wallet.ledger_poster import LedgerPoster
-from kook.application.wallet.payments import CompletePayment, GatewayUnavailable, StartPayment
+from kook.application.wallet.payments import CompletePayment, ExpireStalePayments, GatewayUnavailable, StartPayment
 from kook.application.wallet.settings import WalletPolicy
 from kook.application.wallet.slips import InspectedSlip, SlipInspector, SlipKind, SlipStore, SlipTypeInvalid, StoredSlip
 from kook.domain.shared.errors import DomainError, ValidationFailed
-from kook.domain.wallet.payment import AmountOutOfRange, PaymentStatus
+from kook.domain.wallet.payment import AmountOutOfRange, Payment, PaymentAlreadySettled, PaymentPolicy, PaymentStatus
 from tests.fakes.clock import FakeClock
 from tests.fakes.wallet import FakeNotifier, FakeWalletUnitOfWork
 
@@ -134,7 +134,7 @@ async def test_a_wrong_amount_at_the_bank_credits_nothing(
     gateway.pay("tok1", 5_000)  # the payer paid something else
     complete = CompletePayment(uow, gateway, LedgerPoster(clock), clock, notifier)
     payment = await complete(started.payment_id, {"token": "tok1", "status": "OK"})
-    assert payment.status == PaymentStatus.FAILED
+    assert payment.status == PaymentStatus.PENDING and payment.bank_said_unpaid
     assert uow.committed.entries == {} and notifier.sent == []
 
 
@@ -155,6 +155,154 @@ async def test_the_callback_status_is_never_trusted(
     calls = gateway.verify_calls
     await complete(started.payment_id, {"token": "tok1", "status": "OK"})
     assert gateway.verify_calls == calls and uow.committed.wallets["c"].available == 50_000
+
+
+def _settlers(
+    uow: FakeWalletUnitOfWork, gateway: FakeGateway, notifier: FakeNotifier, clock: FakeClock
+) -> tuple[CompletePayment, ExpireStalePayments]:
+    policy = WalletPolicy(payments=PaymentPolicy(expire_after=timedelta(minutes=20)))
+    return (
+        CompletePayment(uow, gateway, LedgerPoster(clock), clock, notifier),
+        ExpireStalePayments(uow, gateway, LedgerPoster(clock), clock, notifier, policy),
+    )
+
+
+async def test_a_callback_before_paying_does_not_spoil_the_payment(
+    world: tuple[FakeWalletUnitOfWork, FakeGateway, FakeNotifier, FakeClock],
+) -> None:
+    uow, gateway, notifier, clock = world
+    started = await StartPayment(uow, gateway, clock, WalletPolicy())(
+        customer_id="c", user_id="u", amount=50_000, mobile=None
+    )
+    complete, _ = _settlers(uow, gateway, notifier, clock)
+    # someone who has the callback URL calls it with status=OK before the payer has paid
+    spoiled = await complete(started.payment_id, {"token": "tok1", "status": "OK"})
+    assert spoiled.status == PaymentStatus.PENDING and spoiled.bank_said_unpaid
+    assert uow.committed.entries == {}
+    # the payer pays at the bank and comes back: credited, once
+    gateway.pay("tok1", 50_000)
+    paid = await complete(started.payment_id, {"token": "tok1", "status": "NOK"})
+    assert paid.status == PaymentStatus.VERIFIED
+    for _ in range(2):
+        await complete(started.payment_id, {"token": "tok1", "status": "OK"})
+    assert uow.committed.wallets["c"].available == 50_000
+    assert list(uow.committed.entries) == [f"payment:{started.payment_id}"]
+    assert len(notifier.sent) == 1
+
+
+async def test_a_payer_who_pays_after_a_spoiling_callback_and_never_returns_is_credited_by_the_expiry_job(
+    world: tuple[FakeWalletUnitOfWork, FakeGateway, FakeNotifier, FakeClock],
+) -> None:
+    uow, gateway, notifier, clock = world
+    started = await StartPayment(uow, gateway, clock, WalletPolicy())(
+        customer_id="c", user_id="u", amount=70_000, mobile=None
+    )
+    complete, expire = _settlers(uow, gateway, notifier, clock)
+    await complete(started.payment_id, {"token": "tok1", "status": "OK"})
+    gateway.pay("tok1", 70_000)
+    assert await expire() == {}  # not old enough yet: the payer may still be at the bank
+    clock.advance(minutes=21)
+    assert await expire() == {"verified": 1}
+    assert await expire() == {} and gateway.verify_calls == 2
+    assert uow.committed.wallets["c"].available == 70_000 and len(uow.committed.entries) == 1
+
+
+async def test_an_unpaid_payment_expires_only_after_the_inquiry_and_a_later_verified_return_still_credits(
+    world: tuple[FakeWalletUnitOfWork, FakeGateway, FakeNotifier, FakeClock],
+) -> None:
+    uow, gateway, notifier, clock = world
+    started = await StartPayment(uow, gateway, clock, WalletPolicy())(
+        customer_id="c", user_id="u", amount=80_000, mobile=None
+    )
+    complete, expire = _settlers(uow, gateway, notifier, clock)
+    clock.advance(minutes=21)
+    assert await expire() == {"expired": 1}
+    assert uow.committed.payments[started.payment_id].status == PaymentStatus.EXPIRED
+    # the bank later says it was paid after all (the payer's return): the money is ours, so it is credited
+    gateway.pay("tok1", 80_000)
+    late = await complete(started.payment_id, {"token": "tok1", "status": "OK"})
+    assert late.status == PaymentStatus.VERIFIED
+    assert uow.committed.wallets["c"].available == 80_000 and len(uow.committed.entries) == 1
+
+
+async def test_a_payment_already_marked_failed_is_reconciled_when_the_gateway_says_paid(
+    world: tuple[FakeWalletUnitOfWork, FakeGateway, FakeNotifier, FakeClock],
+) -> None:
+    uow, gateway, notifier, clock = world
+    complete, expire = _settlers(uow, gateway, notifier, clock)
+    # failed by a spoiling callback before this fix: it reached the gateway (a token)
+    for token, paid in (("tokA", True), ("tokB", False)):
+        uow.committed.payments[f"p-{token}"] = Payment(
+            id=f"p-{token}",
+            customer_id="c",
+            user_id="u",
+            amount=60_000,
+            gateway="fake",
+            status=PaymentStatus.FAILED,
+            created_at=NOW,
+            token=token,
+            result_code="-51",
+        )
+        if paid:
+            gateway.pay(token, 60_000)
+    assert await expire() == {"verified": 1, "expired": 1}
+    assert await expire() == {}
+    assert uow.committed.payments["p-tokA"].status == PaymentStatus.VERIFIED
+    assert uow.committed.payments["p-tokB"].status == PaymentStatus.EXPIRED
+    assert uow.committed.wallets["c"].available == 60_000 and len(uow.committed.entries) == 1
+    # the failed one's own callback would have credited it too, but it is settled now: nothing more
+    again = await complete("p-tokA", {"token": "tokA", "status": "OK"})
+    assert again.status == PaymentStatus.VERIFIED and uow.committed.wallets["c"].available == 60_000
+
+
+async def test_a_verify_of_another_amount_is_reversed_at_the_gateway_and_credits_nothing(
+    world: tuple[FakeWalletUnitOfWork, FakeGateway, FakeNotifier, FakeClock],
+) -> None:
+    uow, _, notifier, clock = world
+
+    class OtherAmount(FakeGateway):
+        reversed: list[str] = []
+
+        async def verify(self, token: str, amount: int) -> Verification:
+            return Verification(VerifyStatus.VERIFIED, amount=amount + 1, reference="R1")
+
+        async def reverse(self, token: str) -> bool:
+            self.reversed.append(token)
+            return True
+
+    gateway = OtherAmount()
+    started = await StartPayment(uow, gateway, clock, WalletPolicy())(
+        customer_id="c", user_id="u", amount=50_000, mobile=None
+    )
+    complete, _ = _settlers(uow, gateway, notifier, clock)
+    payment = await complete(started.payment_id, {"token": "tok1", "status": "OK"})
+    assert uow.committed.payments[payment.id].status == PaymentStatus.REVERSED
+    assert gateway.reversed == ["tok1"] and uow.committed.entries == {} and notifier.sent == []
+
+
+def test_the_payment_state_rule() -> None:
+    def payment(status: PaymentStatus, token: str | None = "t") -> Payment:
+        return Payment("p", "c", "u", 10_000, "fake", status, NOW, token=token)
+
+    assert [s for s in PaymentStatus if payment(s).is_final] == [PaymentStatus.VERIFIED, PaymentStatus.REVERSED]
+    assert [s for s in PaymentStatus if payment(s).is_open] == [
+        PaymentStatus.PENDING,
+        PaymentStatus.FAILED,
+        PaymentStatus.EXPIRED,
+    ]
+    assert not payment(PaymentStatus.PENDING, token=None).is_open
+    for final in (PaymentStatus.VERIFIED, PaymentStatus.REVERSED):
+        with pytest.raises(PaymentAlreadySettled):
+            payment(final).mark_verified(NOW, "r", None, "100")
+        with pytest.raises(PaymentAlreadySettled):
+            payment(final).note_unpaid(NOW, "-51")
+    unpaid = payment(PaymentStatus.PENDING)
+    unpaid.note_unpaid(NOW, "-51")
+    assert unpaid.status == PaymentStatus.PENDING and unpaid.bank_said_unpaid
+    for seen in (PaymentStatus.FAILED, PaymentStatus.EXPIRED):
+        late = payment(seen)
+        late.mark_verified(NOW, "r", None, "100")
+        assert late.status == PaymentStatus.VERIFIED
 
 
 def _deposit(**changes: object) -> SubmitDepositCommand:

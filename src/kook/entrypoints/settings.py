@@ -30,6 +30,7 @@ class HttpSettings(msgspec.Struct, frozen=True):
 
 class SmsSettings(msgspec.Struct, frozen=True):
     provider: Literal["sandbox", "kavenegar"] | None = None  # default: sandbox in dev/test, kavenegar in prod
+    global_per_hour: int = 2000  # code requests (texts) per hour for the whole portal, every process together
 
 
 class KavenegarSettingsEnv(msgspec.Struct, frozen=True):
@@ -251,6 +252,7 @@ def _complete(settings: Settings) -> Settings:
         ("KOOK_OTP_PER_MOBILE_PER_MINUTE", settings.otp.per_mobile_per_minute),
         ("KOOK_OTP_PER_MOBILE_PER_HOUR", settings.otp.per_mobile_per_hour),
         ("KOOK_OTP_PER_ADDRESS_PER_HOUR", settings.otp.per_address_per_hour),
+        ("KOOK_SMS_GLOBAL_PER_HOUR", settings.sms.global_per_hour),
         ("KOOK_SESSION_IDLE_MINUTES", settings.session.idle_minutes),
         ("KOOK_ARGON2_MAX_CONCURRENT", settings.argon2.max_concurrent),
         ("KOOK_HTTP_MAX_BODY_BYTES", settings.http.max_body_bytes),

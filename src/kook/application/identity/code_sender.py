@@ -7,6 +7,7 @@ import structlog
 from kook.application.identity.ports import CodeGenerator, OneTimeCodeRepository, RateLimiter, SecretHasher
 from kook.application.identity.settings import IdentityPolicy
 from kook.application.identity.sms_texts import code_text
+from kook.application.shared.background import BackgroundWork
 from kook.application.shared.ports import Clock, SmsDeliveryError, SmsSender
 from kook.domain.identity.one_time_code import CodePurpose, OneTimeCode, VerifyOutcome, is_code_shaped
 from kook.domain.shared.errors import RateLimited
@@ -14,6 +15,9 @@ from kook.domain.shared.ids import new_id
 from kook.domain.shared.mobile import to_latin_digits
 
 log = structlog.get_logger(__name__)
+
+GLOBAL_KEY = "otp:global"  # every code request of the portal, shared by every process
+GLOBAL_ALERT_KEY = "otp:global:alerted"
 
 
 class CodeSender:
@@ -25,7 +29,10 @@ class CodeSender:
         sms: SmsSender,
         clock: Clock,
         policy: IdentityPolicy,
+        background: BackgroundWork | None = None,
     ) -> None:
+        """``background``: texts are sent after the answer (production); without it, before (tests)."""
+        self._background = background
         self._limiter = limiter
         self._generator = generator
         self._hasher = hasher
@@ -36,7 +43,9 @@ class CodeSender:
     async def check_limits(self, mobile: str, client_address: str) -> None:
         """Count one request for a code; raise ``RateLimited`` past a limit.
 
-        Applied the same way whether the number is registered or not.
+        Applied the same way whether the number is registered or not: the global
+        cap counts every request that passed the others (a text may follow each),
+        so that neither its count nor its 429 tells a registered number from another.
         """
         otp = self._policy.otp
         checks = (
@@ -48,6 +57,16 @@ class CodeSender:
             retry_after = await self._limiter.hit(key, limit=limit, window_seconds=window)
             if retry_after is not None:
                 raise RateLimited(retry_after)
+        retry_after = await self._limiter.hit(GLOBAL_KEY, limit=otp.global_per_hour, window_seconds=3600)
+        if retry_after is not None:
+            await self._alert_global_cap(otp.global_per_hour, retry_after)
+            raise RateLimited(retry_after)
+
+    async def _alert_global_cap(self, limit: int, retry_after: int) -> None:
+        """An error-level log once per window (across processes: the limiter itself keeps the 'once')."""
+        first = await self._limiter.hit(GLOBAL_ALERT_KEY, limit=1, window_seconds=3600) is None
+        if first:
+            log.error("sms_global_cap_reached", limit_per_hour=limit, retry_after=retry_after)
 
     async def issue(self, codes: OneTimeCodeRepository, mobile: str, purpose: CodePurpose) -> str:
         """Withdraw the previous code, store a new one's hash; return the code to text after commit."""
@@ -85,6 +104,14 @@ class CodeSender:
         await self.send_text(mobile, code_text(code, purpose), code=code)
 
     async def send_text(self, mobile: str, text: str, *, code: str | None = None) -> None:
+        """Text ``mobile``. With background work the provider is called after the answer, so
+        the answer takes as long whether a text goes (a registered number) or not."""
+        if self._background is not None:
+            self._background.start(self._deliver(mobile, text, code))
+        else:
+            await self._deliver(mobile, text, code)
+
+    async def _deliver(self, mobile: str, text: str, code: str | None) -> None:
         try:
             await self._sms.send(mobile, text, code=code)
         except SmsDeliveryError as exc:

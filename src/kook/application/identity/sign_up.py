@@ -94,6 +94,17 @@ class SignUp:
         return user.password_hash, await self._passwords.verify(user.password_hash, password)
 
 
+def _name(value: str, field: str, fields: dict[str, str]) -> str | None:
+    try:
+        cleaned = clean_name(value, field)
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
+        return None
+    if cleaned is None:
+        fields[field] = "invalid"
+    return cleaned
+
+
 def _validate(command: SignUpCommand) -> tuple[str, str, str]:
     fields: dict[str, str] = {}
     mobile = ""
@@ -101,12 +112,8 @@ def _validate(command: SignUpCommand) -> tuple[str, str, str]:
         mobile = normalize_mobile(command.mobile)
     except DomainError as exc:
         fields["mobile"] = exc.code
-    first_name = clean_name(command.first_name)
-    if first_name is None:
-        fields["first_name"] = "invalid"
-    last_name = clean_name(command.last_name)
-    if last_name is None:
-        fields["last_name"] = "invalid"
+    first_name = _name(command.first_name, "first_name", fields)
+    last_name = _name(command.last_name, "last_name", fields)
     try:
         check_password(command.password)
     except PasswordTooWeak as exc:

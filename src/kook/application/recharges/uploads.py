@@ -30,6 +30,7 @@ from kook.domain.recharges.request import (
     LineStatus,
     ProductKind,
     RequestKind,
+    SheetEmpty,
     check_kind,
     check_line,
     flag_duplicates,
@@ -39,6 +40,7 @@ from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
 from kook.domain.shared.ids import new_id
 from kook.domain.shared.mobile import normalize_mobile
+from kook.domain.shared.text import TEXT_INVALID, has_forbidden_characters, strip_invisible
 
 DEFAULT_HEADERS = {
     RequestKind.TOPUP: ["شماره موبایل", "مبلغ", "اپراتور"],
@@ -136,6 +138,8 @@ class ImportUpload:
 
     async def __call__(self, command: UploadCommand) -> UploadResult:
         kind = check_kind(command.kind)
+        if has_forbidden_characters(command.filename or ""):
+            raise ValidationFailed({"file": TEXT_INVALID})
         async with self._uow as uow:
             (await owned_request(uow, command.request_id, command.customer_id)).ensure_draft()
         prices = await self._load_prices()
@@ -169,6 +173,8 @@ class ImportUpload:
     ) -> UploadResult:
         # Reading 100,000 rows is CPU work: off the event loop, in a thread.
         rows, headers = await asyncio.to_thread(self._read, command, kind)
+        if not rows:
+            raise SheetEmpty()  # nothing is written: no upload record with 0 rows
         check = functools.partial(
             self._check, table=table, prices=prices, package_code=package_code, package_operator=chosen
         )
@@ -200,7 +206,7 @@ class ImportUpload:
                 request_id=request.id,
                 customer_id=request.customer_id,
                 kind=kind.value,
-                filename=(command.filename or "")[:255],
+                filename=strip_invisible(command.filename or "")[:255],
                 rows=len(rows),
                 valid=len(rows) - invalid,
                 invalid=invalid,

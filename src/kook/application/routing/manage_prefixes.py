@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from kook.application.routing.ports import RoutingUnitOfWork
 from kook.application.shared.ports import Clock
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid, parse_optional_operator
-from kook.domain.routing.prefix_table import OperatorPrefix, check_note, check_prefix
-from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
+from kook.domain.routing.prefix_table import LastPrefix, OperatorPrefix, check_note, check_prefix
+from kook.domain.shared.errors import Conflict, NotFound, ValidationFailed
 from kook.domain.shared.ids import new_id
 
 
@@ -33,11 +33,20 @@ def _checked(command: PrefixCommand) -> tuple[str, Operator | None, str]:
         fields["operator"] = "operator_code_invalid"
     try:
         note = check_note(command.note or "")
-    except DomainError:
-        fields["note"] = "too_long"
+    except ValidationFailed as exc:
+        fields.update(exc.fields)
     if fields or prefix is None or note is None:
         raise ValidationFailed(fields or {"prefix": "invalid"})
     return prefix, operator, note
+
+
+async def _keep_one_routed_prefix(uow: RoutingUnitOfWork, entry: OperatorPrefix) -> None:
+    """Refuse taking ``entry`` away from its operator when the operator has a route and no other prefix."""
+    if entry.operator is None or await uow.routes.get(entry.operator) is None:
+        return
+    others = [p for p in await uow.prefixes.for_operator(entry.operator, for_update=True) if p.id != entry.id]
+    if not others:
+        raise LastPrefix(details={"operator": int(entry.operator), "prefix": entry.prefix})
 
 
 class ListPrefixes:
@@ -94,6 +103,8 @@ class UpdatePrefix:
                 raise NotFound()
             if prefix != entry.prefix and await uow.prefixes.by_prefix(prefix) is not None:
                 raise Conflict(details={"field": "prefix", "prefix": prefix})
+            if operator != entry.operator:
+                await _keep_one_routed_prefix(uow, entry)
             before = entry.audit_view()
             entry.prefix, entry.operator, entry.note = prefix, operator, note
             entry.updated_at = self._clock.now()
@@ -118,6 +129,7 @@ class DeletePrefix:
             entry = await uow.prefixes.get(prefix_id, for_update=True)
             if entry is None:
                 raise NotFound()
+            await _keep_one_routed_prefix(uow, entry)
             await uow.prefixes.delete(entry)
             await uow.audit.record(
                 actor=actor, action="prefix.delete", subject=f"prefix:{entry.id}", before=entry.audit_view()

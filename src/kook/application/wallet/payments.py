@@ -115,7 +115,12 @@ class _Settler:
         self._notifier = notifier
 
     async def settle(self, payment_id: str, *, expire_if_unpaid: bool) -> Payment:
+        """``expire_if_unpaid=False``: the payer's return — verify; only a verify that says
+        paid changes the payment (credited), anything else leaves it open for the expiry job.
+        ``expire_if_unpaid=True``: the expiry job — inquiry first; paid is verified and
+        credited, not paid closes it as expired, unclear leaves it for the next run."""
         credited = False
+        mismatch = False
         failure: BaseException | None = None
         async with self._uow as uow:
             first_look = await uow.payments.get(payment_id)
@@ -124,28 +129,34 @@ class _Settler:
             await self._poster.lock_wallet(uow.ledger, first_look.customer_id)  # wallet first, then payment
             payment = await uow.payments.get(payment_id, for_update=True)
             assert payment is not None
-            if payment.is_final or payment.token is None:
-                if payment.token is None and expire_if_unpaid and not payment.is_final:
+            if payment.token is None:  # never reached the gateway: nothing there to ask about
+                if expire_if_unpaid and payment.status == PaymentStatus.PENDING:
                     payment.mark_expired(self._clock.now())
                     await uow.commit()
                 return payment
             if expire_if_unpaid:
+                if not payment.needs_inquiry:
+                    return payment
                 verification = await self._after_inquiry(payment)
             else:
+                if not payment.is_open:
+                    return payment
                 verification = await self._gateway.verify(payment.token, payment.amount)
             now = self._clock.now()
             if verification.status == VerifyStatus.UNKNOWN:
                 log.warning("payment_outcome_unknown", payment_id=payment.id)
-                return payment  # still pending: the expiry job asks the gateway again
+                return payment  # unchanged: the expiry job asks the gateway again
             try:
                 if verification.status == VerifyStatus.FAILED:
                     if expire_if_unpaid:
-                        payment.mark_expired(now)
+                        payment.mark_expired(now, verification.code)
                     else:
-                        payment.mark_failed(now, verification.code)
+                        # the payer may still pay (a callback before paying, a cancel we cannot
+                        # tell from "not yet"): never final on a verify that says not paid
+                        payment.note_unpaid(now, verification.code)
                 elif verification.amount is not None and verification.amount != payment.amount:
                     log.error("payment_amount_mismatch", payment_id=payment.id)
-                    payment.mark_failed(now, "amount_mismatch")
+                    mismatch = True
                 else:
                     credited = await self._poster.credit(
                         uow.ledger,
@@ -160,6 +171,9 @@ class _Settler:
                 await uow.commit()
             except Exception as exc:
                 failure = exc
+        if mismatch:  # paid, but not what we asked for: it cannot be applied, so it goes back
+            await self._reverse(payment)
+            return payment
         if failure is not None:
             if verification.status == VerifyStatus.VERIFIED:
                 await self._reverse(payment)
@@ -191,7 +205,7 @@ class _Settler:
         if reversed_ok:
             async with self._uow as uow:
                 stored = await uow.payments.get(payment.id, for_update=True)
-                if stored is not None and stored.status == PaymentStatus.PENDING:
+                if stored is not None and not stored.is_final:
                     stored.mark_reversed(self._clock.now(), "not_applied")
                     await uow.commit()
 
@@ -223,14 +237,15 @@ class CompletePayment:
         if not callback.token or callback.token != payment.token:
             log.warning("payment_callback_token_mismatch", payment_id=payment.id)
             return payment  # a forged or replayed callback changes nothing
-        if payment.is_final:
+        if not payment.is_open:
             return payment
         return await self._settler.settle(payment.id, expire_if_unpaid=False)
 
 
 class ExpireStalePayments:
-    """Scheduled: payments still pending after the expiry time are settled by
-    asking the gateway — credited if it says paid, expired otherwise."""
+    """Scheduled: payments still pending after the expiry time (and failed ones
+    that reached the gateway) are settled by asking the gateway — credited if it
+    says paid, expired otherwise."""
 
     def __init__(
         self,

@@ -57,7 +57,8 @@ class PaymentRepository(Protocol):
         self, customer_id: str, *, before: tuple[datetime, str] | None, limit: int
     ) -> list[Payment]: ...
     async def stale(self, older_than: datetime, limit: int) -> list[Payment]:
-        """Payments still pending (or stuck verifying) created before the moment."""
+        """Payments the expiry job asks the gateway about: pending ones created before the
+        moment, and failed ones that reached the gateway (a token), oldest first."""
         ...
 
 

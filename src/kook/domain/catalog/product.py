@@ -22,6 +22,7 @@ from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
 from kook.domain.shared.mobile import to_latin_digits
 from kook.domain.shared.money import AmountMissing, parse_rials
+from kook.domain.shared.text import clean_text
 
 DEFAULT_AIRTIME_MIN: Final = 200_000
 DEFAULT_AIRTIME_MAX: Final = 1_000_000
@@ -129,8 +130,12 @@ class PackageTerms:
     ) -> PackageTerms:
         """Build from form or JSON values, collecting every bad field in one ``ValidationFailed``."""
         fields: dict[str, str] = {}
-        clean_title = " ".join(title.split()) if isinstance(title, str) else ""
-        if not clean_title:
+        clean_title = ""
+        try:
+            clean_title = clean_text(title, "title") if isinstance(title, str) else ""
+        except ValidationFailed as exc:
+            fields.update(exc.fields)
+        if not clean_title and "title" not in fields:
             fields["title"] = "required"
         elif len(clean_title) > MAX_TITLE:
             fields["title"] = "too_long"

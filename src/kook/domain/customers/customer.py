@@ -35,6 +35,7 @@ from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.jalali import JalaliDate, parse_date
 from kook.domain.shared.mobile import normalize_mobile
+from kook.domain.shared.text import clean_text
 
 
 class CustomerKind(enum.StrEnum):
@@ -175,7 +176,11 @@ class _Fields:
         if not isinstance(value, str):
             self.errors[name] = "invalid"
             return None
-        cleaned = " ".join(value.split())
+        try:
+            cleaned = clean_text(value, name)
+        except ValidationFailed as exc:
+            self.errors.update(exc.fields)
+            return None
         if not cleaned:
             if required:
                 self.errors[name] = "required"
@@ -278,8 +283,7 @@ def validate_details(raw: Mapping[str, object], today: date) -> CustomerDetails:
 
 def clean_reason(reason: str) -> str:
     """A rejection reason: 3–500 characters after folding spaces (line breaks kept)."""
-    lines = [" ".join(line.split()) for line in reason.strip().splitlines()]
-    cleaned = "\n".join(line for line in lines if line)
+    cleaned = clean_text(reason, "reason", multiline=True)
     if len(cleaned) < REASON_MIN_LENGTH:
         raise ValidationFailed({"reason": "required" if not cleaned else "too_short"})
     if len(cleaned) > REASON_MAX_LENGTH:

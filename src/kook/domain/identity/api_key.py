@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kook.domain.shared.errors import ValidationFailed
+from kook.domain.shared.text import clean_text
 
 KEY_PREFIX = "kook_"
 MAX_KEY_NAME = 80
@@ -55,7 +56,7 @@ def split_key(presented: str) -> tuple[str, str] | None:
 
 
 def check_key_name(name: str) -> str:
-    cleaned = " ".join(name.split())
+    cleaned = clean_text(name, "name")
     if not cleaned or len(cleaned) > MAX_KEY_NAME:
         raise ValidationFailed({"name": "invalid"})
     return cleaned

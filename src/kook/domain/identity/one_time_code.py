@@ -40,6 +40,7 @@ class OtpPolicy:
     per_mobile_per_minute: int = 1
     per_mobile_per_hour: int = 5
     per_address_per_hour: int = 20
+    global_per_hour: int = 2000  # code requests for the whole portal (every number, every address)
 
 
 class VerifyOutcome(enum.StrEnum):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kook.domain.shared.errors import DomainError
+from kook.domain.shared.text import clean_text
 
 # Not an argon2 hash (nor any hash a hasher makes): no password ever verifies against it.
 UNUSABLE_PASSWORD_HASH = "!unusable"  # noqa: S105 - a marker, not a password
@@ -147,9 +148,10 @@ class CurrentPasswordInvalid(CredentialsInvalid):
 MAX_NAME_LENGTH = 50
 
 
-def clean_name(value: str) -> str | None:
-    """Folds spaces; None when empty or too long."""
-    cleaned = " ".join(value.split())
+def clean_name(value: str, field: str = "name") -> str | None:
+    """Free text (``clean_text``: control characters refused with ``field`` named, invisible
+    marks removed, spaces folded); None when empty or too long."""
+    cleaned = clean_text(value, field)
     if not cleaned or len(cleaned) > MAX_NAME_LENGTH:
         return None
     return cleaned

@@ -23,6 +23,7 @@ from kook.domain.routing.operator import Operator, parse_optional_operator
 from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
 from kook.domain.shared.money import parse_rials
+from kook.domain.shared.text import clean_text
 
 MAX_NAME: Final = 120
 
@@ -96,11 +97,17 @@ class MobileMissing(DomainError):
     code = "mobile_missing"
 
 
+class SheetEmpty(DomainError):
+    """The sheet has no row under its headers (or nothing at all): nothing to add."""
+
+    code = "sheet_empty"
+
+
 # --------------------------------------------------------------------------- the request
 
 
 def check_name(value: object) -> str:
-    name = " ".join(value.split()) if isinstance(value, str) else ""
+    name = clean_text(value, "name") if isinstance(value, str) else ""
     if not name:
         raise ValidationFailed({"name": "required"})
     if len(name) > MAX_NAME:

@@ -26,6 +26,7 @@ from typing import Final, Literal
 from kook.domain.routing.operator import Operator, parse_optional_operator
 from kook.domain.shared.errors import Conflict, DomainError, ValidationFailed
 from kook.domain.shared.mobile import normalize_mobile, to_latin_digits
+from kook.domain.shared.text import clean_text
 
 PREFIX_MIN_LENGTH: Final = 4  # "0912"
 PREFIX_MAX_LENGTH: Final = 10  # one digit short of a whole number
@@ -46,6 +47,12 @@ class PrefixUnassigned(DomainError):
     code = "mobile_prefix_unassigned"
 
 
+class LastPrefix(DomainError):
+    """The operator has a route and this is its last prefix: without it no number reaches the route."""
+
+    code = "last_prefix"
+
+
 def check_prefix(value: str) -> str:
     """A prefix as staff type it → Latin digits ``09…`` (4–10 digits), or ``ValidationFailed``."""
     text = "".join(ch for ch in to_latin_digits(value) if not ch.isspace() and ch not in "-\u200c\u200e\u200f")
@@ -59,7 +66,7 @@ def check_prefix(value: str) -> str:
 
 
 def check_note(value: str) -> str:
-    cleaned = " ".join(value.split())
+    cleaned = clean_text(value, "note")
     if len(cleaned) > MAX_NOTE:
         raise ValidationFailed({"note": "too_long"})
     return cleaned

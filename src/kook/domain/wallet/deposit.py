@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from kook.domain.shared.errors import Conflict, DomainError, ValidationFailed
 from kook.domain.shared.mobile import to_latin_digits
+from kook.domain.shared.text import clean_text
 
 
 class DepositStatus(enum.StrEnum):
@@ -23,7 +24,7 @@ class DepositDuplicate(DomainError):
 
 def normalize_tracking_number(value: str) -> str:
     """Bank tracking numbers: digits (any script) and Latin letters, 4–30 long."""
-    text = re.sub(r"[\s\-_/.]", "", to_latin_digits(value.strip())).upper()
+    text = re.sub(r"[\s\-_/.\u200c\u200d]", "", to_latin_digits(clean_text(value, "tracking_number"))).upper()
     if not re.fullmatch(r"[0-9A-Z]{4,30}", text):
         raise ValidationFailed({"tracking_number": "invalid"})
     return text
@@ -67,7 +68,7 @@ class DepositSlip:
 
     def reject(self, staff_id: str, reason: str, now: datetime) -> None:
         self._require_pending()
-        cleaned = " ".join(reason.split())
+        cleaned = clean_text(reason, "reason")
         if not 3 <= len(cleaned) <= 500:
             raise ValidationFailed({"reason": "invalid"})
         self.status = DepositStatus.REJECTED

@@ -10,11 +10,30 @@ from kook.domain.shared.errors import DomainError
 
 
 class PaymentStatus(enum.StrEnum):
-    PENDING = "pending"  # created; the payer is at the gateway
-    VERIFIED = "verified"  # verified server-to-server and credited
-    FAILED = "failed"  # cancelled or refused at the gateway
-    EXPIRED = "expired"  # never finished; the gateway confirmed nothing was paid
-    REVERSED = "reversed"  # paid, could not be applied, given back at the gateway
+    """A payment's states. Only VERIFIED and REVERSED are final: money is ours
+    only when the gateway's server-to-server verify says so, and whenever it
+    says so the wallet is credited, whatever was seen before.
+
+    * PENDING: open. The payer is at the gateway, or came back and the verify
+      did not say paid (not yet, or unclear): it stays open, and the expiry job
+      asks the gateway (inquiry) once it is old enough.
+    * FAILED: the start never reached the gateway (no token: nothing there to
+      pay). A failed payment with a token (earlier versions marked some so on
+      a callback's premature verify) is still asked about by the expiry job.
+    * A verify that says paid another amount cannot be applied: it is reversed
+      at the gateway (REVERSED) and stays open until the gateway accepts that.
+    * EXPIRED: the gateway's inquiry, after the expiry time, said not paid.
+      A later verify that says paid (the payer's return) still credits it.
+    """
+
+    PENDING = "pending"  # created; the payer is at the gateway, or the bank has not said paid yet
+    VERIFIED = "verified"  # verified server-to-server and credited (final)
+    FAILED = "failed"  # the start never reached the gateway (see above)
+    EXPIRED = "expired"  # never finished; the gateway's inquiry said nothing was paid
+    REVERSED = "reversed"  # paid, could not be applied, given back at the gateway (final)
+
+
+_FINAL = frozenset({PaymentStatus.VERIFIED, PaymentStatus.REVERSED})
 
 
 class AmountOutOfRange(DomainError):
@@ -54,14 +73,31 @@ class Payment:
 
     @property
     def is_final(self) -> bool:
-        return self.status != PaymentStatus.PENDING
+        """Nothing can change any more: credited, or given back at the gateway."""
+        return self.status in _FINAL
 
-    def _require_pending(self) -> None:
-        if self.status != PaymentStatus.PENDING:
+    @property
+    def is_open(self) -> bool:
+        """The gateway may still say paid: a verify or an inquiry is worth asking."""
+        return not self.is_final and self.token is not None
+
+    @property
+    def needs_inquiry(self) -> bool:
+        """The expiry job's list: open and not yet closed by an inquiry."""
+        return self.token is not None and self.status in (PaymentStatus.PENDING, PaymentStatus.FAILED)
+
+    @property
+    def bank_said_unpaid(self) -> bool:
+        """Still open, and the last verify said not paid (the payer cancelled, or has not paid yet)."""
+        return self.status == PaymentStatus.PENDING and self.result_code is not None
+
+    def _require(self, *allowed: PaymentStatus) -> None:
+        if self.status not in allowed:
             raise PaymentAlreadySettled(details={"status": self.status.value})
 
     def mark_verified(self, now: datetime, reference: str | None, card_mask: str | None, code: str | None) -> None:
-        self._require_pending()
+        """The gateway verified it: credited now, even if an earlier look saw it failed or expired."""
+        self._require(PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.EXPIRED)
         self.status = PaymentStatus.VERIFIED
         self.verified_at = now
         self.updated_at = now
@@ -69,19 +105,28 @@ class Payment:
         self.card_mask = card_mask
         self.result_code = code
 
+    def note_unpaid(self, now: datetime, code: str | None) -> None:
+        """A verify said not paid. It stays as it is: only an inquiry after the expiry time closes it."""
+        self._require(PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.EXPIRED)
+        self.updated_at = now
+        self.result_code = code or "not_paid"
+
     def mark_failed(self, now: datetime, code: str | None) -> None:
-        self._require_pending()
+        self._require(PaymentStatus.PENDING)
         self.status = PaymentStatus.FAILED
         self.updated_at = now
         self.result_code = code
 
-    def mark_expired(self, now: datetime) -> None:
-        self._require_pending()
+    def mark_expired(self, now: datetime, code: str | None = None) -> None:
+        """The inquiry after the expiry time said not paid."""
+        self._require(PaymentStatus.PENDING, PaymentStatus.FAILED)
         self.status = PaymentStatus.EXPIRED
         self.updated_at = now
+        if code is not None:
+            self.result_code = code
 
     def mark_reversed(self, now: datetime, code: str | None) -> None:
-        self._require_pending()
+        self._require(PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.EXPIRED)
         self.status = PaymentStatus.REVERSED
         self.updated_at = now
         self.result_code = code

@@ -49,6 +49,7 @@ from kook.application.identity.sign_up import SignUp
 from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifySignUp
+from kook.application.shared.background import BackgroundWork
 from kook.application.shared.ports import Clock, SmsSender
 from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
@@ -100,6 +101,7 @@ class InfrastructureProvider(Provider):
                 per_mobile_per_minute=settings.otp.per_mobile_per_minute,
                 per_mobile_per_hour=settings.otp.per_mobile_per_hour,
                 per_address_per_hour=settings.otp.per_address_per_hour,
+                global_per_hour=settings.sms.global_per_hour,
             ),
             login=LoginThrottlePolicy(
                 max_failures=settings.login.max_failures,
@@ -164,6 +166,12 @@ class InfrastructureProvider(Provider):
         await sender.aclose()
 
     @provide
+    async def background_work(self) -> AsyncIterator[BackgroundWork]:
+        work = BackgroundWork()
+        yield work
+        await work.drain()  # texts already promised are sent before the process stops
+
+    @provide
     def sandbox_inbox(self, factory: async_sessionmaker[AsyncSession]) -> SandboxInbox:
         return SandboxInbox(factory)
 
@@ -175,7 +183,19 @@ class IdentityProvider(Provider):
     def unit_of_work(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> IdentityUnitOfWork:
         return SqlIdentityUnitOfWork(factory, clock)
 
-    code_sender = provide(CodeSender)
+    @provide
+    def code_sender(
+        self,
+        limiter: RateLimiter,
+        generator: CodeGenerator,
+        hasher: SecretHasher,
+        sms: SmsSender,
+        clock: Clock,
+        policy: IdentityPolicy,
+        background: BackgroundWork,
+    ) -> CodeSender:
+        return CodeSender(limiter, generator, hasher, sms, clock, policy, background)
+
     password_login = provide(PasswordLogin)
 
 

@@ -86,6 +86,12 @@ class SqlPrefixRepository(PrefixRepository):
         await self._session.delete(entry)
         await self._session.flush()
 
+    async def for_operator(self, operator: Operator, *, for_update: bool = False) -> list[OperatorPrefix]:
+        query = sa.select(OperatorPrefix).where(t.operator_prefixes.c.operator == operator)
+        if for_update:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        return list((await self._session.execute(query)).scalars())
+
 
 class SqlRouteRepository(RouteRepository):
     """Routes are frozen values: read and written with Core statements."""

@@ -225,7 +225,12 @@ class SqlPaymentRepository(PaymentRepository):
         c = t.payments.c
         query = (
             sa.select(Payment)
-            .where(c.status == PaymentStatus.PENDING, c.created_at < older_than)
+            .where(
+                sa.or_(
+                    sa.and_(c.status == PaymentStatus.PENDING, c.created_at < older_than),
+                    sa.and_(c.status == PaymentStatus.FAILED, c.token.is_not(None)),
+                )
+            )
             .order_by(c.created_at)
             .limit(limit)
         )

@@ -12,6 +12,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kook.application.shared.background import BackgroundWork
 from kook.domain.shared.errors import DomainError
 from kook.domain.shared.mobile import normalize_mobile
 from kook.entrypoints.http.context import resolve
@@ -58,6 +59,7 @@ class DevController(Controller):
                 normalized = normalize_mobile(mobile)
             except DomainError:
                 return []
+        await (await resolve(request, BackgroundWork)).drain()  # texts still on their way after an answer
         inbox = await resolve(request, SandboxInbox)
         return [
             SandboxSms(mobile=m.mobile, text=m.text, code=m.code, sent_at=m.sent_at)

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
 from kook.application.services.gate import EnterpriseTopupGate
@@ -31,6 +32,7 @@ from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.payment import Payment
 from kook.entrypoints.http.context import require_staff, require_user, resolve
+from kook.entrypoints.http.errors import error_response
 from kook.entrypoints.http.idempotency import idempotent
 from kook.entrypoints.http.statement import described_lines
 
@@ -39,6 +41,11 @@ PAGE = 50
 # A slip may be 5 MB; the form around it is small. Larger bodies are refused before
 # they are read; between the two the inspector answers slip_too_large.
 SLIP_UPLOAD_LIMIT = 8 * 1024 * 1024
+
+
+def slip_body_too_large(request: Request[Any, Any, Any], exc: RequestEntityTooLarge) -> Response[Any]:
+    """A deposit's body past the route's limit is a slip past its limit: the same answer, slip_too_large."""
+    return error_response(request, "slip_too_large")
 
 
 class WalletOut(msgspec.Struct):
@@ -243,7 +250,12 @@ class WalletController(Controller):
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
         return PaymentList([payment_out(p) for p in page], next_cursor)
 
-    @post("/deposits", status_code=201, request_max_body_size=SLIP_UPLOAD_LIMIT)
+    @post(
+        "/deposits",
+        status_code=201,
+        request_max_body_size=SLIP_UPLOAD_LIMIT,
+        exception_handlers={RequestEntityTooLarge: slip_body_too_large},
+    )
     async def submit_deposit(
         self, request: Req, data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
     ) -> DepositOut:

@@ -31,6 +31,7 @@ from kook.domain.catalog.product import SimType
 from kook.domain.identity.staff import StaffRole
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid, parse_operator, parse_optional_operator
 from kook.domain.routing.operator_routing import LIMITS
+from kook.domain.routing.prefix_table import LastPrefix
 from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
 from kook.domain.shared.mobile import to_latin_digits
 from kook.entrypoints.http.context import caller, require_staff, resolve
@@ -495,7 +496,11 @@ class AdminPrefixPages(Controller):
         return redirect("/admin/prefixes", flash="prefix_updated")
 
     @post("/{prefix_id:str}/delete")
-    async def delete(self, request: Req, prefix_id: FromPath[str]) -> Response[Any]:
+    async def delete(self, request: Req, prefix_id: FromPath[str]) -> Response[Any] | Template:
         actor = await _admin(request)
-        await (await resolve(request, DeletePrefix))(prefix_id, actor)
+        try:
+            await (await resolve(request, DeletePrefix))(prefix_id, actor)
+        except LastPrefix as exc:  # the table as it is, with the reason above it
+            _, general = form_errors(exc)
+            return await self._index(request, form_error=general, status_code=_status(exc))
         return redirect("/admin/prefixes", flash="prefix_deleted")

@@ -197,20 +197,26 @@ class WalletPages(Controller):
         return await self._callback(request, payment_id, params)
 
     async def _callback(self, request: Req, payment_id: str, params: dict[str, str]) -> Template:
-        """The payer's return from the gateway: verify, then say what happened."""
+        """The payer's return from the gateway: verify, then say what happened.
+
+        The outcome is shown to whoever holds the URL (the payer's session may have
+        expired at the bank); the amount, the bank's reference and the balance only to
+        the logged-in customer user who started the payment."""
         payment = await (await resolve(request, CompletePayment))(payment_id, params)
-        wallet = await (await resolve(request, GetWallet))(payment.customer_id)
         found = await caller(request)
         owner = found.user is not None and found.user.id == payment.user_id
+        wallet = await (await resolve(request, GetWallet))(payment.customer_id) if owner else None
         return await render(
             request,
             "wallet/payment_result.html",
             {
                 "active_menu": "wallet",
-                "payment": payment,
+                "payment": payment if owner else None,
+                "owner": owner,
+                "signed_in": found.user is not None,
                 "succeeded": payment.status == PaymentStatus.VERIFIED,
-                "pending": payment.status == PaymentStatus.PENDING,
-                "wallet": wallet if owner else None,
+                "pending": payment.status == PaymentStatus.PENDING and not payment.bank_said_unpaid,
+                "wallet": wallet,
             },
         )
 
