@@ -12,6 +12,7 @@ import jinja2
 import pytest
 
 import kook
+from kook.application.reporting.ports import TransactionRow, TransactionTotals
 from kook.domain.wallet.bank_accounts import DEFAULT_KOOK_ACCOUNTS
 from kook.entrypoints.http.web.filters import register_filters
 
@@ -206,6 +207,32 @@ REALISTIC: dict[str, dict[str, Any]] = {
                 "hold", -200_000, 200_000, "رزرو مبلغ درخواست «شارژ کارکنان»", "ac92e01f5b7c4d3e9f0a1b2c3d4e5f60", None
             ),
         ],
+    ),
+    "reports/transactions.html": app_context(
+        values={"from": "۱۴۰۵/۰۹/۰۱", "status": "failed"},
+        operators=[(1, "همراه اول"), (2, "ایرانسل")],
+        rows=[
+            TransactionRow(
+                id=7,
+                customer_id="c1",
+                request_id="r1",
+                request_name='=HYPERLINK("x")',
+                mobile="09121110001",
+                operator=1,
+                product="airtime",
+                package_code=None,
+                package_title=None,
+                amount=200_000,
+                status="failed",
+                sent_at=WHEN,
+                finished_at=WHEN,
+                reference="k-7",
+                provider_ref=None,
+            )
+        ],
+        totals=TransactionTotals(count=1, amount=200_000, succeeded=0, refunded=200_000),
+        next_query="from=1405%2F09%2F01&cursor=abc",
+        export_query="from=1405%2F09%2F01",
     ),
     "wallet/admin_deposits.html": {
         "csrf_token": CSRF,
