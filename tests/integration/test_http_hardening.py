@@ -20,8 +20,9 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
+from kook.entrypoints.http.messages import error_text
 from kook.entrypoints.settings import Settings
-from tests.integration.helpers import Client
+from tests.integration.helpers import Client, sign_up
 from tests.integration.test_catalog_api import log_in_staff
 from tests.integration.test_customers_api import use
 from tests.integration.test_requests_api import new_request
@@ -301,3 +302,158 @@ async def test_the_openapi_ui_loads_nothing_from_elsewhere(client: Client) -> No
     for path in ("/schema/redoc", "/schema/rapidoc", "/schema/elements"):
         assert (await client.get(path)).status_code == 404, path
     assert (await client.get("/schema/openapi.json")).json()["paths"]
+
+
+# --------------------------------------------------------------------------- cross-origin writes
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Writes that take no cookie authority and so no CSRF check (csrf.py says why): the simulated operator, the sandbox
+# bank's own page, and a bank's return to the portal (a POST from the bank's site, verified server to server).
+NO_COOKIE_WRITES = ("/sim/", "/sandbox/gateway/", "/wallet/payments/{payment_id:str}/callback")
+
+
+def cookie_writes(app: Litestar) -> list[tuple[str, str]]:
+    """(method, path template) of every state-changing route a browser's cookies can reach."""
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(NO_COOKIE_WRITES):
+            continue
+        for handler in route.route_handlers:
+            found += [(method, route.path) for method in sorted(handler.http_methods & WRITE_METHODS)]
+    return sorted(found)
+
+
+IDS = {name: "0" * 32 for name in ("request_id", "upload_id", "package_id", "customer_id", "deposit_id", "key_id")}
+IDS |= {"line_id": "1", "prefix_id": "1", "message_id": "0" * 32, "payment_id": "0" * 32}
+
+
+async def test_a_write_from_another_site_is_refused_even_with_a_valid_token(
+    client: Client, app: Litestar, settings: Settings
+) -> None:
+    staff_token = await log_in_staff(client, app)
+    staff: Jar = dict(client.cookies)
+    customer = await demo_customer(client, settings)
+    writes = cookie_writes(app)
+    assert len(writes) > 40  # the route table was read
+    assert {path for _, path in writes} >= {"/api/v1/wallet/payments", "/wallet/payments", "/admin/logout"}
+    hostile = [
+        {"origin": "https://evil.example"},
+        {"origin": "null"},
+        {"origin": "https://evil.example", "sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "cross-site"},
+    ]
+    failures = []
+    for method, template in writes:
+        jar, token = (staff, staff_token) if template.startswith(("/admin", "/api/v1/admin")) else (customer, "")
+        token = token or customer.get("csrftoken", "")
+        for headers in hostile:
+            client.cookies.clear()
+            client.cookies.update(jar)
+            response = await client.request(
+                method, fill(template, IDS), json={}, headers={"x-csrftoken": token, **headers}
+            )
+            if response.status_code != 403 or not _is_csrf_refusal(response):
+                failures.append(f"{method} {template} {headers}: {response.status_code} {response.text[:120]}")
+    assert not failures, "\n".join(failures)
+    # The same token from the portal's own pages is taken: the refusals above were for the origin alone.
+    use(client, customer)
+    for headers in (
+        {"origin": "http://testserver.local", "sec-fetch-site": "same-origin"},
+        {"origin": settings.public_url.rstrip("/"), "sec-fetch-site": "same-site"},
+        {"sec-fetch-site": "none"},
+        {},
+    ):
+        renamed = await client.post(
+            "/api/v1/requests", json={"name": "خودی", "kind": "topup"}, headers={**use(client, customer), **headers}
+        )
+        assert renamed.status_code == 201, (headers, renamed.text)
+
+
+def _is_csrf_refusal(response: Any) -> bool:
+    if response.headers["content-type"].startswith("application/json"):
+        return bool(response.json()["code"] == "csrf_failed")
+    return error_text("csrf_failed") in response.text  # a page: the Persian error page says why
+
+
+async def test_calls_without_cookies_are_not_asked_where_they_come_from(client: Client) -> None:
+    response = await client.post(
+        "/api/v1/auth/login",
+        json={"mobile": "09121110000", "password": "not-the-password"},
+        headers={"origin": "https://integrator.example", "sec-fetch-site": "cross-site"},
+    )
+    assert response.status_code == 401 and response.json()["code"] == "credentials_invalid"
+
+
+# --------------------------------------------------------------------------- staff routes: one answer
+
+# Open to anyone: the staff's own login and logout.
+STAFF_DOORS = ("/admin/login", "/admin/logout")
+
+
+def staff_routes(app: Litestar) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith(("/admin", "/api/v1/admin")):
+            continue
+        if route.path in STAFF_DOORS:
+            continue
+        for handler in route.route_handlers:
+            found += [(m, route.path) for m in sorted(handler.http_methods - {"OPTIONS", "HEAD"})]
+    return sorted(found)
+
+
+async def test_a_customer_on_any_staff_route_is_forbidden_and_only_anonymous_is_unauthenticated(
+    client: Client, settings: Settings, app: Litestar
+) -> None:
+    routes = staff_routes(app)
+    assert len([r for r in routes if r[1].startswith("/api/v1/admin")]) > 15
+    customer = await demo_customer(client, settings)
+    failures = []
+    for method, template in routes:
+        url = fill(template, IDS)
+        is_api = template.startswith("/api/")
+        headers = use(client, customer)
+        as_customer = await client.request(method, url, json={}, headers=headers)
+        if as_customer.status_code != 403 or (is_api and as_customer.json()["code"] != "forbidden"):
+            failures.append(f"{method} {template} as a customer: {as_customer.status_code} {as_customer.text[:100]}")
+        if not is_api and method != "GET":
+            continue  # an anonymous web form is refused by its missing CSRF token first
+        client.cookies.clear()
+        anonymous = await client.request(method, url, json={}, follow_redirects=False)
+        if is_api:
+            expected = anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"
+        else:
+            expected = anonymous.status_code == 303 and anonymous.headers["location"] == "/admin/login"
+        if not expected:
+            failures.append(f"{method} {template} anonymous: {anonymous.status_code} {anonymous.text[:100]}")
+    assert not failures, "\n".join(failures)
+
+
+# --------------------------------------------------------------------------- the OpenAPI document tells the truth
+
+
+async def test_the_schema_describes_the_real_error_body_and_an_empty_204(client: Client) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    error = document["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"code", "message", "details"}
+    operations = [op for item in document["paths"].values() for op in item.values() if isinstance(op, dict)]
+    assert len(operations) > 40
+    for operation in operations:
+        responses = operation["responses"]
+        assert "400" not in responses or "Error" in str(responses["400"]), operation["operationId"]
+        for status, response in responses.items():
+            if status in ("204", "205", "304"):
+                assert "content" not in response, (operation["operationId"], status)
+            if status[:1] in ("4", "5") or status == "default":
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Error"}, (operation["operationId"], status)
+    login = document["paths"]["/api/v1/auth/login"]["post"]["responses"]
+    assert "422" in login
+
+    # …and the answers match it
+    refused = await client.post("/api/v1/auth/login", json={"mobile": 1})
+    assert refused.status_code == 422 and set(refused.json()) == set(error["required"])
+    await sign_up(client)
+    logout = await client.post("/api/v1/auth/logout", headers={"x-csrftoken": client.cookies.get("csrftoken") or ""})
+    assert logout.status_code == 204 and logout.content == b""
+    assert "content-type" not in logout.headers

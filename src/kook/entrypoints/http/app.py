@@ -34,7 +34,7 @@ from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsC
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
-from kook.entrypoints.http.context import SESSION_COOKIE
+from kook.entrypoints.http.context import SESSION_COOKIE, require_staff
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.openapi import openapi_config
@@ -165,8 +165,18 @@ def _holds_nul(value: Any) -> bool:
     return False
 
 
+# Staff routes, API and web, except the staff's own login and logout.
+STAFF_PREFIXES = ("/api/v1/admin", "/admin")
+STAFF_DOORS = frozenset({"/admin/login", "/admin/logout"})
+
+
 async def before_request(request: Request[Any, Any, Any]) -> None:
     await check_csrf(request)
+    path = request.url.path.rstrip("/")
+    if path.startswith(STAFF_PREFIXES) and path not in STAFF_DOORS:
+        # One answer on every staff route, before its body is read: 401 to an anonymous caller, 403 to anyone
+        # else who is not staff (a customer). The role each route needs is checked by the route.
+        await require_staff(request)
 
 
 def create_app(settings: Settings, container: AsyncContainer | None = None) -> Litestar:

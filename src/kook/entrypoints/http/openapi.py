@@ -53,6 +53,60 @@ class LocalSwaggerRenderPlugin(SwaggerRenderPlugin):
 """.encode()
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every error of the API (API.md): the HTTP status plus a stable code and a Persian message.",
+    "required": ["code", "message", "details"],
+    "properties": {
+        "code": {"type": "string", "description": "Stable English snake case, e.g. validation_error, forbidden."},
+        "message": {"type": "string", "description": "For people, in Persian."},
+        "details": {
+            "description": "null, or an object: validation_error names the fields ({fields: {name: {code, message}}})."
+        },
+    },
+}
+_NO_BODY = ("204", "205", "304")
+
+
+def describe_real_errors(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as the API really answers (in place; idempotent).
+
+    Litestar documents a 400 with its own exception body (``status_code``, ``detail``, ``extra``) on every route
+    with parameters; Kook answers a bad body or parameter 422 ``validation_error`` in its error shape, and every
+    other error in that shape too (``default``). A 204 declares no content (Litestar gave it a JSON null).
+    """
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    if schemas.get("Error") == ERROR_SCHEMA:
+        return document
+    schemas["Error"] = ERROR_SCHEMA
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if not isinstance(responses, dict):
+                continue
+            for status in _NO_BODY:
+                if isinstance(responses.get(status), dict):
+                    responses[status].pop("content", None)
+            if responses.pop("400", None) is not None:
+                responses["422"] = {"description": "validation_error: details names the fields.", "content": body}
+            for status, response in responses.items():
+                if status[:1] in ("4", "5") and isinstance(response, dict):
+                    response["content"] = body
+            responses["default"] = {"description": "Any other error, in the API's error shape.", "content": body}
+    return document
+
+
+class KookJsonRenderPlugin(JsonRenderPlugin):
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, describe_real_errors(openapi_schema))
+
+
+class KookYamlRenderPlugin(YamlRenderPlugin):
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return super().render(request, describe_real_errors(openapi_schema))
+
+
 def openapi_config() -> OpenAPIConfig:
     return OpenAPIConfig(
         title="Kook enterprise portal API",
@@ -60,7 +114,7 @@ def openapi_config() -> OpenAPIConfig:
         path=SCHEMA_PATH,
         render_plugins=[
             LocalSwaggerRenderPlugin(),
-            JsonRenderPlugin(path="/openapi.json"),
-            YamlRenderPlugin(path=["/openapi.yaml", "/openapi.yml"]),
+            KookJsonRenderPlugin(path="/openapi.json"),
+            KookYamlRenderPlugin(path=["/openapi.yaml", "/openapi.yml"]),
         ],
     )
