@@ -58,6 +58,10 @@ FILES: tuple[tuple[str, str, bool], ...] = (
         "jalalidatepicker.min.css",
         True,
     ),
+    # The OpenAPI UI at /schema/swagger, served from here rather than a public CDN (issue 20).
+    ("swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js", True),
+    ("swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css", True),
+    ("swagger-ui-dist/LICENSE", "swagger-ui/LICENSE", False),
 )
 
 VAZIRMATN_CSS = """\

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -210,13 +210,31 @@ def screens(request: pytest.FixtureRequest) -> Screens:
     return Screens(directory)
 
 
+def watch_csp(page: Page) -> list[str]:
+    """The Content-Security-Policy violations Chromium reports on ``page`` (a list that grows)."""
+    found: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return found
+
+
 @pytest.fixture
 def page(browser: Browser, portal: Portal) -> Iterator[Page]:
-    """A fresh desktop-sized page (own cookies) with the portal as base URL."""
+    """A fresh desktop-sized page (own cookies) with the portal as base URL.
+
+    Every journey doubles as a check of the portal's Content-Security-Policy: a script, style or handler it
+    blocks (an inline one) fails the test that met it.
+    """
     context = browser.new_context(base_url=portal.url, viewport=DESKTOP, locale="fa-IR")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    violations = watch_csp(page)
     try:
         yield page
     finally:
         context.close()
+    assert not violations, "blocked by the Content-Security-Policy:\n" + "\n".join(violations)

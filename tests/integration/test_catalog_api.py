@@ -423,7 +423,7 @@ async def test_admin_calls_refuse_customers_and_other_staff(
 
     me = await sign_up(client, CUSTOMER)
     customer = await client.request(method, path, json=body, headers=csrf(me))
-    assert customer.status_code == 401 and customer.json()["code"] == "unauthenticated"
+    assert customer.status_code == 403 and customer.json()["code"] == "forbidden"  # logged in, not staff (issue 20)
 
     token = await log_in_staff(client, app, FINANCE_MOBILE, "finance")
     finance = await client.request(method, path, json=body, headers={"x-csrftoken": token})

@@ -22,7 +22,7 @@ from kook.domain.recharges.schedule import Plan, Repeat
 from kook.domain.routing.operator import Operator, parse_optional_operator
 from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
-from kook.domain.shared.money import parse_rials
+from kook.domain.shared.money import MAX_STORABLE_RIALS, parse_rials
 from kook.domain.shared.text import clean_text
 
 MAX_NAME: Final = 120
@@ -377,9 +377,11 @@ def check_line(
         draft.price = 0
         if not is_package and draft.amount is None and not _is_blank(amount):
             try:
-                draft.amount = parse_rials(amount)
+                typed = parse_rials(amount)
             except DomainError:
-                draft.amount = None
+                typed = None
+            # Kept to show the customer what they typed, unless no amount column could hold it.
+            draft.amount = typed if typed is not None and typed <= MAX_STORABLE_RIALS else None
     return draft
 
 

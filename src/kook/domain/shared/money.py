@@ -26,6 +26,10 @@ class AmountNotWhole(DomainError):
         self.reason = reason
 
 
+# The largest amount a database column (64-bit integer) holds: a larger one is out of range before any bounds.
+MAX_STORABLE_RIALS: Final = 2**63 - 1
+
+
 # Thousands separators people and spreadsheets put in amounts: comma, Arabic
 # thousands separator, Arabic comma, apostrophe, underscore, spaces.
 _GROUPING: Final = frozenset(",\u066c\u060c'\u2019_ \u00a0\u2009\u202f")

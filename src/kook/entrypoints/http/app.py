@@ -12,13 +12,14 @@ from dishka import AsyncContainer
 from dishka.integrations.litestar import setup_dishka
 from litestar import Litestar, Request
 from litestar.config.response_cache import ResponseCacheConfig
+from litestar.datastructures import FormMultiDict
 from litestar.enums import ScopeType
-from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.catalog import (
     AdminCatalogController,
     AdminPrefixController,
@@ -34,8 +35,10 @@ from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsC
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
+from kook.entrypoints.http.context import SESSION_COOKIE, require_staff
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
+from kook.entrypoints.http.openapi import openapi_config
 from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
 from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
 from kook.entrypoints.http.web.filters import register_filters
@@ -57,30 +60,63 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = structlog.get_logger(__name__)
 
 
-def request_context_middleware(app: ASGIApp) -> ASGIApp:
-    """Binds a request id to every log line of the request and echoes it back."""
+# Every page's scripts and styles are files under /static (no inline script, style or handler); htmx is told not to
+# inject its indicator style (static/kook.css has it). Styles set from script through the CSSOM (Bootstrap, the date
+# picker) are not governed by style-src.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
+    """Binds a request id to every log line of the request and echoes it back; sets the security headers.
+
+    It wraps the whole ASGI app (not the route handlers): answers the router gives itself — 404 for an unknown
+    path, 405 for a wrong method — carry the headers too. A Content-Security-Policy on every HTML answer, HSTS
+    outside dev, and ``Cache-Control: no-store`` on every answer to a caller with a session or a key (or that
+    sets a cookie), so no shared or back-button cache keeps a logged-in page.
+    """
+    hsts = settings.env != "dev"
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_headers = dict(scope.get("headers") or [])
+        incoming = request_headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+        authenticated = b"authorization" in request_headers or SESSION_COOKIE.encode() in request_headers.get(
+            b"cookie", b""
+        )
+        is_static = str(scope.get("path", "")).startswith("/static/")
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or [])
-                present = {name.lower() for name, _ in headers}
-                for name, value in (
+                headers = [(bytes(name).lower(), bytes(value)) for name, value in message.get("headers") or []]
+                present = {name for name, _ in headers}
+                wanted = [
                     (b"x-request-id", request_id.encode()),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
-                ):
+                ]
+                content_type = dict(headers).get(b"content-type", b"")
+                if content_type.startswith(b"text/html"):
+                    wanted.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                if hsts:
+                    wanted.append((b"strict-transport-security", HSTS.encode()))
+                for name, value in wanted:
                     if name not in present:
                         headers.append((name, value))
+                if not is_static and (authenticated or b"set-cookie" in present):
+                    cache = dict(headers).get(b"cache-control", b"")
+                    if b"no-store" not in cache:
+                        headers = [(n, v) for n, v in headers if n != b"cache-control"]
+                        headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)
 
@@ -92,8 +128,57 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+class KookRequest(Request[Any, Any, Any]):
+    """A request whose body, when it cannot be taken as text, is the caller's mistake (422), never a server error.
+
+    The JSON decoder turns malformed text into a validation error, but bytes that are not UTF-8 and nesting deeper
+    than its recursion limit escaped it (UnicodeDecodeError, RecursionError); and a NUL character, which no field of
+    the product holds, reached PostgreSQL (which refuses it in text).
+    """
+
+    async def json(self) -> Any:
+        try:
+            value = await super().json()
+        except (UnicodeDecodeError, RecursionError):
+            raise ValidationFailed({"body": "invalid"}) from None
+        if _holds_nul(value):
+            raise ValidationFailed({"body": "invalid"})
+        return value
+
+    async def form(self) -> FormMultiDict:
+        found = await super().form()
+        if _holds_nul(list(found.multi_items())):
+            raise ValidationFailed({"body": "invalid"})
+        return found
+
+
+def _holds_nul(value: Any) -> bool:
+    pending = [value]
+    while pending:  # not recursive: the decoder allows nesting deeper than Python's own stack
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return False
+
+
+# Staff routes, API and web, except the staff's own login and logout.
+STAFF_PREFIXES = ("/api/v1/admin", "/admin")
+STAFF_DOORS = frozenset({"/admin/login", "/admin/logout"})
+
+
 async def before_request(request: Request[Any, Any, Any]) -> None:
     await check_csrf(request)
+    path = request.url.path.rstrip("/")
+    if path.startswith(STAFF_PREFIXES) and path not in STAFF_DOORS:
+        # One answer on every staff route, before its body is read: 401 to an anonymous caller, 403 to anyone
+        # else who is not staff (a customer). The role each route needs is checked by the route.
+        await require_staff(request)
 
 
 def create_app(settings: Settings, container: AsyncContainer | None = None) -> Litestar:
@@ -131,13 +216,13 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
         route_handlers=handlers,
         exception_handlers=EXCEPTION_HANDLERS,
         before_request=before_request,
-        middleware=[request_context_middleware],
+        request_class=KookRequest,
         template_config=TemplateConfig(
             directory=TEMPLATES,
             engine=JinjaTemplateEngine,
             engine_callback=lambda engine: register_filters(engine.engine),
         ),
-        openapi_config=OpenAPIConfig(title="Kook enterprise portal API", version="1", path="/schema"),
+        openapi_config=openapi_config(),
         request_max_body_size=settings.http.max_body_bytes,
         response_cache_config=ResponseCacheConfig(),
         on_shutdown=[close_container],
@@ -145,5 +230,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
         logging_config=None,
     )
     app.state.settings = settings
+    # Around the whole app, not the handlers: the router's own 404/405 answers get the headers too.
+    app.asgi_handler = request_context_middleware(app.asgi_handler, settings)
     setup_dishka(container, app)
     return app

@@ -96,9 +96,11 @@ async def require_user(request: Request[Any, Any, Any]) -> Caller:
 
 
 async def require_staff(request: Request[Any, Any, Any], *roles: StaffRole) -> Caller:
+    """A staff member (of one of ``roles``, or an admin). Anyone else logged in — a customer's session or API
+    key — is refused the same way on every staff route, API and web: 403; only an anonymous caller gets 401."""
     found = await caller(request)
     if found.staff is None:
-        raise Unauthenticated()
+        raise Forbidden() if found.user is not None else Unauthenticated()
     if roles and found.staff.role not in roles and found.staff.role != StaffRole.ADMIN:
         raise Forbidden()
     return found

@@ -1,5 +1,8 @@
 """CSRF protection for every cookie-authenticated write (SPEC §2).
 
+Two checks: where the write comes from (``Origin`` / ``Sec-Fetch-Site`` must be the portal itself — a valid token
+is not enough from another site), then the token.
+
 Synchronizer token: a logged-in session has its own token (sent back in the
 ``x-csrftoken`` header or the ``csrf_token`` form field). Public forms use a
 double-submit cookie. A call with no cookie at all carries no ambient
@@ -11,11 +14,19 @@ from __future__ import annotations
 import hmac
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Request
 
 from kook.domain.shared.errors import DomainError
-from kook.entrypoints.http.context import ANON_CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, current_session
+from kook.entrypoints.http.context import (
+    ANON_CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    current_session,
+    settings_of,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -34,6 +45,31 @@ class CsrfFailed(DomainError):
     code = "csrf_failed"
 
 
+def _origin_of(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def check_origin(request: Request[Any, Any, Any]) -> None:
+    """A write that carries the browser's cookies must come from the portal's own pages.
+
+    ``Sec-Fetch-Site: cross-site`` is refused, and so is an ``Origin`` other than the portal's (KOOK_PUBLIC_URL's,
+    or the Host the request was sent to — any scheme: TLS may end at a proxy). Absent headers pass (older browsers,
+    scripts); the token check still applies. ``Origin: null`` (a sandboxed frame, a cross-site redirect) is refused.
+    """
+    if request.headers.get("sec-fetch-site", "").strip().lower() == "cross-site":
+        raise CsrfFailed(details={"reason": "cross_site"})
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    scheme, netloc = _origin_of(origin.strip())
+    own_host = request.headers.get("host", "").strip().lower()
+    public = _origin_of(settings_of(request).public_url)
+    if scheme in ("http", "https") and netloc and ((scheme, netloc) == public or netloc == own_host):
+        return
+    raise CsrfFailed(details={"reason": "origin"})
+
+
 async def check_csrf(request: Request[Any, Any, Any]) -> None:
     path = request.url.path
     if request.method in SAFE_METHODS or path.startswith(EXEMPT_PREFIXES) or _CALLBACK.match(path):
@@ -42,6 +78,7 @@ async def check_csrf(request: Request[Any, Any, Any]) -> None:
     is_api = request.url.path.startswith("/api/")
     if is_api and not has_session_cookie:
         return
+    check_origin(request)
     session = await current_session(request) if has_session_cookie else None
     expected = session.csrf_token if session is not None else request.cookies.get(ANON_CSRF_COOKIE, "")
     provided = request.headers.get(CSRF_HEADER, "")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -25,30 +23,11 @@ from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatu
 from kook.domain.identity.staff import StaffMember, StaffRole
 from kook.domain.shared.errors import Forbidden, NotFound, ValidationFailed
 from kook.entrypoints.http.context import caller, require_staff, require_user, resolve
+from kook.entrypoints.http.cursors import decode_cursor, decode_id_cursor, encode_cursor
 
 Req = Request[Any, Any, Any]
 Text = Annotated[str, msgspec.Meta(max_length=1000)]
 PAGE = 20
-
-
-# --------------------------------------------------------------------------- cursors
-
-
-def encode_cursor(moment: datetime, ident: str) -> str:
-    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{ident}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        moment, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        parsed = datetime.fromisoformat(moment)
-    except (ValueError, UnicodeError, binascii.Error):
-        raise ValidationFailed({"cursor": "invalid"}) from None
-    if parsed.tzinfo is None or not ident:
-        raise ValidationFailed({"cursor": "invalid"})
-    return parsed, ident
 
 
 # --------------------------------------------------------------------------- schemas
@@ -350,7 +329,7 @@ class AdminAuditController(Controller):
         subject: FromQuery[str | None] = None,
     ) -> AuditList:
         await require_admin(request)
-        before_id = parse_id_cursor(cursor)
+        before_id = decode_id_cursor(cursor)
         items = await (await resolve(request, ListAuditEntries))(
             AuditFilter(actor=actor or None, action=action or None, subject=subject or None),
             before_id=before_id,
@@ -359,11 +338,3 @@ class AdminAuditController(Controller):
         page = items[: PAGE * 2]
         next_cursor = str(page[-1].id) if len(items) > len(page) else None
         return AuditList(items=[audit_out(e) for e in page], next_cursor=next_cursor)
-
-
-def parse_id_cursor(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18:
-        raise ValidationFailed({"cursor": "invalid"})
-    return int(cursor)

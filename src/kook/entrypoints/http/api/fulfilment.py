@@ -15,6 +15,7 @@ from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import require_staff, resolve
+from kook.entrypoints.http.cursors import decode_id_cursor
 
 Req = Request[Any, Any, Any]
 PAGE = 100
@@ -95,12 +96,7 @@ class AdminLinesController(Controller):
         await require_staff(request, StaffRole.FINANCE)
         if status not in (None, "", "unknown"):
             raise ValidationFailed({"status": "invalid"})
-        after = None
-        if cursor:
-            if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18:
-                raise ValidationFailed({"cursor": "invalid"})
-            after = int(cursor)
-        found = await (await resolve(request, ListUnknownLines))(after_id=after, limit=PAGE + 1)
+        found = await (await resolve(request, ListUnknownLines))(after_id=decode_id_cursor(cursor), limit=PAGE + 1)
         page = found[:PAGE]
         next_cursor = str(page[-1].id) if len(found) > PAGE else None
         return UnknownLineList(

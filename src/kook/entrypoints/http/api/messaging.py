@@ -13,8 +13,8 @@ from kook.application.messaging.count_unread_messages import CountUnreadMessages
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.mark_message_read import MarkMessageRead
 from kook.domain.messaging.message import Message
-from kook.entrypoints.http.api.customers import decode_cursor, encode_cursor
 from kook.entrypoints.http.context import require_user, resolve
+from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 
 Req = Request[Any, Any, Any]
 PAGE = 20

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -17,6 +16,7 @@ from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.requests import XLSX, xlsx_response
 from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 
 Req = Request[Any, Any, Any]
 PAGE = 50
@@ -77,20 +77,18 @@ def totals_out(totals: TransactionTotals) -> TotalsOut:
 
 def encode_transaction_cursor(cursor: TransactionCursor) -> str:
     moment, ident = cursor
-    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{ident}".encode()).decode()
+    return encode_cursor(moment, str(ident))
 
 
 def decode_transaction_cursor(cursor: str | None) -> TransactionCursor | None:
-    if not cursor:
+    """The shared cursor (a time with its offset, then an id) whose id is a line's number."""
+    found = decode_cursor(cursor)
+    if found is None:
         return None
-    try:
-        moment, ident = base64.urlsafe_b64decode(cursor.encode("ascii")).decode().split("|", 1)
-        parsed = datetime.fromisoformat(moment), int(ident)
-    except (ValueError, UnicodeError):
-        raise ValidationFailed({"cursor": "invalid"}) from None
-    if parsed[0].tzinfo is None or not 0 < parsed[1] < 2**63:
+    moment, ident = found
+    if not ident.isdigit() or len(ident) > 18:
         raise ValidationFailed({"cursor": "invalid"})
-    return parsed
+    return moment, int(ident)
 
 
 def wants_xlsx(request: Req, format: str | None) -> bool:

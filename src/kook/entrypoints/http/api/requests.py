@@ -19,9 +19,11 @@ from kook.application.recharges.sheets import ErrorRow, WorkbookWriter
 from kook.application.recharges.uploads import ImportUpload, UploadCommand, UploadErrors
 from kook.domain.recharges.request import ProductKind
 from kook.domain.recharges.request import Request as BulkRequest
-from kook.domain.shared.errors import NotFound, ValidationFailed
-from kook.entrypoints.http.api.wallet import customer_of, decode_cursor, encode_cursor
+from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
+from kook.domain.shared.money import MAX_STORABLE_RIALS, parse_rials
+from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.idempotency import idempotent
 from kook.entrypoints.http.messages import error_text
 
@@ -217,6 +219,13 @@ def line_id_of(value: str) -> int:
 
 
 def line_input(data: LineBody) -> LineInput:
+    """The line as the use cases take it; an amount past what any column holds is no line at all (422)."""
+    try:
+        typed = parse_rials(data.amount) if data.amount not in (None, "") else None
+    except DomainError:
+        typed = None  # a malformed amount: the line is kept invalid with its reason
+    if typed is not None and typed > MAX_STORABLE_RIALS:
+        raise ValidationFailed({"amount": "amount_out_of_range"})
     return LineInput(mobile=data.mobile, amount=data.amount, package_code=data.package_code, operator=data.operator)
 
 

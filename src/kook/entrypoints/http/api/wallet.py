@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -32,6 +31,7 @@ from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.payment import Payment
 from kook.entrypoints.http.context import require_staff, require_user, resolve
+from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.errors import error_response
 from kook.entrypoints.http.idempotency import idempotent
 from kook.entrypoints.http.statement import described_lines
@@ -113,20 +113,6 @@ class DepositList(msgspec.Struct):
 
 class RejectBody(msgspec.Struct):
     reason: Annotated[str, msgspec.Meta(max_length=1000)]
-
-
-def encode_cursor(moment: datetime, ident: str) -> str:
-    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{ident}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
-    if not cursor:
-        return None
-    try:
-        moment, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(moment), ident
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed({"cursor": "invalid"}) from None
 
 
 def payment_out(p: Payment) -> PaymentOut:

@@ -168,7 +168,23 @@
     });
     // a file the browser kept (back button, a restored form) is named too
     Array.prototype.forEach.call(root.querySelectorAll("input[data-kook-file]"), showChosenFile);
+    // A bar's share (progress): set through the CSSOM, as the CSP allows no style="" attribute.
+    var sized = Array.prototype.slice.call(root.querySelectorAll("[data-kook-width]"));
+    if (root.hasAttribute && root.hasAttribute("data-kook-width")) sized.push(root);
+    sized.forEach(function (elt) {
+      var share = parseFloat(elt.getAttribute("data-kook-width"));
+      elt.style.width = (isFinite(share) ? Math.max(0, Math.min(100, share)) : 0) + "%";
+    });
   }
+
+  // An element's own value sent under another name (data-kook-param="operator"): what hx-vals='js:…' did,
+  // without the eval the CSP forbids.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.getAttribute) return;
+    var name = elt.getAttribute("data-kook-param");
+    if (name && "value" in elt) event.detail.parameters[name] = elt.value;
+  });
 
   // ---- (f) a short wallet's confirmation: «تایید» follows «زمان انجام» ------
   document.addEventListener("change", function (event) {

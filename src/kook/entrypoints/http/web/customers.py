@@ -23,14 +23,12 @@ from kook.domain.customers.customer import FORM_FIELDS, Customer, CustomerStatus
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.api.customers import (
     PAGE,
-    decode_cursor,
-    encode_cursor,
-    parse_id_cursor,
     parse_status,
     require_admin,
     require_reviewer,
 )
 from kook.entrypoints.http.context import caller, resolve
+from kook.entrypoints.http.cursors import decode_cursor, decode_id_cursor, encode_cursor
 from kook.entrypoints.http.messages import AUDIT_ACTIONS, error_status
 from kook.entrypoints.http.web.audit_view import audit_rows
 from kook.entrypoints.http.web.rendering import form_errors, redirect, render
@@ -206,7 +204,7 @@ class AuditPages(Controller):
         size = PAGE * 2
         entries = await (await resolve(request, ListAuditEntries))(
             AuditFilter(action=action or None, subject=subject or None),
-            before_id=parse_id_cursor(cursor),
+            before_id=decode_id_cursor(cursor),
             limit=size + 1,
         )
         page = entries[:size]

@@ -10,8 +10,8 @@ from litestar.response import Template
 
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.mark_message_read import MarkMessageRead
-from kook.entrypoints.http.api.customers import decode_cursor, encode_cursor
 from kook.entrypoints.http.context import caller, resolve
+from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.web.rendering import redirect, render
 
 Req = Request[Any, Any, Any]
