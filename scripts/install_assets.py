@@ -58,6 +58,8 @@ FILES: tuple[tuple[str, str, bool], ...] = (
         "jalalidatepicker.min.css",
         True,
     ),
+    ("chart.js/dist/chart.umd.min.js", "chart.umd.min.js", True),
+    ("chart.js/LICENSE.md", "chart.js-LICENSE.md", False),
 )
 
 VAZIRMATN_CSS = """\
