@@ -5,6 +5,7 @@ Nowruz boundary, leap Esfand 30), keyset pages of payments and slips, the same r
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from typing import Any
@@ -384,3 +385,60 @@ async def test_staff_reports_across_customers_with_a_customer_filter_and_daily_t
     assert len(list(load_workbook(BytesIO(download.content))["گزارش پرداخت"].rows)) == 3
     client.cookies.clear()
     assert (await client.get("/admin/reports/daily", follow_redirects=False)).headers["location"] == "/admin/login"
+
+
+async def test_the_sales_and_payments_pages(client: Client, settings: Settings) -> None:
+    anonymous = await client.get("/reports/sales", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login"
+    owner = await demo_customer(client, settings)
+    use(client, owner)
+    mine = await customer_id_of(client)
+    empty = await client.get("/reports/sales")
+    assert empty.status_code == 200 and "هنوز فروشی ثبت نشده است" in empty.text and "sales-chart-data" not in empty.text
+    assert "به‌زودی" not in empty.text.split('data-testid="report-tabs"')[1].split("</ul>")[0]
+    assert "هنوز پرداختی ندارید" in (await client.get("/reports/payments")).text
+    pack = {"product": "package", "amount": None, "package_code": "MCI-1G", "package_title": "یک گیگ"}
+    await seed(
+        settings,
+        [
+            line(mine, "r-1", "09121110001", "succeeded", MIDNIGHT, amount=1_200_000),
+            line(mine, "r-1", "09121110002", "succeeded", MIDNIGHT, price=350_000, **pack),
+            line(mine, "r-1", "09121110003", "failed", LAST_MINUTE, amount=400_000),
+        ],
+        [("r-1", mine, "حقوق")],
+    )
+    await seed_money(settings, [payment(mine, "p1", "verified", MIDNIGHT, reference="=cmd|' /C calc'!A0")], [])
+    use(client, owner)
+
+    page = await client.get("/reports/sales", params={"from": "۱۴۰۵/۰۹/۱۲", "to": "۱۴۰۵/۰۹/۱۲"})
+    assert page.status_code == 200
+    block = page.text.split('<script type="application/json" id="sales-chart-data">')[1].split("</script>")[0]
+    chart = json.loads(block)
+    assert chart["labels"] == ["شارژ", "بسته اینترنت — یک گیگ"]
+    assert chart["datasets"][0]["data"] == [1_200_000, 350_000] and chart["datasets"][1]["data"] == [0, 0]
+    assert 'data-total="amount">۱٬۵۵۰٬۰۰۰ ریال<' in page.text and 'data-total="count">۲<' in page.text
+    assert 'value="۱۴۰۵/۰۹/۱۲"' in page.text and 'href="/reports/sales.xlsx?from=' in page.text
+    assert '<script src="/static/reports_chart.js" defer></script>' in page.text
+    assert (await client.get("/static/reports_chart.js")).status_code == 200
+    assert (await client.get("/static/vendor/chart.umd.min.js")).status_code == 200
+    whole = await client.get("/reports/sales")
+    assert 'data-total="failed">۴۰۰٬۰۰۰ ریال<' in whole.text
+    bad = await client.get("/reports/sales", params={"from": "1404/12/30"})
+    assert bad.status_code == 422 and "تاریخ معتبر نیست" in bad.text
+    download = await client.get("/reports/sales.xlsx", params={"from": "1405/09/12"})
+    assert download.status_code == 200
+    rows = list(load_workbook(BytesIO(download.content))["فروش به تفکیک محصول"].iter_rows(values_only=True))
+    assert [r[:3] for r in rows[1:]] == [
+        ("شارژ", 1, 1_200_000),
+        ("بسته اینترنت — یک گیگ", 1, 350_000),
+        ("جمع", 2, 1_550_000),
+    ]
+
+    payments_page = await client.get("/reports/payments", params={"kind": "online"})
+    assert payments_page.status_code == 200 and 'data-payment="p1"' in payments_page.text
+    assert "۱٬۰۰۰٬۰۰۰ ریال" in payments_page.text and "۱۴۰۵/۰۹/۱۲ ۰۰:۰۰" in payments_page.text
+    assert "=cmd|&#39; /C calc&#39;!A" in payments_page.text  # escaped on the page
+    assert 'href="/reports/payments.xlsx?kind=online"' in payments_page.text
+    assert (await client.get("/reports/payments", params={"kind": "cash"})).status_code == 422
+    sheet = load_workbook(BytesIO((await client.get("/reports/payments.xlsx")).content))["گزارش پرداخت"]
+    assert sheet.cell(row=2, column=6).value == "=cmd|' /C calc'!A0" and sheet.cell(row=2, column=6).data_type == "s"
