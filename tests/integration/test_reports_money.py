@@ -442,3 +442,72 @@ async def test_the_sales_and_payments_pages(client: Client, settings: Settings) 
     assert (await client.get("/reports/payments", params={"kind": "cash"})).status_code == 422
     sheet = load_workbook(BytesIO((await client.get("/reports/payments.xlsx")).content))["گزارش پرداخت"]
     assert sheet.cell(row=2, column=6).value == "=cmd|' /C calc'!A0" and sheet.cell(row=2, column=6).data_type == "s"
+
+
+@hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    start=st.one_of(st.none(), st.integers(min_value=0, max_value=6)),
+    length=st.one_of(st.none(), st.integers(min_value=0, max_value=4)),
+    status=st.sampled_from([None, "succeeded", "failed", "unknown"]),
+    operator=st.sampled_from([None, "1", "2"]),
+    product=st.sampled_from([None, "airtime", "package"]),
+)
+async def test_transaction_rows_on_screen_are_the_rows_in_the_export(
+    client: Client,
+    settings: Settings,
+    start: int | None,
+    length: int | None,
+    status: str | None,
+    operator: str | None,
+    product: str | None,
+) -> None:
+    jar: dict[str, str] | None = getattr(client, "_lines_owner", None)
+    if jar is None:  # seeded once for every example of this run
+        jar = await demo_customer(client, settings)
+        use(client, jar)
+        mine = await customer_id_of(client)
+        base = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
+        statuses = ["succeeded", "failed", "unknown", "succeeded"]
+        pack = {"product": "package", "amount": None, "package_code": "MCI-1G", "package_title": "=1+2"}
+        rows = [
+            line(
+                mine,
+                "r-h",
+                f"09{(i % 2) * 2 + 1}2{i:07d}",
+                statuses[i % 4],
+                base + timedelta(hours=5 * i, minutes=i),
+                operator=1 + i % 2,
+                **(pack if i % 3 == 0 else {}),
+            )
+            for i in range(120)
+        ]
+        await seed(settings, rows, [("r-h", mine, "+SUM(A1)")])
+        client._lines_owner = jar  # type: ignore[attr-defined]
+    use(client, jar)
+    params = {k: v for k, v in (("status", status), ("operator", operator), ("product", product)) if v}
+    first_day = date(2026, 12, 1) + timedelta(days=start or 0)
+    if start is not None:
+        params["from"] = first_day.isoformat()
+    if length is not None:
+        params["to"] = (first_day + timedelta(days=length)).isoformat()
+    on_screen: list[tuple[str, int]] = []
+    cursor: str | None = None
+    while True:
+        page = await client.get(
+            "/api/v1/reports/transactions", params={**params, **({"cursor": cursor} if cursor else {})}
+        )
+        assert page.status_code == 200, page.text
+        body = page.json()
+        on_screen += [(i["mobile"], i["amount"]) for i in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert len(on_screen) == body["totals"]["count"]
+    export = await client.get("/api/v1/reports/transactions", params={**params, "format": "xlsx"})
+    assert export.status_code == 200
+    sheet = load_workbook(BytesIO(export.content))["ریز تراکنش"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[3], r[7]) for r in rows] == on_screen
+    assert all(r[2] == "+SUM(A1)" for r in rows)  # the request's name, as text
