@@ -508,6 +508,6 @@ async def test_transaction_rows_on_screen_are_the_rows_in_the_export(
     export = await client.get("/api/v1/reports/transactions", params={**params, "format": "xlsx"})
     assert export.status_code == 200
     sheet = load_workbook(BytesIO(export.content))["ریز تراکنش"]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(r[3], r[7]) for r in rows] == on_screen
-    assert all(r[2] == "+SUM(A1)" for r in rows)  # the request's name, as text
+    exported = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[3], r[7]) for r in exported] == on_screen
+    assert all(r[2] == "+SUM(A1)" for r in exported)  # the request's name, as text
