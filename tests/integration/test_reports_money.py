@@ -341,6 +341,8 @@ async def test_staff_reports_across_customers_with_a_customer_filter_and_daily_t
     for path in ("transactions", "sales-summary", "payments", "daily-totals"):
         assert (await client.get(f"/api/v1/admin/reports/{path}")).status_code == 403, path
     assert (await client.get("/admin/reports/sales")).status_code == 403
+    staff_home = await client.get("/admin")
+    assert 'data-menu="reports"' in staff_home.text and 'href="/admin/reports"' not in staff_home.text  # disabled
 
     finance = await staff_session(client, settings, "finance", "09350000002")
     use(client, finance)
