@@ -513,3 +513,12 @@ async def test_transaction_rows_on_screen_are_the_rows_in_the_export(
     exported = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(r[3], r[7]) for r in exported] == on_screen
     assert all(r[2] == "+SUM(A1)" for r in exported)  # the request's name, as text
+
+
+async def test_the_reports_are_in_the_api_schema(client: Client) -> None:
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    for path in ("sales-summary", "payments"):
+        assert f"/api/v1/reports/{path}" in paths
+    for path in ("transactions", "sales-summary", "payments", "daily-totals"):
+        assert f"/api/v1/admin/reports/{path}" in paths
+    assert not [p for p in paths if p.startswith(("/reports", "/admin/reports"))]  # portal pages are not API
