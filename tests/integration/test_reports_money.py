@@ -385,6 +385,9 @@ async def test_staff_reports_across_customers_with_a_customer_filter_and_daily_t
     download = await client.get("/admin/reports/payments.xlsx", params={"customer": mine})
     assert download.status_code == 200
     assert len(list(load_workbook(BytesIO(download.content))["گزارش پرداخت"].rows)) == 3
+    across = load_workbook(BytesIO((await client.get("/admin/reports/payments.xlsx")).content))["گزارش پرداخت"]
+    customers = [r[0] for r in across.iter_rows(values_only=True)]
+    assert customers[0] == "شناسه مشتری" and set(customers[1:]) == {mine, other}  # each row names its customer
     client.cookies.clear()
     assert (await client.get("/admin/reports/daily", follow_redirects=False)).headers["location"] == "/admin/login"
 

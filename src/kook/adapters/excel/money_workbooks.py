@@ -118,14 +118,16 @@ def _sales_bytes(summary: SalesSummary) -> bytes:
     return out.getvalue()
 
 
-def _payments_bytes(rows: list[PaymentRow], totals: PaymentTotals) -> bytes:
+def _payments_bytes(rows: list[PaymentRow], totals: PaymentTotals, with_customer: bool) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, "گزارش پرداخت", PAYMENT_COLUMNS)
+    columns = ((("شناسه مشتری", 34),) if with_customer else ()) + PAYMENT_COLUMNS
+    sheet = _sheet(workbook, "گزارش پرداخت", columns)
     for row in rows:
         day, clock = jalali_parts(row.created_at)
         settled = jalali_parts(row.settled_at)[0] if row.settled_at is not None else None
         sheet.append(
-            [
+            ([text_cell(sheet, row.customer_id)] if with_customer else [])
+            + [
                 text_cell(sheet, day),
                 text_cell(sheet, clock),
                 text_cell(sheet, KIND_LABELS.get(row.kind, row.kind)),
@@ -157,5 +159,7 @@ class OpenpyxlMoneyWorkbooks(SalesWorkbook, PaymentWorkbook):
     async def sales(self, summary: SalesSummary) -> bytes:
         return await asyncio.to_thread(_sales_bytes, summary)
 
-    async def payments(self, rows: Iterable[PaymentRow], totals: PaymentTotals) -> bytes:
-        return await asyncio.to_thread(_payments_bytes, list(rows), totals)
+    async def payments(
+        self, rows: Iterable[PaymentRow], totals: PaymentTotals, *, with_customer: bool = False
+    ) -> bytes:
+        return await asyncio.to_thread(_payments_bytes, list(rows), totals, with_customer)

@@ -81,7 +81,11 @@ class PaymentReader(Protocol):
 
 
 class PaymentWorkbook(Protocol):
-    async def payments(self, rows: Iterable[PaymentRow], totals: PaymentTotals) -> bytes: ...
+    async def payments(
+        self, rows: Iterable[PaymentRow], totals: PaymentTotals, *, with_customer: bool = False
+    ) -> bytes:
+        """``with_customer``: a first column names each row's customer (staff, across customers)."""
+        ...
 
 
 def _text(value: str | None) -> str | None:
@@ -145,4 +149,4 @@ class ExportPayments:
         rows: list[PaymentRow] = []
         async for batch in all_payments(self._reader, filter):
             rows.extend(batch)
-        return await self._workbook.payments(rows, totals)
+        return await self._workbook.payments(rows, totals, with_customer=filter.customer_id is None)
