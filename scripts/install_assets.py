@@ -62,6 +62,8 @@ FILES: tuple[tuple[str, str, bool], ...] = (
     ("swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js", True),
     ("swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css", True),
     ("swagger-ui-dist/LICENSE", "swagger-ui/LICENSE", False),
+    ("chart.js/dist/chart.umd.min.js", "chart.umd.min.js", True),
+    ("chart.js/LICENSE.md", "chart.js-LICENSE.md", False),
 )
 
 VAZIRMATN_CSS = """\

@@ -272,6 +272,7 @@ REALISTIC.update(REALISTIC_CUSTOMERS)
 # The catalogue registers its pages into REALISTIC when imported (it imports this module).
 import tests.unit.test_catalog_templates  # noqa: E402, F401
 from tests.unit import test_fulfilment_templates as _fulfilment_templates  # noqa: E402, F401
+from tests.unit import test_reports_templates as _reports_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
 
 FORM_PAGES = {
@@ -592,6 +593,7 @@ class TestStaff:
             "customers",
             "deposits",
             "lines",
+            "reports",
             "catalog",
             "staff",
             "audit",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from typing import Final
 
+from kook.application.reporting.period import parse_period
 from kook.application.reporting.ports import (
     TRANSACTION_STATUSES,
     TransactionCursor,
@@ -16,12 +16,9 @@ from kook.application.reporting.ports import (
 )
 from kook.domain.routing.operator import OperatorCodeInvalid, parse_optional_operator
 from kook.domain.shared.errors import ValidationFailed
-from kook.domain.shared.jalali import TEHRAN, parse_date
 from kook.domain.shared.mobile import MobileInvalid, normalize_mobile
 
 MAX_PAGE: Final = 200
-# A report covers at most this many days: a wider question is better asked as the sales summary.
-MAX_RANGE_DAYS: Final = 3 * 366
 _PRODUCTS: Final = {"airtime": "airtime", "topup": "airtime", "package": "package"}
 _MAX_TEXT: Final = 64
 
@@ -48,14 +45,6 @@ class TransactionPage:
     filter: TransactionFilter
 
 
-def _day_start(text: str, field: str, errors: dict[str, str]) -> datetime | None:
-    day = parse_date(text)
-    if day is None:
-        errors[field] = "date_invalid"
-        return None
-    return datetime.combine(day, time(0), TEHRAN)
-
-
 def _text(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
@@ -64,17 +53,7 @@ def _text(value: str | None) -> str | None:
 def transaction_filter(query: TransactionQuery, customer_id: str | None) -> TransactionFilter:
     """The query checked and normalised, or ``ValidationFailed`` naming every bad field."""
     errors: dict[str, str] = {}
-    start = end = None
-    if text := _text(query.start):
-        start = _day_start(text, "from", errors)
-    if text := _text(query.end):
-        last = _day_start(text, "to", errors)
-        end = None if last is None else datetime.combine(last.date() + timedelta(days=1), time(0), TEHRAN)
-    if start is not None and end is not None:
-        if end <= start:
-            errors["to"] = "before_start"
-        elif (end - start).days > MAX_RANGE_DAYS:
-            errors["to"] = "range_too_long"
+    start, end = parse_period(query.start, query.end, errors)
     status = _text(query.status)
     if status is not None and status not in TRANSACTION_STATUSES:
         errors["status"] = "invalid"

@@ -30,7 +30,7 @@ from kook.entrypoints.http.api.customers import AdminAuditController, AdminCusto
 from kook.entrypoints.http.api.fulfilment import AdminLinesController, ProgressController
 from kook.entrypoints.http.api.identity import AuthController, MeController
 from kook.entrypoints.http.api.messaging import MessagesController
-from kook.entrypoints.http.api.reports import ReportsController
+from kook.entrypoints.http.api.reports import AdminReportsController, ReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health
@@ -45,7 +45,7 @@ from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.messaging import MessagePages
-from kook.entrypoints.http.web.reports import ReportPages
+from kook.entrypoints.http.web.reports import AdminReportPages, ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
 from kook.entrypoints.http.web.wallet import DepositReviewPages, WalletPages
@@ -141,30 +141,37 @@ class KookRequest(Request[Any, Any, Any]):
             value = await super().json()
         except (UnicodeDecodeError, RecursionError):
             raise ValidationFailed({"body": "invalid"}) from None
-        if _holds_nul(value):
-            raise ValidationFailed({"body": "invalid"})
+        field = _field_holding_nul(value)
+        if field is not None:
+            raise ValidationFailed({field: "text_invalid"})
         return value
 
     async def form(self) -> FormMultiDict:
         found = await super().form()
-        if _holds_nul(list(found.multi_items())):
-            raise ValidationFailed({"body": "invalid"})
+        for name, item in found.multi_items():
+            if "\x00" in name:
+                raise ValidationFailed({"body": "text_invalid"})
+            if isinstance(item, str) and "\x00" in item:
+                raise ValidationFailed({name: "text_invalid"})
         return found
 
 
-def _holds_nul(value: Any) -> bool:
-    pending = [value]
+def _field_holding_nul(value: Any) -> str | None:
+    """The name of the (innermost) field whose text holds a NUL, ``body`` when it has no name; None if none does."""
+    pending: list[tuple[Any, str]] = [(value, "body")]
     while pending:  # not recursive: the decoder allows nesting deeper than Python's own stack
-        item = pending.pop()
+        item, name = pending.pop()
         if isinstance(item, str):
             if "\x00" in item:
-                return True
+                return name
         elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
+            for key, inner in item.items():
+                if isinstance(key, str) and "\x00" in key:
+                    return "body"
+                pending.append((inner, key if isinstance(key, str) else name))
         elif isinstance(item, list | tuple):
-            pending.extend(item)
-    return False
+            pending.extend((inner, name) for inner in item)
+    return None
 
 
 # Staff routes, API and web, except the staff's own login and logout.
@@ -203,7 +210,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [CatalogPages, AdminCatalogPages, AdminPrefixPages]
     handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
     handlers += [ProgressPages, UnknownLinePages]
-    handlers += [ReportsController, ReportPages]
+    handlers += [ReportsController, ReportPages, AdminReportsController, AdminReportPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

@@ -5,11 +5,18 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kook.adapters.excel.money_workbooks import OpenpyxlMoneyWorkbooks
 from kook.adapters.excel.report_workbook import OpenpyxlReportWorkbook
+from kook.adapters.postgres.readers.daily_totals import SqlDailyTotalsReader
+from kook.adapters.postgres.readers.payments import SqlPaymentReader
+from kook.adapters.postgres.readers.sales import SqlSalesReader
 from kook.adapters.postgres.readers.transactions import SqlTransactionReader
+from kook.application.reporting.daily_totals import DailyTotalsReader, DailyTotalsReport
 from kook.application.reporting.export_transactions import ExportTransactions
 from kook.application.reporting.list_transactions import ListTransactions
+from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentReader, PaymentWorkbook
 from kook.application.reporting.ports import TransactionReader, TransactionWorkbook
+from kook.application.reporting.sales import ExportSalesSummary, SalesReader, SalesSummaryReport, SalesWorkbook
 
 
 class ReportingProvider(Provider):
@@ -25,3 +32,33 @@ class ReportingProvider(Provider):
 
     list_transactions = provide(ListTransactions)
     export_transactions = provide(ExportTransactions)
+
+    @provide(scope=Scope.APP)
+    def sales_reader(self, factory: async_sessionmaker[AsyncSession]) -> SalesReader:
+        return SqlSalesReader(factory)
+
+    @provide(scope=Scope.APP)
+    def payment_reader(self, factory: async_sessionmaker[AsyncSession]) -> PaymentReader:
+        return SqlPaymentReader(factory)
+
+    @provide(scope=Scope.APP)
+    def daily_totals_reader(self, factory: async_sessionmaker[AsyncSession]) -> DailyTotalsReader:
+        return SqlDailyTotalsReader(factory)
+
+    @provide(scope=Scope.APP)
+    def money_workbooks(self) -> OpenpyxlMoneyWorkbooks:
+        return OpenpyxlMoneyWorkbooks()
+
+    @provide(scope=Scope.APP)
+    def sales_workbook(self, workbooks: OpenpyxlMoneyWorkbooks) -> SalesWorkbook:
+        return workbooks
+
+    @provide(scope=Scope.APP)
+    def payment_workbook(self, workbooks: OpenpyxlMoneyWorkbooks) -> PaymentWorkbook:
+        return workbooks
+
+    sales_summary = provide(SalesSummaryReport)
+    export_sales_summary = provide(ExportSalesSummary)
+    list_payments = provide(ListPayments)
+    export_payments = provide(ExportPayments)
+    daily_totals = provide(DailyTotalsReport)

@@ -24,6 +24,7 @@ STAFF_MENU_ROLES: dict[str, frozenset[StaffRole]] = {
     "audit": frozenset({StaffRole.ADMIN}),
     "deposits": frozenset({StaffRole.FINANCE}),
     "lines": frozenset({StaffRole.FINANCE}),
+    "reports": frozenset({StaffRole.FINANCE}),
 }
 
 
