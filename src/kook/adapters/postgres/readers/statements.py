@@ -49,7 +49,7 @@ class SqlStatementReader(StatementReader):
             .join(t.postings, P.entry_id == E.id)
             .where(P.customer_id == customer_id, P.created_at >= start, P.created_at < end)
             .group_by(E.id, E.kind, E.memo, E.created_at)
-            .order_by(E.created_at, E.id)
+            .order_by(E.created_at, sa.func.min(P.id))  # entries of one moment: in the order posted
         )
         async with self._factory() as session:
             rows = (await session.execute(query)).all()

@@ -1,0 +1,159 @@
+"""The invoice's arithmetic and words, and the monthly statement's months and balances (domain, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kook.domain.invoicing.invoice import (
+    SoldGroup,
+    invoice_number_text,
+    invoice_year,
+    order_groups,
+    split_vat,
+)
+from kook.domain.invoicing.statement import Balance, Movement, build_statement, month_bounds
+from kook.domain.invoicing.words import MAX_AMOUNT, amount_in_words
+from kook.domain.shared.errors import ValidationFailed
+from kook.domain.shared.jalali import TEHRAN
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (0, "صفر"),
+        (1, "یک"),
+        (10, "ده"),
+        (11, "یازده"),
+        (19, "نوزده"),
+        (20, "بیست"),
+        (21, "بیست و یک"),
+        (100, "صد"),
+        (101, "صد و یک"),
+        (110, "صد و ده"),
+        (200, "دویست"),
+        (999, "نهصد و نود و نه"),
+        (1000, "یک هزار"),
+        (1001, "یک هزار و یک"),
+        (12_000, "دوازده هزار"),
+        (100_000, "صد هزار"),
+        (1_000_000, "یک میلیون"),
+        (1_200_000, "یک میلیون و دویست هزار"),
+        (1_450_000, "یک میلیون و چهارصد و پنجاه هزار"),
+        (2_000_005, "دو میلیون و پنج"),
+        (1_000_000_000, "یک میلیارد"),
+        (3_500_000_000, "سه میلیارد و پانصد میلیون"),
+        (1_000_000_000_000, "یک تریلیون"),
+        (-5, "منفی پنج"),
+    ],
+)
+def test_amount_in_words(number: int, words: str) -> None:
+    assert amount_in_words(number) == words
+
+
+@given(st.integers(min_value=1, max_value=MAX_AMOUNT))
+def test_amount_in_words_never_has_empty_parts(number: int) -> None:
+    words = amount_in_words(number)
+    assert words and "  " not in words and not words.startswith("و ") and not words.endswith(" و")
+    assert "صفر" not in words
+
+
+def test_amount_in_words_refuses_what_it_cannot_write() -> None:
+    for bad in (MAX_AMOUNT + 1, 1.5, True):
+        with pytest.raises(ValueError):
+            amount_in_words(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("total", "percent", "net", "vat"),
+    [
+        (1_450_000, 10, 1_318_182, 131_818),  # 1,318,181.82 → 1,318,182
+        (110, 10, 100, 10),
+        (11, 10, 10, 1),
+        (1, 10, 1, 0),  # 0.909 → 1: the rial stays in the net
+        (21, 10, 19, 2),  # 19.09 → 19
+        (1_000_000, 9, 917_431, 82_569),  # 917,431.19
+        (500_000, 0, 500_000, 0),
+        (0, 10, 0, 0),
+        (105, 5, 100, 5),
+        (3, 50, 2, 1),  # exactly 2.0
+        (5, 100, 3, 2),  # 2.5 → 3: half rounds up
+    ],
+)
+def test_split_vat_rounds_half_up_and_keeps_the_total(total: int, percent: int, net: int, vat: int) -> None:
+    split = split_vat(total, percent)
+    assert (split.net, split.vat, split.total, split.percent) == (net, vat, total, percent)
+
+
+@given(st.integers(min_value=0, max_value=10**15), st.integers(min_value=0, max_value=100))
+def test_split_vat_sums_to_the_total_within_half_a_rial(total: int, percent: int) -> None:
+    split = split_vat(total, percent)
+    assert split.net + split.vat == total
+    assert split.net >= 0 and split.vat >= 0
+    exact_net = total * 100 / (100 + percent)
+    assert abs(split.net - exact_net) <= 0.5 + 1e-6 * max(1, total / 10**9)
+
+
+def test_split_vat_refuses_bad_input() -> None:
+    for total, percent in ((-1, 10), (10, -1), (10, 101)):
+        with pytest.raises(ValueError):
+            split_vat(total, percent)
+
+
+def test_invoice_year_is_tehrans_jalali_year() -> None:
+    # Nowruz 1405: 1405/01/01 00:00 Tehran is 2026-03-20 20:30 UTC
+    assert invoice_year(datetime(2026, 3, 20, 20, 29, tzinfo=UTC)) == 1404
+    assert invoice_year(datetime(2026, 3, 20, 20, 30, tzinfo=UTC)) == 1405
+    assert invoice_number_text(1405, 42) == "1405-000042"
+    assert invoice_number_text(1405, 1_234_567) == "1405-1234567"
+
+
+def test_groups_are_ordered_top_ups_first() -> None:
+    package = SoldGroup("package", 1, "MCI-1G", "یک گیگ", 350_000, 2)
+    irancell = SoldGroup("airtime", 2, None, None, 200_000, 1)
+    mci_big = SoldGroup("airtime", 1, None, None, 500_000, 1)
+    mci = SoldGroup("airtime", 1, None, None, 200_000, 3)
+    assert order_groups([package, irancell, mci_big, mci]) == [mci, mci_big, irancell, package]
+    assert mci.amount == 600_000
+
+
+def test_month_bounds_in_tehran() -> None:
+    start, end = month_bounds(1405, 1)
+    assert start == datetime(2026, 3, 21, tzinfo=TEHRAN)
+    assert end == datetime(2026, 4, 21, tzinfo=TEHRAN)
+    assert start.astimezone(UTC) == datetime(2026, 3, 20, 20, 30, tzinfo=UTC)
+    # Esfand of a leap year has 30 days (1403), of a common year 29 (1404)
+    start, end = month_bounds(1403, 12)
+    assert (end - start) == timedelta(days=30)
+    start, end = month_bounds(1404, 12)
+    assert (end - start) == timedelta(days=29)
+    assert end == month_bounds(1405, 1)[0]
+    for year, month in ((1405, 0), (1405, 13), (999, 1)):
+        with pytest.raises(ValidationFailed):
+            month_bounds(year, month)
+
+
+def test_statement_runs_the_balance_from_opening_to_closing() -> None:
+    moment = datetime(2026, 12, 1, tzinfo=UTC)
+    movements = [
+        Movement("e1", "payment", "123", moment, 1_000_000, 0),
+        Movement("e2", "hold", "request r1", moment, -600_000, 600_000),
+        Movement("e3", "settle", "request r1", moment, 0, -400_000),
+        Movement("e4", "release", "request r1", moment, 200_000, -200_000),
+    ]
+    statement = build_statement("c", 1405, 9, Balance(50_000, 0), movements)
+    assert [r.balance for r in statement.rows] == [
+        Balance(1_050_000, 0),
+        Balance(450_000, 600_000),
+        Balance(450_000, 200_000),
+        Balance(650_000, 0),
+    ]
+    assert statement.closing == Balance(650_000, 0)
+    assert (statement.credits, statement.debits) == (1_200_000, 600_000)
+    assert (
+        statement.opening.total + statement.credits - statement.debits + sum(m.held_change for m in movements)
+        == statement.closing.total
+    )
