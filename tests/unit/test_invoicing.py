@@ -157,3 +157,53 @@ def test_statement_runs_the_balance_from_opening_to_closing() -> None:
         statement.opening.total + statement.credits - statement.debits + sum(m.held_change for m in movements)
         == statement.closing.total
     )
+
+
+def test_seller_and_vat_settings_are_checked_at_start(tmp_path: object) -> None:
+    from kook.entrypoints.ioc.providers_documents import invoice_policy
+    from kook.entrypoints.settings import SettingsError, load_settings
+
+    base = {"KOOK_DATA_DIR": str(tmp_path), "KOOK_ENV": "test"}
+    settings = load_settings(base)
+    assert settings.vat_percent == 10
+    policy = invoice_policy(settings)
+    assert policy.vat_percent == 10 and policy.seller.kind == "legal"
+    assert policy.seller.national_id == "10101000001"
+    custom = load_settings({**base, "KOOK_VAT_PERCENT": "9", "KOOK_SELLER_NAME": "شرکت نمونه"})
+    assert (custom.vat_percent, invoice_policy(custom).seller.name) == (9, "شرکت نمونه")
+    for name, value in (
+        ("KOOK_VAT_PERCENT", "101"),
+        ("KOOK_VAT_PERCENT", "-1"),
+        ("KOOK_VAT_PERCENT", "9.5"),
+        ("KOOK_SELLER_NATIONAL_ID", "10101000002"),  # wrong check digit
+        ("KOOK_SELLER_ECONOMIC_CODE", "12"),
+        ("KOOK_SELLER_POSTAL_CODE", "123"),
+        ("KOOK_SELLER_PHONE", "09121234567"),  # a mobile, not a landline
+        ("KOOK_SELLER_NAME", " "),
+        ("KOOK_SELLER_ADDRESS", "کوتاه"),
+    ):
+        with pytest.raises(SettingsError, match=name):
+            load_settings({**base, name: value})
+
+
+def test_invoice_html_escapes_what_people_typed_and_fetches_nothing_outside() -> None:
+    from kook.domain.invoicing.invoice import Invoice, IssuedNumber, Party
+    from kook.entrypoints.http.documents import invoice_html
+
+    finished = datetime(2026, 12, 3, 6, 30, tzinfo=UTC)
+    invoice = Invoice(
+        number=IssuedNumber("r1", "c1", 1405, 7, 10, finished),
+        request_id="r1",
+        request_name='<img src="http://evil.example/x.png">',
+        date=finished,
+        seller=Party("legal", "شرکت کوک", "10101000001", "411111111111", "123456", "تهران", "1415713111"),
+        buyer=Party("natural", "علی رضایی", "0067749828", address="<b>تهران</b>"),
+        groups=[SoldGroup("airtime", 1, None, None, 200_000, 3)],
+        amounts=split_vat(600_000, 10),
+    )
+    html = invoice_html(invoice)
+    assert "<img" not in html and "<b>" not in html
+    assert "&lt;img" in html
+    assert "۱۴۰۵-۰۰۰۰۰۷" in html and "۱۴۰۵/۰۹/۱۲" in html
+    assert "ششصد هزار ریال" in html
+    assert "کد ملی" in html and "کد اقتصادی" in html  # the seller is legal: it has one; the buyer a national code

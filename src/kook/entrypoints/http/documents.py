@@ -1,7 +1,7 @@
 """The accountant's papers over HTTP: a finished request's invoice (PDF) and the monthly wallet
 statement (PDF or ``.xlsx``).
 
-The documents are HTML+CSS templates (``templates/documents``) rendered here with
+The documents are HTML+CSS templates (``document_templates``) rendered here with
 the portal's filters (Persian digits, Jalali dates, rials), then turned into PDF
 by WeasyPrint in a worker thread. Another customer's request or statement is a
 404, like a missing one.
@@ -10,6 +10,7 @@ by WeasyPrint in a worker thread. Another customer's request or statement is a
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,6 +28,7 @@ from kook.domain.invoicing.statement import MonthlyStatement
 from kook.domain.invoicing.words import amount_in_words
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import NotFound, ValidationFailed
+from kook.domain.shared.jalali import TEHRAN, JalaliDate
 from kook.entrypoints.http.api.requests import xlsx_response
 from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import resolve
@@ -35,7 +37,7 @@ from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.rendering import redirect
 
 Req = Request[Any, Any, Any]
-TEMPLATES: Final = Path(__file__).parent / "templates"
+TEMPLATES: Final = Path(__file__).parent / "document_templates"  # printed papers, not portal pages
 PDF: Final = "application/pdf"
 OPERATOR_NAMES: Final = {int(op): op.name_fa for op in Operator}
 MONTH_NAMES: Final = (
@@ -62,14 +64,20 @@ _env = jinja2.Environment(
 register_filters(_env)
 
 
+def month_picker(now: datetime) -> dict[str, Any]:
+    """The statement page's month picker: this Jalali month (Tehran) chosen, the months by name."""
+    today = JalaliDate.from_date(now.astimezone(TEHRAN).date())
+    return {"year": today.year, "month": today.month, "months": list(enumerate(MONTH_NAMES, start=1))}
+
+
 def invoice_html(invoice: Invoice) -> str:
-    return _env.get_template("documents/invoice.html").render(
+    return _env.get_template("invoice.html").render(
         invoice=invoice, operators=OPERATOR_NAMES, total_words=amount_in_words(invoice.amounts.total)
     )
 
 
 def statement_html(statement: MonthlyStatement, lines: list[DescribedLine], customer_name: str = "") -> str:
-    return _env.get_template("documents/statement.html").render(
+    return _env.get_template("statement.html").render(
         statement=statement,
         rows=list(zip(statement.rows, lines, strict=True)),
         month_name=MONTH_NAMES[statement.month - 1],

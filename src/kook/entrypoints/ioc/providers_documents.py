@@ -19,7 +19,7 @@ from kook.domain.invoicing.invoice import Party
 from kook.entrypoints.settings import Settings
 
 HTTP: Final = Path(__file__).resolve().parent.parent / "http"
-DOCUMENT_CSS: Final = HTTP / "templates" / "documents" / "document.css"
+DOCUMENT_CSS: Final = HTTP / "document_templates" / "document.css"
 FONT: Final = HTTP / "static" / "vendor" / "fonts" / "Vazirmatn-Variable.woff2"
 # PDFs rendered at once per process (each a few hundred ms of CPU in a worker thread)
 PDF_CONCURRENCY: Final = 2
