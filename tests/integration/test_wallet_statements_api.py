@@ -195,6 +195,8 @@ async def test_statement_isolation_and_bad_months(client: Client, settings: Sett
     assert (await client.get(f"/api/v1/wallet/statements/{year}/{month}.pdf")).status_code == 401
     # the month picker of the statement page sends to the file
     use(client, owner)
+    page = await client.get("/wallet/statement")
+    assert 'data-testid="statement-month-picker"' in page.text and 'action="/wallet/statements/download"' in page.text
     picked = await client.get(
         "/wallet/statements/download", params={"year": "۱۴۰۵", "month": "۹", "format": "xlsx"}, follow_redirects=False
     )
