@@ -207,3 +207,66 @@ def test_invoice_html_escapes_what_people_typed_and_fetches_nothing_outside() ->
     assert "۱۴۰۵-۰۰۰۰۰۷" in html and "۱۴۰۵/۰۹/۱۲" in html
     assert "ششصد هزار ریال" in html
     assert "کد ملی" in html and "کد اقتصادی" in html  # the seller is legal: it has one; the buyer a national code
+
+
+class FakeBook:
+    def __init__(self) -> None:
+        from kook.application.reporting.document_ports import InvoicedRequest
+        from kook.domain.invoicing.invoice import IssuedNumber
+
+        finished = datetime(2026, 3, 20, 20, 29, tzinfo=UTC)  # 1404/12/29 23:59 Tehran: still 1404
+        self.requests = {
+            "done": InvoicedRequest("done", "c1", "شارژ", True, finished, 600_000),
+            "failed": InvoicedRequest("failed", "c1", "شارژ", True, finished, 0),
+            "running": InvoicedRequest("running", "c1", "شارژ", False, None, 200_000),
+        }
+        self.groups = {"done": [SoldGroup("airtime", 1, None, None, 200_000, 3)], "running": [], "failed": []}
+        self.numbers: dict[str, IssuedNumber] = {}
+        self.issues: list[tuple[str, int]] = []
+
+    async def request(self, customer_id: str, request_id: str) -> object:
+        found = self.requests.get(request_id)
+        return found if found is not None and found.customer_id == customer_id else None
+
+    async def sold_groups(self, request_id: str) -> list[SoldGroup]:
+        return self.groups[request_id]
+
+    async def buyer(self, customer_id: str) -> object:
+        return None
+
+    async def issued(self, request_id: str) -> object:
+        return self.numbers.get(request_id)
+
+    async def issue(self, request_id: str, customer_id: str, year: int, vat_percent: int, now: datetime) -> object:
+        from kook.domain.invoicing.invoice import IssuedNumber
+
+        self.issues.append((request_id, year))
+        number = IssuedNumber(request_id, customer_id, year, len(self.numbers) + 1, vat_percent, now)
+        self.numbers[request_id] = number
+        return number
+
+
+async def test_get_invoice_issues_once_and_refuses_what_is_not_invoiced() -> None:
+    from kook.application.reporting.document_ports import InvoicePolicy
+    from kook.application.reporting.invoices import GetInvoice
+    from kook.domain.invoicing.invoice import Party
+    from kook.domain.shared.errors import NotFound
+    from tests.fakes.clock import FakeClock
+
+    book = FakeBook()
+    seller = Party("legal", "شرکت کوک", "10101000001")
+    get = GetInvoice(book, InvoicePolicy(seller, 10), FakeClock())  # type: ignore[arg-type]
+    for customer, request_id in (("c1", "running"), ("c1", "failed"), ("c2", "done"), ("c1", "missing")):
+        with pytest.raises(NotFound):
+            await get(customer, request_id)
+    assert book.issues == []  # a refusal takes no number
+    first = await get("c1", "done")
+    assert (first.number.year, first.number.number, first.number.text) == (1404, 1, "1404-000001")
+    assert (first.amounts.total, first.amounts.net, first.amounts.vat) == (600_000, 545_455, 54_545)
+    assert first.buyer.name == "" and first.seller == seller
+    # the rate changes later: the issued invoice keeps its own
+    again = await GetInvoice(book, InvoicePolicy(seller, 9), FakeClock())(  # type: ignore[arg-type]
+        "c1", "done"
+    )
+    assert again.number == first.number and again.amounts == first.amounts
+    assert book.issues == [("done", 1404)]

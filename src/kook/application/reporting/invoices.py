@@ -10,10 +10,15 @@ Jalali year, once, and kept.
 
 from __future__ import annotations
 
+import structlog
+
 from kook.application.reporting.document_ports import InvoiceBook, InvoicePolicy
 from kook.application.shared.ports import Clock
 from kook.domain.invoicing.invoice import Invoice, Party, invoice_year, order_groups, split_vat
 from kook.domain.shared.errors import NotFound
+
+
+log = structlog.get_logger(__name__)
 
 
 class GetInvoice:
@@ -38,6 +43,8 @@ class GetInvoice:
             )
         buyer = await self._book.buyer(customer_id) or Party(kind="natural", name="", national_id="")
         total = sum(g.amount for g in groups)
+        if total != found.settled:  # the delivered lines are what is sold; the ledger should say the same
+            log.error("invoice_total_differs_from_settled", request_id=request_id, lines=total, settled=found.settled)
         return Invoice(
             number=number,
             request_id=found.id,
