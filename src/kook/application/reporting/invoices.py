@@ -17,7 +17,6 @@ from kook.application.shared.ports import Clock
 from kook.domain.invoicing.invoice import Invoice, Party, invoice_year, order_groups, split_vat
 from kook.domain.shared.errors import NotFound
 
-
 log = structlog.get_logger(__name__)
 
 
