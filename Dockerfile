@@ -44,6 +44,10 @@ ENV PATH=/app/.venv/bin:$PATH \
     VIRTUAL_ENV=/app/.venv \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
+# pango (with its fontconfig/harfbuzz) for WeasyPrint: invoices and statements are rendered to PDF
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 kook \
  && useradd --system --uid 10001 --gid kook --home-dir /app --no-create-home --shell /usr/sbin/nologin kook
 WORKDIR /app

@@ -9,6 +9,8 @@ on a second request, so the demo customer's available balance ends where it was 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 from playwright.sync_api import Page, expect
 
@@ -90,6 +92,17 @@ def test_a_confirmed_request_runs_to_completed_with_failures(page: Page, screens
     expect(progress.locator('[data-money="held"]')).to_have_text("۰ ریال")
     expect(progress.locator('[data-status="completed_with_failures"]')).to_contain_text("انجام شده با خطا")
     screens.take(page, "progress-finished")
+
+    # the finished request offers its invoice: a PDF whose Persian text reads back, with only what was delivered
+    with page.expect_download() as download_info:
+        page.get_by_test_id("invoice-link").click()
+    invoice = download_info.value
+    assert re.fullmatch(r"invoice-\d{4}-\d{6}\.pdf", invoice.suggested_filename)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", invoice.path(), "-"], capture_output=True, text=True, check=True).stdout
+        assert "صورتحساب فروش" in text and "مشخصات خریدار" in text
+        assert "۵۰۰٬۰۰۰" in text and "پانصد هزار ریال" in text  # 200,000 + 300,000 delivered
+        assert "۴۰۰٬۰۰۰" not in text  # the failed line was refunded: not sold
 
     # every rial accounted for: only the succeeded lines were spent
     assert _available(page) == funded - SPENT

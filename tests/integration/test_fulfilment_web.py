@@ -218,7 +218,9 @@ async def test_the_progress_brings_the_whole_page_along_and_stops_when_finished(
     assert finished.status_code == 200 and "hx-refresh" not in finished.headers
     assert 'data-status="completed_with_failures"' in finished.text and "hx-trigger" not in finished.text
     assert oob_status(finished.text) == "completed_with_failures"
-    assert oob_actions(finished.text).strip() == ""  # nothing left to cancel
+    actions = oob_actions(finished.text)
+    assert "/cancel" not in actions  # nothing left to cancel; what was delivered has its invoice
+    assert f'href="/api/v1/requests/{request_id}/invoice.pdf"' in actions
     assert oob_rows(finished.text) == {"۰۹۱۲۱۱۱۰۰۰۷": "succeeded", "۰۹۱۲۱۱۱۰۰۰۰": "failed"}
     summary = re.search(r'<div id="summary-card" hx-swap-oob="innerHTML">(.*?)</dl>', finished.text, re.DOTALL)
     assert summary and 'data-testid="summary-available">۸۰۰٬۰۰۰ ریال<' in summary.group(1)

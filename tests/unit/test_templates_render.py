@@ -201,6 +201,7 @@ REALISTIC: dict[str, dict[str, Any]] = {
     "wallet/payment_result.html": app_context(payment=Payment(), succeeded=True, pending=False, wallet=WalletFigures()),
     "wallet/statement.html": app_context(
         wallet=WalletFigures(),
+        month_picker={"year": 1405, "month": 9, "months": [(9, "آذر"), (10, "دی")]},
         lines=[
             Line("deposit", 1_500_000, 0),
             Line(

@@ -111,6 +111,18 @@ class ZarinpalSettingsEnv(msgspec.Struct, frozen=True):
     timeout: float = 15.0
 
 
+class SellerSettings(msgspec.Struct, frozen=True):
+    """Kook's legal details printed as the seller on every invoice (dev defaults: a made-up company)."""
+
+    name: str = "شرکت کوک (سهامی خاص)"
+    national_id: str = "10101000001"  # شناسه ملی
+    economic_code: str = "411111111111"  # کد اقتصادی
+    registration_number: str = "123456"  # شماره ثبت
+    address: str = "تهران، خیابان ولیعصر، پلاک ۱"
+    postal_code: str = "1415713111"
+    phone: str = "02191000000"
+
+
 class Settings(msgspec.Struct, frozen=True):
     env: Literal["dev", "test", "prod"] = "dev"
     data_dir: str = ".kook"
@@ -133,6 +145,8 @@ class Settings(msgspec.Struct, frozen=True):
     operator: OperatorGatewaySettings = OperatorGatewaySettings()
     sim: SimSettings = SimSettings()
     fulfilment: FulfilmentSettings = FulfilmentSettings()
+    seller: SellerSettings = SellerSettings()
+    vat_percent: int = 10  # VAT included in the prices; an invoice splits its total at this rate
 
     @property
     def is_sandbox_env(self) -> bool:
@@ -263,9 +277,40 @@ def _complete(settings: Settings) -> Settings:
         raise SettingsError("KOOK_ARGON2_MEMORY_KIB must be at least 8")
     _check_operator_settings(settings)
     _check_fulfilment_settings(settings.fulfilment)
+    _check_invoice_settings(settings)
     if not settings.secret_key:
         changes["secret_key"] = _local_secret(data_dir)
     return msgspec.structs.replace(settings, **changes)
+
+
+def _check_invoice_settings(settings: Settings) -> None:
+    from kook.domain.customers.identifiers import (
+        check_economic_code,
+        check_landline,
+        check_legal_id,
+        check_postal_code,
+        check_registration_number,
+    )
+    from kook.domain.shared.errors import DomainError
+
+    if not 0 <= settings.vat_percent <= 100:
+        raise SettingsError("KOOK_VAT_PERCENT must be a whole number from 0 to 100")
+    seller = settings.seller
+    if not seller.name.strip() or len(seller.name) > 150:
+        raise SettingsError("KOOK_SELLER_NAME must be set (at most 150 characters)")
+    if len(seller.address.strip()) < 10 or len(seller.address) > 300:
+        raise SettingsError("KOOK_SELLER_ADDRESS must be 10 to 300 characters")
+    for name, value, check in (
+        ("KOOK_SELLER_NATIONAL_ID", seller.national_id, check_legal_id),
+        ("KOOK_SELLER_ECONOMIC_CODE", seller.economic_code, check_economic_code),
+        ("KOOK_SELLER_REGISTRATION_NUMBER", seller.registration_number, check_registration_number),
+        ("KOOK_SELLER_POSTAL_CODE", seller.postal_code, check_postal_code),
+        ("KOOK_SELLER_PHONE", seller.phone, check_landline),
+    ):
+        try:
+            check(value)
+        except DomainError as exc:
+            raise SettingsError(f"{name}={value!r} is not valid ({exc.code})") from None
 
 
 def _check_fulfilment_settings(f: FulfilmentSettings) -> None:

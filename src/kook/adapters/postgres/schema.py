@@ -7,6 +7,7 @@ from kook.adapters.postgres import (  # noqa: F401
     tables_catalog,
     tables_customers,
     tables_idempotency,
+    tables_invoicing,
     tables_messaging,
     tables_requests,
     tables_sandbox_gateway,

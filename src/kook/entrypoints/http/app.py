@@ -37,6 +37,7 @@ from kook.entrypoints.http.api.system import DevController, favicon, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
 from kook.entrypoints.http.context import SESSION_COOKIE, require_staff
 from kook.entrypoints.http.csrf import check_csrf
+from kook.entrypoints.http.documents import InvoiceController, StatementDownloadPages, WalletStatementsController
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.openapi import openapi_config
 from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
@@ -211,6 +212,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages, AdminReportsController, AdminReportPages]
+    handlers += [InvoiceController, WalletStatementsController, StatementDownloadPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

@@ -55,6 +55,7 @@ from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
 from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
 from kook.entrypoints.ioc.providers_customers import CustomersProvider
+from kook.entrypoints.ioc.providers_documents import DocumentsProvider
 from kook.entrypoints.ioc.providers_fulfilment import FulfilmentInfrastructure, FulfilmentUseCases
 from kook.entrypoints.ioc.providers_reporting import ReportingProvider
 from kook.entrypoints.ioc.providers_requests import RequestsInfrastructure, RequestsUseCases
@@ -242,4 +243,5 @@ def all_providers() -> list[Provider]:
         FulfilmentInfrastructure(),
         FulfilmentUseCases(),
         ReportingProvider(),
+        DocumentsProvider(),
     ]

@@ -3,6 +3,7 @@ statement; the gateway's return; and finance's deposit queue."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -28,6 +29,7 @@ from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.payment import PaymentStatus
 from kook.entrypoints.http.api.wallet import SLIP_UPLOAD_LIMIT, parse_deposit_form, read_slip
 from kook.entrypoints.http.context import caller, require_staff, resolve
+from kook.entrypoints.http.documents import month_picker
 from kook.entrypoints.http.messages import AMOUNT_RANGE, error_status, error_text, field_text
 from kook.entrypoints.http.statement import described_lines
 from kook.entrypoints.http.web.filters import rials
@@ -230,7 +232,14 @@ class WalletPages(Controller):
         )
         wallet = await (await resolve(request, GetWallet))(found[0])
         return await render(
-            request, "wallet/statement.html", {"active_menu": "wallet", "lines": lines, "wallet": wallet}
+            request,
+            "wallet/statement.html",
+            {
+                "active_menu": "wallet",
+                "lines": lines,
+                "wallet": wallet,
+                "month_picker": month_picker(datetime.now(UTC)),
+            },
         )
 
 
