@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -309,3 +310,29 @@ async def test_a_scheduler_killed_mid_claim_starts_the_run_once_after_restart(
 async def _pass(container: AsyncContainer) -> None:
     async with container() as scope:
         await (await scope.get(StartDueRequests))()
+
+
+async def test_the_request_page_lists_and_manages_the_runs(client: Client, settings: Settings) -> None:
+    headers = use(client, await demo_customer(client, settings))
+    await fund(settings, 1_000_000)
+    template = await _valid_request(client, headers, 200_000)
+    body = {"repeat": {"every": "weekly", "weekdays": [0, 3], "time": "08:30", "count": 4}}
+    await client.post(f"/api/v1/requests/{template}/confirm", json=body, headers=headers)
+    page = await client.get(f"/requests/{template}")
+    assert page.text.count('data-testid="upcoming-run"') == 4 and "توقف موقت" in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert csrf
+    run_at = re.findall(r'name="run_at" value="([^"]+)"', page.text)[1]
+    token = {"csrf_token": csrf.group(1)}
+    skipped = await client.post(f"/requests/{template}/runs/skip", data=token | {"run_at": run_at})
+    assert skipped.status_code == 200 and "بازگرداندن" in skipped.text  # followed the redirect back
+    refused = await client.post(f"/requests/{template}/runs/end", data=token | {"until": "", "count": "x"})
+    assert refused.status_code == 422 and "مقدار این فیلد معتبر نیست" in refused.text
+    await client.post(f"/requests/{template}/runs/end", data=token | {"until": "", "count": "۲"})
+    paused = await client.post(f"/requests/{template}/runs/pause", data=token)
+    assert 'data-testid="runs-paused"' in paused.text and 'data-testid="no-upcoming-runs"' in paused.text
+    assert (await client.get(f"/api/v1/requests/{template}")).json()["repeat"]["count"] == 2
+    resumed = await client.post(f"/requests/{template}/runs/resume", data=token)
+    assert resumed.text.count('data-testid="upcoming-run"') == 2
+    cancelled = await client.post(f"/requests/{template}/runs/cancel", data=token)
+    assert cancelled.status_code == 200 and 'data-status="cancelled"' in cancelled.text
