@@ -284,3 +284,14 @@ async def test_cancelling_future_runs_and_what_a_one_off_may_do() -> None:
     draft = await world.request(100_000)
     with pytest.raises(RequestNotScheduled):
         await cancel(draft, ME)
+
+
+def test_the_reminder_time_is_read_and_checked_at_start(tmp_path: object) -> None:
+    from kook.entrypoints.settings import SettingsError, load_settings
+
+    base = {"KOOK_DATA_DIR": str(tmp_path)}
+    assert load_settings(base).run.reminder_hours == 24
+    assert load_settings(base | {"KOOK_RUN_REMINDER_HOURS": "6"}).run.reminder_hours == 6
+    for bad in ("-1", "721", "soon"):
+        with pytest.raises(SettingsError, match="KOOK_RUN_REMINDER_HOURS"):
+            load_settings(base | {"KOOK_RUN_REMINDER_HOURS": bad})
