@@ -5,6 +5,10 @@ spreadsheets, edit and delete lines), then confirmed once: the total price is
 held in the wallet and the lines become pending for fulfilment. A confirmed
 request that has not started can be cancelled, and its hold is released.
 
+A repeating request is a template whose runs are requests of their own; its
+future runs can be paused and resumed, one of them skipped, its end changed,
+or all of them cancelled (nothing is held until a run starts).
+
 A line is checked when it is added or edited (``check_line``): a bad line is
 kept as **invalid** with the code and column of its first fault — nothing is
 dropped. Duplicate numbers are allowed and only flagged (a warning).

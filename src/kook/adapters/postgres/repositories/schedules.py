@@ -26,7 +26,6 @@ R = t.requests.c
 L = t.request_lines.c
 N = t.request_run_log.c
 _NOTICES = (NOT_FUNDED, REMINDER)
-_FINISHED_LINES = {"succeeded", "failed", "unknown"}
 
 
 def _note(row: Any) -> RunNote:
