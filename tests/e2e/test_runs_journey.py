@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from kook.domain.shared.jalali import TEHRAN, JalaliDate
 from tests.e2e.conftest import Screens
-from tests.e2e.test_requests_journey import _pay
+from tests.e2e.test_requests_journey import _available, _pay
 from tests.e2e.test_wallet_journey import DEMO_CUSTOMER, _log_in
 
 FA = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -42,7 +42,8 @@ def _status(page: Page) -> str:
 def test_a_request_scheduled_a_minute_ahead_runs_on_its_own(page: Page, screens: Screens) -> None:
     _log_in(page, "/login", *DEMO_CUSTOMER)
     expect(page).not_to_have_url(re.compile(r"/login"))
-    _pay(page, 500_000)
+    before = _available(page)
+    _pay(page, 200_000)  # exactly the run's total: the wallet ends as it began (the wallet journey counts on it)
     url = _new_request(page, "شارژ یک دقیقه بعد")
 
     at = (datetime.now(UTC) + timedelta(seconds=90)).astimezone(TEHRAN)
@@ -69,6 +70,7 @@ def test_a_request_scheduled_a_minute_ahead_runs_on_its_own(page: Page, screens:
     expect(page.get_by_test_id("request-runs")).to_have_count(0)  # no run is to come any more
     expect(page.get_by_test_id("lines-table").locator("tbody tr").first).to_contain_text("موفق")
     screens.take(page, "scheduled-request-ran")
+    assert _available(page) == before  # paid in, held when confirmed, settled to the operator
 
 
 def test_pausing_a_monthly_repeat_empties_its_runs_to_come(page: Page, screens: Screens) -> None:
