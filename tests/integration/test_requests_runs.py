@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables_requests as t
 from kook.application.fulfilment.ports import FulfilmentConfig
-from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns, RunsConfig
+from kook.application.recharges.confirmation import ConfirmRequest
+from kook.application.recharges.runs import DeliverRunNotices, ListRuns, RemindShortRuns, RunsConfig
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
 from kook.application.wallet.ledger_poster import LedgerPoster
@@ -36,7 +37,8 @@ from tests.fakes.wallet import FakeNotifier
 from tests.integration.helpers import Client
 from tests.integration.test_customers_api import use
 from tests.integration.test_requests_api import fund
-from tests.integration.test_requests_schedule import _valid_request, fields_of
+from tests.integration.test_requests_schedule import CUSTOMER, World, _valid_request, fields_of, tehran
+from tests.integration.test_requests_schedule import world as world  # the fixture, shared
 from tests.integration.test_wallet_api import demo_customer
 
 # --------------------------------------------------------------------------- HTTP
@@ -336,3 +338,25 @@ async def test_the_request_page_lists_and_manages_the_runs(client: Client, setti
     assert resumed.text.count('data-testid="upcoming-run"') == 2
     cancelled = await client.post(f"/requests/{template}/runs/cancel", data=token)
     assert cancelled.status_code == 200 and 'data-status="cancelled"' in cancelled.text
+
+
+async def test_a_short_wallet_is_reminded_once_and_an_unfunded_run_told_once_on_each_database(
+    world: World,
+) -> None:
+    template = await world.request(200_000)
+    repeat = {"every": "daily", "time": "20:00", "count": 2}
+    await world.call(ConfirmRequest, template, CUSTOMER, repeat=repeat)  # first run 1405/03/01 20:00
+    assert await world.call(RemindShortRuns) == 1  # within 24 hours and the wallet is empty
+    assert await world.call(RemindShortRuns) == 0
+    world.clock.set(tehran(1405, 3, 1, 20, 0))
+    assert await world.call(StartDueRequests) == {"started": 0, "not_funded": 1}
+    world.clock.advance(minutes=10)
+    assert await world.call(DeliverRunNotices) == 0  # each told already
+    assert await world.call(RemindShortRuns) == 1  # the second run, tomorrow
+    assert [n["kind"] for n in world.notifier.sent] == [
+        "request_run_reminder",
+        "request_run_not_funded",
+        "request_run_reminder",
+    ]
+    runs = await world.call(ListRuns, template, CUSTOMER)
+    assert [(p.number, p.status, p.missing) for p in runs.past] == [(1, "not_funded", 200_000)]
