@@ -33,6 +33,8 @@ class RequestsState:
     lines: dict[int, LineView] = field(default_factory=dict)
     uploads: dict[str, UploadRecord] = field(default_factory=dict)
     next_id: int = 1
+    # runs of repeating requests: (parent, occurrence, kind) -> [note, claimed_at, sent_at]
+    run_log: dict[tuple[str, datetime, str], list[object]] = field(default_factory=dict)
 
 
 class FakeRequestRepository(RequestRepository):

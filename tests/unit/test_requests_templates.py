@@ -4,6 +4,7 @@ lines first with their reasons, the summary and «تایید نهایی»."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -175,3 +176,46 @@ def test_the_summary_dialog_reads_the_money_and_holds_the_confirm_button() -> No
     assert "کسری موجودی" in short and "ردیف نامعتبر دارد" in short
     assert "disabled" in short[short.index('data-testid="confirm-form"') :]
     assert "confirm-form" not in partial("requests/_summary.html", summary=ready, with_confirm=False)
+
+
+def test_a_repeating_request_shows_its_runs_with_skip_pause_end_and_cancel_asking_first() -> None:
+    from datetime import date
+
+    from kook.application.recharges.runs import PastRun, RunsView
+    from kook.application.recharges.schedule_ports import StartedRun
+    from kook.domain.recharges.request import UpcomingRun
+    from kook.domain.recharges.schedule import Every, Repeat
+
+    repeating = Request(
+        "r" * 32,
+        "c" * 32,
+        "ماهانه",
+        RequestKind.TOPUP,
+        RequestStatus.SCHEDULED,
+        WHEN,
+        WHEN,
+        repeat=Repeat(Every.MONTHLY, day=1, until=date(2027, 3, 20)),
+        next_run_at=WHEN,
+        runs_started=2,
+    )
+    started = StartedRun(1, "s" * 32, "completed_with_failures", WHEN, 3, 0, 2, 1, 0, 600_000, 400_000, 200_000, 0)
+    view = RunsView(
+        repeating,
+        past=[PastRun(1, WHEN, started.status, run=started), PastRun(2, WHEN, "not_funded", total=600_000, missing=1)],
+        upcoming=[UpcomingRun(3, WHEN, False), UpcomingRun(4, WHEN, True)],
+    )
+    html = render("requests/detail.html", bulk=repeating, runs=view, lines=[])
+    runs = html[html.index('data-testid="request-runs"') :].split("</section>")[0]
+    assert runs.count('data-testid="upcoming-run"') == 2 and runs.count('data-testid="past-run"') == 2
+    assert "رد کردن این اجرا" in runs and "بازگرداندن" in runs and "رد شده" in runs
+    assert "۱۴۰۵/۰۳/۰۱ ۱۰:۲۰" in runs  # Jalali, Tehran time
+    assert f'href="/requests/{"s" * 32}"' in runs and "۴۰۰٬۰۰۰ ریال" in runs and "کسری ۱ ریال" in runs
+    for action in ("pause", "end", "cancel", "skip", "unskip"):
+        found = re.search(rf'<form[^>]*action="/requests/{repeating.id}/runs/{action}"[^>]*>.*?</form>', runs, re.S)
+        assert found is not None, action
+        assert "data-confirm=" in found.group(0) and f'name="csrf_token" value="{shared.CSRF}"' in found.group(0)
+    assert 'value="۱۴۰۶/۰۱/۰۱"' not in runs and 'value="۱۴۰۵/۱۲/۲۹"' in runs  # the end date shown in Jalali
+    paused = Request(**{**repeating.__dict__, "status": RequestStatus.PAUSED, "next_run_at": None})
+    html = render("requests/detail.html", bulk=paused, runs=RunsView(paused, [], []), lines=[])
+    assert 'data-testid="runs-paused"' in html and "/runs/resume" in html and "/runs/pause" not in html
+    assert 'data-testid="no-upcoming-runs"' in html

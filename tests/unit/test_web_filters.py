@@ -202,6 +202,10 @@ class TestStatusBadge:
             "completed",
             "completed_with_failures",
             "sending",
+            # runs of a repeating request
+            "paused",
+            "not_funded",
+            "skipped",
         }
 
     def test_colours(self) -> None:

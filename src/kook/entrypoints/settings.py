@@ -90,6 +90,10 @@ class FulfilmentSettings(msgspec.Struct, frozen=True):
     check_every_seconds: int = 5
 
 
+class RunSettings(msgspec.Struct, frozen=True):
+    reminder_hours: float = 24.0  # a short wallet is reminded this long before a run (0: never)
+
+
 class Argon2Settings(msgspec.Struct, frozen=True):
     memory_kib: int = 19 * 1024
     time_cost: int = 2
@@ -147,6 +151,7 @@ class Settings(msgspec.Struct, frozen=True):
     fulfilment: FulfilmentSettings = FulfilmentSettings()
     seller: SellerSettings = SellerSettings()
     vat_percent: int = 10  # VAT included in the prices; an invoice splits its total at this rate
+    run: RunSettings = RunSettings()
 
     @property
     def is_sandbox_env(self) -> bool:
@@ -278,6 +283,8 @@ def _complete(settings: Settings) -> Settings:
     _check_operator_settings(settings)
     _check_fulfilment_settings(settings.fulfilment)
     _check_invoice_settings(settings)
+    if not 0 <= settings.run.reminder_hours <= 720:
+        raise SettingsError("KOOK_RUN_REMINDER_HOURS must be between 0 (no reminders) and 720")
     if not settings.secret_key:
         changes["secret_key"] = _local_secret(data_dir)
     return msgspec.structs.replace(settings, **changes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.types import UtcDateTime
+from kook.adapters.postgres.types import UtcDateTime, UtcDateTimeList
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -40,9 +40,38 @@ requests = sa.Table(
     sa.Column("runs_started", sa.Integer(), nullable=False, server_default="0"),
     sa.Column("parent_id", sa.String(32), nullable=True),  # a run: its repeating request
     sa.Column("run_number", sa.Integer(), nullable=True),
+    sa.Column("skipped_runs", UtcDateTimeList(), nullable=True),  # (0012) upcoming runs skipped
     sa.Index("ix_requests_status", "status"),
     sa.Index("ix_requests_status_next_run_at", "status", "next_run_at"),
     sa.Index("ux_requests_parent_run", "parent_id", "run_number", unique=True),
+)
+
+# (0012) What happened to an occurrence of a repeating request that made no run of its own (not funded,
+# skipped), and the short-wallet reminders before one: one row per (template, occurrence, kind), so two
+# schedulers record and tell each once. A notice is claimed (``claimed_at``) before it is sent and marked
+# ``sent_at`` after; a teller that died is replaced once its claim is older than the lease.
+request_run_log = sa.Table(
+    "request_run_log",
+    metadata,
+    sa.Column("parent_id", sa.String(32), primary_key=True),
+    sa.Column("run_at", UtcDateTime(), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),  # not_funded | skipped | reminder
+    sa.Column("customer_id", sa.String(32), nullable=False),
+    sa.Column("run_number", sa.Integer(), nullable=False),
+    sa.Column("total", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("available", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("title", sa.String(200), nullable=False, server_default=""),
+    sa.Column("body", sa.Text(), nullable=False, server_default=""),
+    sa.Column("sms", sa.Text(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("claimed_at", UtcDateTime(), nullable=True),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.Index(
+        "ix_request_run_log_unsent",
+        "claimed_at",
+        postgresql_where=sa.text("sent_at IS NULL"),
+        sqlite_where=sa.text("sent_at IS NULL"),
+    ),
 )
 
 request_uploads = sa.Table(

@@ -22,7 +22,7 @@ import structlog
 from kook.application.fulfilment.ports import FulfilmentConfig
 from kook.application.fulfilment.run import dispatch_runs
 from kook.application.recharges.confirmation import hold_key
-from kook.application.recharges.schedule_ports import SchedulesUnitOfWork
+from kook.application.recharges.schedule_ports import NOT_FUNDED, SKIPPED, RunNote, SchedulesUnitOfWork
 from kook.application.recharges.texts import run_not_funded
 from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
 from kook.application.wallet.ledger_poster import LedgerPoster
@@ -46,10 +46,29 @@ class _Started:
 
 @dataclass(frozen=True, slots=True)
 class _NotFunded:
-    customer_id: str
-    title: str
-    body: str
-    sms: str
+    note: RunNote
+
+
+class RunNotices:
+    """Tells a claimed run notice (portal message and SMS), then marks it told."""
+
+    def __init__(self, uow: SchedulesUnitOfWork, clock: Clock, notifier: CustomerNotifier) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._notifier = notifier
+
+    async def tell(self, note: RunNote) -> bool:
+        try:
+            await self._notifier.notify(
+                note.customer_id, kind=f"request_run_{note.kind}", title=note.title, body=note.body, sms=note.sms
+            )
+        except Exception:  # the claim's lease runs out and the next pass tells it
+            log.warning("run_notice_failed", request_id=note.parent_id, kind=note.kind, exc_info=True)
+            return False
+        async with self._uow as uow:
+            await uow.schedules.mark_sent(note, self._clock.now())
+            await uow.commit()
+        return True
 
 
 class StartDueRequests:
@@ -66,7 +85,7 @@ class StartDueRequests:
         self._poster = poster
         self._clock = clock
         self._dispatcher = dispatcher
-        self._notifier = notifier
+        self._notices = RunNotices(uow, clock, notifier)
         self._config = config
 
     async def __call__(self) -> dict[str, int]:
@@ -84,16 +103,7 @@ class StartDueRequests:
                 dispatch_runs(self._dispatcher, outcome.request_id, self._config.parallel_runs)
             elif isinstance(outcome, _NotFunded):
                 counts["not_funded"] += 1
-                try:
-                    await self._notifier.notify(
-                        outcome.customer_id,
-                        kind="request_run_not_funded",
-                        title=outcome.title,
-                        body=outcome.body,
-                        sms=outcome.sms,
-                    )
-                except Exception:
-                    log.warning("run_not_funded_notice_failed", request_id=request_id, exc_info=True)
+                await self._notices.tell(outcome.note)
         return counts
 
     async def _start(self, request_id: str, customer_id: str) -> _Started | _NotFunded | None:
@@ -111,15 +121,33 @@ class StartDueRequests:
                 return _Started(request.id)
             template = request
             number = template.runs_started + 1
+            run_at = template.next_run_at
+            assert run_at is not None
             if await uow.schedules.run_of(template.id, number) is not None:
                 template.plan_next(now)  # made already: only plan the next one
                 await uow.requests.save(template)
+                await uow.commit()
+                return None
+            if template.due_run_skipped:
+                template.plan_next(now)
+                await uow.requests.save(template)
+                await uow.schedules.note(RunNote(template.id, run_at, SKIPPED, customer_id, number), now, claim=False)
+                await uow.audit.record(
+                    actor="system", action="request.run_skipped", subject=template.id, after={"run": number}
+                )
                 await uow.commit()
                 return None
             total = sum(p.total for p in await uow.lines.totals(template.id))
             if wallet.available < total:
                 template.plan_next(now)
                 await uow.requests.save(template)
+                title, body, sms = run_not_funded(
+                    template.name, number, run_at, total, wallet.available, template.next_run_at
+                )
+                note = RunNote(
+                    template.id, run_at, NOT_FUNDED, customer_id, number, total, wallet.available, title, body, sms
+                )
+                told = await uow.schedules.note(note, now, claim=True)
                 await uow.audit.record(
                     actor="system",
                     action="request.run_not_funded",
@@ -127,8 +155,7 @@ class StartDueRequests:
                     after={"run": number, "total": total, "available": wallet.available},
                 )
                 await uow.commit()
-                title, body, sms = run_not_funded(template.name, number, total, wallet.available)
-                return _NotFunded(customer_id, title, body, sms)
+                return _NotFunded(note) if told else None
             run = Request(
                 id=new_id(),
                 customer_id=customer_id,

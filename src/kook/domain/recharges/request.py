@@ -5,6 +5,10 @@ spreadsheets, edit and delete lines), then confirmed once: the total price is
 held in the wallet and the lines become pending for fulfilment. A confirmed
 request that has not started can be cancelled, and its hold is released.
 
+A repeating request is a template whose runs are requests of their own; its
+future runs can be paused and resumed, one of them skipped, its end changed,
+or all of them cancelled (nothing is held until a run starts).
+
 A line is checked when it is added or edited (``check_line``): a bad line is
 kept as **invalid** with the code and column of its first fault — nothing is
 dropped. Duplicate numbers are allowed and only flagged (a warning).
@@ -13,12 +17,12 @@ dropped. Duplicate numbers are allowed and only flagged (a warning).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from kook.domain.catalog.product import PriceList
-from kook.domain.recharges.schedule import Plan, Repeat
+from kook.domain.recharges.schedule import MAX_UNTIL, Plan, Repeat, tehran_day
 from kook.domain.routing.operator import Operator, parse_optional_operator
 from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -26,6 +30,7 @@ from kook.domain.shared.money import MAX_STORABLE_RIALS, parse_rials
 from kook.domain.shared.text import clean_text
 
 MAX_NAME: Final = 120
+MAX_SKIPPED: Final = 100  # upcoming runs of one repeating request skipped at once
 
 
 class RequestKind(enum.StrEnum):
@@ -37,6 +42,7 @@ class RequestStatus(enum.StrEnum):
     DRAFT = "draft"
     CONFIRMED = "confirmed"  # the total is held; no line sent yet
     SCHEDULED = "scheduled"  # runs later: once (the total is held) or repeating (each run holds its own)
+    PAUSED = "paused"  # a repeating request the customer paused: no run starts until resumed
     RUNNING = "running"  # fulfilment started (a line was claimed)
     COMPLETED = "completed"
     COMPLETED_WITH_FAILURES = "completed_with_failures"
@@ -79,6 +85,18 @@ class RequestStarted(Conflict):
     code = "request_started"
 
 
+class RequestNotRepeating(Conflict):
+    """Pause, resume, skip or change the end of a request that is not a repeating one."""
+
+    code = "request_not_repeating"
+
+
+class RequestNotScheduled(Conflict):
+    """A runs action on a request that has no future runs (finished, cancelled, a draft)."""
+
+    code = "request_not_scheduled"
+
+
 class InvalidLines(Conflict):
     code = "invalid_lines"
 
@@ -104,6 +122,15 @@ class SheetEmpty(DomainError):
 
 
 # --------------------------------------------------------------------------- the request
+
+
+@dataclass(frozen=True, slots=True)
+class UpcomingRun:
+    """A run to come: its number (None for a one-off scheduled request), when, and whether it is skipped."""
+
+    number: int | None
+    at: datetime
+    skipped: bool
 
 
 def check_name(value: object) -> str:
@@ -146,6 +173,7 @@ class Request:
     runs_started: int = 0  # a template's occurrences handled so far (funded or not)
     parent_id: str | None = None  # a run: the repeating request it was made from
     run_number: int | None = None  # a run: which occurrence (1-based)
+    skipped: tuple[datetime, ...] = ()  # (0012) upcoming occurrences the customer skipped (UTC, sorted)
 
     @property
     def held(self) -> int:
@@ -226,16 +254,117 @@ class Request:
             raise ValueError("not a due repeating request")
         self.runs_started += 1
         number = self.runs_started
+        self._plan_after(now)
+        return number
+
+    def _plan_after(self, now: datetime) -> None:
+        """The first occurrence after ``now`` becomes the next run, or the repeat is done."""
+        assert self.repeat is not None
         upcoming = self.repeat.next_run(now)
         self.updated_at = now
-        if self.repeat.allows(number + 1, upcoming):
+        self.skipped = tuple(m for m in self.skipped if m > now)
+        if self.repeat.allows(self.runs_started + 1, upcoming):
+            self.status = RequestStatus.SCHEDULED
             self.next_run_at = upcoming
         else:
             self.next_run_at = None
             self.status = RequestStatus.COMPLETED
             self.finished_at = now
             self.notified_at = now  # each run tells its own outcome; the template has nothing to tell
-        return number
+
+    # ------------------------------------------------------------------ the runs of a repeating request
+
+    @property
+    def due_run_skipped(self) -> bool:
+        """The due occurrence is one the customer skipped."""
+        return self.next_run_at is not None and self.next_run_at in self.skipped
+
+    def _ensure_runs(self) -> Repeat:
+        if self.repeat is None:
+            raise RequestNotRepeating()
+        if self.status not in (RequestStatus.SCHEDULED, RequestStatus.PAUSED):
+            raise RequestNotScheduled(details={"status": self.status.value})
+        return self.repeat
+
+    def runs_between(self, start: datetime | None, end: datetime | None, limit: int) -> list[UpcomingRun]:
+        """The runs to come, oldest first (a one-off: its one moment), those at or after ``start`` and at
+        or before ``end``; at most ``limit``. None while paused, finished or cancelled."""
+        if self.status is not RequestStatus.SCHEDULED or self.next_run_at is None:
+            return []
+        if self.repeat is None:
+            inside = (start is None or self.next_run_at >= start) and (end is None or self.next_run_at <= end)
+            return [UpcomingRun(None, self.next_run_at, False)] if inside and limit > 0 else []
+        found: list[UpcomingRun] = []
+        number, moment = self.runs_started + 1, self.next_run_at
+        while len(found) < limit and self.repeat.allows(number, moment) and (end is None or moment <= end):
+            if start is None or moment >= start:
+                found.append(UpcomingRun(number, moment, moment in self.skipped))
+            number, moment = number + 1, self.repeat.next_run(moment)
+        return found
+
+    def pause(self, now: datetime) -> bool:
+        """Scheduled → paused: no run starts (nothing is held, so nothing to release). False if already paused."""
+        self._ensure_runs()
+        if self.status is RequestStatus.PAUSED:
+            return False
+        self.status = RequestStatus.PAUSED
+        self.next_run_at = None
+        self.updated_at = now
+        return True
+
+    def resume(self, now: datetime) -> bool:
+        """Paused → scheduled from the first occurrence after ``now`` (those that passed while paused are not
+        runs and use up none of the count). False if it was not paused."""
+        self._ensure_runs()
+        if self.status is not RequestStatus.PAUSED:
+            return False
+        self._plan_after(now)
+        return True
+
+    def skip(self, run_at: datetime, now: datetime) -> bool:
+        """One upcoming run will not start (it keeps its number and counts as one of the runs). False if it
+        was skipped already; ``run_at`` must be one of the runs to come."""
+        self._ensure_runs()
+        if self.status is RequestStatus.PAUSED:
+            raise RequestNotScheduled(details={"status": self.status.value})
+        if run_at in self.skipped:
+            return False
+        runs = self.runs_between(run_at, run_at, 1)
+        if not runs or runs[0].at != run_at:
+            raise ValidationFailed({"run_at": "not_a_run"})
+        if len(self.skipped) >= MAX_SKIPPED:
+            raise ValidationFailed({"run_at": "too_many_skipped"})
+        self.skipped = tuple(sorted((*self.skipped, run_at)))
+        self.updated_at = now
+        return True
+
+    def unskip(self, run_at: datetime, now: datetime) -> bool:
+        """A skipped run will start after all. False if it was not skipped."""
+        self._ensure_runs()
+        if run_at not in self.skipped:
+            return False
+        self.skipped = tuple(m for m in self.skipped if m != run_at)
+        self.updated_at = now
+        return True
+
+    def change_end(self, until: date | None, count: int | None, now: datetime) -> None:
+        """A new end (a last Tehran day and/or a number of runs in all); the next run must still be within it
+        (to stop now, cancel the future runs)."""
+        repeat = self._ensure_runs()
+        if until is None and count is None:
+            raise ValidationFailed({"count": "repeat_end_required"})
+        if count is not None and count <= self.runs_started:
+            raise ValidationFailed({"count": "below_runs_started"})
+        if until is not None and until < tehran_day(now):
+            raise ValidationFailed({"until": "not_future"})
+        if until is not None and until > tehran_day(now + MAX_UNTIL):
+            raise ValidationFailed({"until": "too_far"})
+        changed = replace(repeat, until=until, count=count)
+        upcoming = self.next_run_at if self.next_run_at is not None else changed.next_run(now)
+        if not changed.allows(self.runs_started + 1, upcoming):
+            raise ValidationFailed({"until": "before_next_run"})
+        self.repeat = changed
+        self.updated_at = now
 
     def start(self, now: datetime) -> None:
         if self.status is RequestStatus.CONFIRMED:
@@ -266,11 +395,17 @@ class Request:
         A repeating request only stops its future runs (runs already started are their own requests)."""
         if self.status is RequestStatus.CANCELLED:
             return False
-        if self.status not in (RequestStatus.DRAFT, RequestStatus.CONFIRMED, RequestStatus.SCHEDULED):
+        if self.status not in (
+            RequestStatus.DRAFT,
+            RequestStatus.CONFIRMED,
+            RequestStatus.SCHEDULED,
+            RequestStatus.PAUSED,
+        ):
             raise RequestStarted(details={"status": self.status.value})
         was_held = self.status in (RequestStatus.CONFIRMED, RequestStatus.SCHEDULED) and not self.repeating
         self.status = RequestStatus.CANCELLED
         self.next_run_at = None
+        self.skipped = ()
         self.updated_at = now
         return was_held
 

@@ -280,3 +280,28 @@ def plan(schedule_at: object, repeat: object, now: datetime) -> Plan | None:
     if not rule.allows(1, first):
         raise ValidationFailed({"repeat.until": "before_first_run"})
     return Plan(first_run=first, repeat=rule)
+
+
+def parse_end(until: object, count: object) -> tuple[date | None, int | None]:
+    """A new end of a repeat as typed: ``until`` (a Jalali or ISO date) and/or ``count`` (1..1000)."""
+    errors: dict[str, str] = {}
+    day: date | None = None
+    if not _blank(until):
+        day = until if isinstance(until, date) else parse_date(until) if isinstance(until, str) else None
+        if day is None:
+            errors["until"] = "date_invalid"
+    runs: int | None = None
+    if not _blank(count):
+        try:
+            runs = _parse_int(count, "count")
+            if runs < 1:
+                errors["count"] = "invalid"
+            elif runs > MAX_COUNT:
+                errors["count"] = "too_many_runs"
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if day is None and runs is None and not errors:
+        errors["count"] = "repeat_end_required"
+    if errors:
+        raise ValidationFailed(errors)
+    return day, runs

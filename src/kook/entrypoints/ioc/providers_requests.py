@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import cast
 
 from dishka import Provider, Scope, provide
@@ -23,6 +24,18 @@ from kook.application.recharges.requests import (
     ListRequests,
     RenameRequest,
     RequestNames,
+)
+from kook.application.recharges.runs import (
+    CancelFutureRuns,
+    ChangeRunsEnd,
+    DeliverRunNotices,
+    ListRuns,
+    ListUpcomingRuns,
+    PauseRuns,
+    RemindShortRuns,
+    ResumeRuns,
+    RunsConfig,
+    SkipRun,
 )
 from kook.application.recharges.schedule_ports import SchedulesUnitOfWork
 from kook.application.recharges.sheets import Cell, SheetReader, WorkbookWriter
@@ -57,6 +70,10 @@ class RequestsInfrastructure(Provider):
     def idempotency_store(self, factory: async_sessionmaker[AsyncSession]) -> IdempotencyStore:
         return SqlIdempotencyStore(factory)
 
+    @provide
+    def runs_config(self, settings: Settings) -> RunsConfig:
+        return RunsConfig(reminder_before=timedelta(hours=settings.run.reminder_hours))
+
 
 class RequestsUseCases(Provider):
     scope = Scope.REQUEST
@@ -86,4 +103,13 @@ class RequestsUseCases(Provider):
         return SqlSchedulesUnitOfWork(factory, clock)
 
     start_due = provide(StartDueRequests)
+    list_runs = provide(ListRuns)
+    list_upcoming_runs = provide(ListUpcomingRuns)
+    pause_runs = provide(PauseRuns)
+    resume_runs = provide(ResumeRuns)
+    skip_run = provide(SkipRun)
+    change_runs_end = provide(ChangeRunsEnd)
+    cancel_future_runs = provide(CancelFutureRuns)
+    remind_short_runs = provide(RemindShortRuns)
+    deliver_run_notices = provide(DeliverRunNotices)
     idempotent_calls = provide(IdempotentCalls)

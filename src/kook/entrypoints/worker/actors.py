@@ -6,6 +6,7 @@ from dishka import FromDishka
 
 from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
+from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.wallet.payments import ExpireStalePayments
 from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
@@ -47,6 +48,11 @@ async def sweep(sweep_fulfilment: FromDishka[SweepFulfilment]) -> None:
 
 
 # Scheduled and repeating requests: safe to run twice at once (rows locked, each run unique per occurrence).
+# Then the short-wallet reminders before runs and any run notice whose teller died (each told once).
 @kook_actor("requests.start_due", max_retries=0, time_limit=300_000)
-async def start_due(start: FromDishka[StartDueRequests]) -> None:
+async def start_due(
+    start: FromDishka[StartDueRequests], remind: FromDishka[RemindShortRuns], deliver: FromDishka[DeliverRunNotices]
+) -> None:
     await start()
+    await remind()
+    await deliver()

@@ -61,6 +61,7 @@ def _request(row: Any) -> Request:
         runs_started=row.runs_started,
         parent_id=row.parent_id,
         run_number=row.run_number,
+        skipped=tuple(row.skipped_runs or ()),
     )
 
 
@@ -87,6 +88,7 @@ def _request_values(request: Request) -> dict[str, Any]:
         "runs_started": request.runs_started,
         "parent_id": request.parent_id,
         "run_number": request.run_number,
+        "skipped_runs": list(request.skipped),
     }
 
 

@@ -15,11 +15,21 @@ from kook.application.recharges.confirmation import CancelRequest, ConfirmReques
 from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, LineInput, ListLines
 from kook.application.recharges.request_ports import LineCursor, LineView
 from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
+from kook.application.recharges.runs import (
+    CancelFutureRuns,
+    ChangeRunsEnd,
+    ListRuns,
+    PauseRuns,
+    ResumeRuns,
+    RunsView,
+    SkipRun,
+)
 from kook.application.recharges.sheets import ErrorRow, WorkbookWriter
 from kook.application.recharges.uploads import ImportUpload, UploadCommand, UploadErrors
 from kook.domain.recharges.request import ProductKind
 from kook.domain.recharges.request import Request as BulkRequest
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
+from kook.domain.shared.jalali import TEHRAN, JalaliDate
 from kook.domain.shared.money import MAX_STORABLE_RIALS, parse_rials
 from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import resolve
@@ -82,6 +92,83 @@ class RequestOut(msgspec.Struct):
     runs_started: int = 0
     parent_id: str | None = None
     run_number: int | None = None
+
+
+class RunMoney(msgspec.Struct):
+    total: int
+    settled: int
+    released: int
+    held: int
+
+
+class RunLines(msgspec.Struct):
+    total: int
+    pending: int
+    succeeded: int
+    failed: int
+    unknown: int
+
+
+class PastRunOut(msgspec.Struct):
+    number: int
+    run_at: datetime  # Tehran time: when the run started, or the occurrence that made no run
+    run_at_jalali: str
+    status: str  # the run's status, or not_funded | skipped
+    request_id: str | None
+    lines: RunLines | None
+    money: RunMoney | None
+    missing: int  # not_funded: how much was missing
+
+
+class UpcomingRunOut(msgspec.Struct):
+    number: int | None
+    run_at: datetime
+    run_at_jalali: str
+    skipped: bool
+
+
+class RunsOut(msgspec.Struct):
+    status: str
+    items: list[PastRunOut]
+    upcoming: list[UpcomingRunOut]
+    next_cursor: str | None = None
+
+
+class RunAtBody(msgspec.Struct, forbid_unknown_fields=True):
+    run_at: str
+
+
+class RunsEndBody(msgspec.Struct, forbid_unknown_fields=True):
+    until: str | None = None
+    count: int | str | None = None
+
+
+def tehran_jalali(moment: datetime) -> tuple[datetime, str]:
+    """(the moment in Tehran time, ``1405/03/02 12:00``)."""
+    local = moment.astimezone(TEHRAN)
+    day = JalaliDate.from_date(local.date())
+    return local, f"{day} {local.hour:02d}:{local.minute:02d}"
+
+
+def runs_out(view: RunsView) -> RunsOut:
+    items = []
+    for past in view.past:
+        local, jalali = tehran_jalali(past.at)
+        run = past.run
+        items.append(
+            PastRunOut(
+                number=past.number,
+                run_at=local,
+                run_at_jalali=jalali,
+                status=past.status,
+                request_id=run.request_id if run is not None else None,
+                lines=RunLines(run.lines, run.pending, run.succeeded, run.failed, run.unknown) if run else None,
+                money=RunMoney(run.total, run.settled, run.released, run.held) if run is not None else None,
+                missing=past.missing,
+            )
+        )
+    upcoming = [UpcomingRunOut(u.number, *tehran_jalali(u.at), u.skipped) for u in view.upcoming]
+    return RunsOut(view.request.status.value, items, upcoming)
 
 
 class RequestList(msgspec.Struct):
@@ -405,6 +492,52 @@ class RequestsController(Controller):
         customer_id, _, _ = await customer_of(request)
         status = await (await resolve(request, CancelRequest))(request_id, customer_id)
         return StatusOut(status.value)
+
+    # ------------------------------------------------------------------ runs of a repeating request
+
+    @get("/{request_id:str}/runs")
+    async def runs(self, request: Req, request_id: FromPath[str]) -> RunsOut:
+        """Past runs (each with its lines' outcome counts and its money; an occurrence that could not be
+        funded or was skipped has no request of its own) and the runs to come (up to 50), Tehran time with
+        the Jalali date. A scheduled one-off request lists its one run to come."""
+        customer_id, _, _ = await customer_of(request)
+        return runs_out(await (await resolve(request, ListRuns))(request_id, customer_id))
+
+    @post("/{request_id:str}/runs/pause", status_code=200)
+    async def pause_runs(self, request: Req, request_id: FromPath[str]) -> RequestOut:
+        """No run starts until resumed (nothing is held, so nothing is released); again → the same."""
+        customer_id, _, _ = await customer_of(request)
+        return request_out(await (await resolve(request, PauseRuns))(request_id, customer_id))
+
+    @post("/{request_id:str}/runs/resume", status_code=200)
+    async def resume_runs(self, request: Req, request_id: FromPath[str]) -> RequestOut:
+        """From the first occurrence after now; those that passed while paused are not runs."""
+        customer_id, _, _ = await customer_of(request)
+        return request_out(await (await resolve(request, ResumeRuns))(request_id, customer_id))
+
+    @post("/{request_id:str}/runs/skip", status_code=200)
+    async def skip_run(self, request: Req, request_id: FromPath[str], data: JSONBody[RunAtBody]) -> RequestOut:
+        """``{run_at}``: one of the runs to come (as listed); it will not start and keeps its number."""
+        customer_id, _, _ = await customer_of(request)
+        return request_out(await (await resolve(request, SkipRun))(request_id, customer_id, data.run_at))
+
+    @post("/{request_id:str}/runs/unskip", status_code=200)
+    async def unskip_run(self, request: Req, request_id: FromPath[str], data: JSONBody[RunAtBody]) -> RequestOut:
+        customer_id, _, _ = await customer_of(request)
+        return request_out(await (await resolve(request, SkipRun))(request_id, customer_id, data.run_at, undo=True))
+
+    @post("/{request_id:str}/runs/end", status_code=200)
+    async def change_end(self, request: Req, request_id: FromPath[str], data: JSONBody[RunsEndBody]) -> RequestOut:
+        """``{until?, count?}``: a new last Tehran day (Jalali ``1405-12-29`` or ISO) and/or runs in all."""
+        customer_id, _, _ = await customer_of(request)
+        changed = await (await resolve(request, ChangeRunsEnd))(request_id, customer_id, data.until, data.count)
+        return request_out(changed)
+
+    @post("/{request_id:str}/runs/cancel", status_code=200)
+    async def cancel_runs(self, request: Req, request_id: FromPath[str]) -> StatusOut:
+        """All future runs (runs already started go on); a scheduled one-off request's hold is released."""
+        customer_id, _, _ = await customer_of(request)
+        return StatusOut((await (await resolve(request, CancelFutureRuns))(request_id, customer_id)).value)
 
 
 class SampleSheetsController(Controller):

@@ -23,6 +23,7 @@ from kook.application.recharges.confirmation import CancelRequest, ConfirmReques
 from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, LineInput, LineNotFound, ListLines
 from kook.application.recharges.request_ports import LineView
 from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
+from kook.application.recharges.runs import CancelFutureRuns, ChangeRunsEnd, ListRuns, PauseRuns, ResumeRuns, SkipRun
 from kook.application.recharges.uploads import ImportUpload, UploadCommand
 from kook.domain.recharges.request import LineStatus, RequestStatus
 from kook.domain.routing.operator import Operator
@@ -167,9 +168,12 @@ class RequestPages(Controller):
         table = await _lines_table(request, customer_id, request_id, status, cursor)
         summary = await (await resolve(request, SummarizeRequest))(request_id, customer_id)
         packages = await (await resolve(request, ListPackages))(None, active_only=True)
+        has_runs = bulk.repeating or bulk.status is RequestStatus.SCHEDULED
+        runs = await (await resolve(request, ListRuns))(request_id, customer_id) if has_runs else None
         context: dict[str, Any] = {
             "active_menu": "requests",
             "bulk": bulk,
+            "runs": runs,
             **table,
             "status_filters": STATUS_FILTERS,
             "summary": summary,
@@ -317,6 +321,58 @@ class RequestPages(Controller):
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
             before = await (await resolve(request, GetRequest))(request_id, customer_id)
             await (await resolve(request, CancelRequest))(request_id, customer_id)
+            return f"/requests/{request_id}", "request_stopped" if before.repeating else "request_cancelled"
+
+        return await self._act(request, request_id, action)
+
+    # ------------------------------------------------------------------ the runs of a repeating request
+
+    @post("/{request_id:str}/runs/pause")
+    async def pause_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+        async def action(customer_id: str, form: Any) -> tuple[str, str]:
+            await (await resolve(request, PauseRuns))(request_id, customer_id)
+            return f"/requests/{request_id}", "runs_paused"
+
+        return await self._act(request, request_id, action)
+
+    @post("/{request_id:str}/runs/resume")
+    async def resume_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+        async def action(customer_id: str, form: Any) -> tuple[str, str]:
+            await (await resolve(request, ResumeRuns))(request_id, customer_id)
+            return f"/requests/{request_id}", "runs_resumed"
+
+        return await self._act(request, request_id, action)
+
+    @post("/{request_id:str}/runs/skip")
+    async def skip_run(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+        async def action(customer_id: str, form: Any) -> tuple[str, str]:
+            await (await resolve(request, SkipRun))(request_id, customer_id, form.get("run_at"))
+            return f"/requests/{request_id}", "run_skipped"
+
+        return await self._act(request, request_id, action)
+
+    @post("/{request_id:str}/runs/unskip")
+    async def unskip_run(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+        async def action(customer_id: str, form: Any) -> tuple[str, str]:
+            await (await resolve(request, SkipRun))(request_id, customer_id, form.get("run_at"), undo=True)
+            return f"/requests/{request_id}", "run_unskipped"
+
+        return await self._act(request, request_id, action)
+
+    @post("/{request_id:str}/runs/end")
+    async def change_end(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+        async def action(customer_id: str, form: Any) -> tuple[str, str]:
+            until, count = form.get("until"), form.get("count")
+            await (await resolve(request, ChangeRunsEnd))(request_id, customer_id, until, count)
+            return f"/requests/{request_id}", "runs_end_changed"
+
+        return await self._act(request, request_id, action)
+
+    @post("/{request_id:str}/runs/cancel")
+    async def cancel_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+        async def action(customer_id: str, form: Any) -> tuple[str, str]:
+            before = await (await resolve(request, GetRequest))(request_id, customer_id)
+            await (await resolve(request, CancelFutureRuns))(request_id, customer_id)
             return f"/requests/{request_id}", "request_stopped" if before.repeating else "request_cancelled"
 
         return await self._act(request, request_id, action)
