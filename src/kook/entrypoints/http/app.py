@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
 from kook.entrypoints.http.api.catalog import (
     AdminCatalogController,
     AdminPrefixController,
@@ -119,6 +120,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages]
+    handlers += [EventsController, CalendarController, CalendarFeedController]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

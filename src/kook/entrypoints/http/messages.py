@@ -219,6 +219,16 @@ FIELD_ERRORS.update(
 )
 
 
+# calendar and messages (issue 15)
+FIELD_ERRORS.update(
+    {
+        "reminder_channel_required": "برای یادآوری، پیام در پرتال یا پیامک (یا هر دو) را انتخاب کنید.",
+        "unknown_field": "این فیلد شناخته‌شده نیست.",
+        "date_too_far": "تاریخ رویداد باید حداکثر پنج سال پیش یا پس از امروز باشد.",
+    }
+)
+
+
 def error_status(code: str) -> int:
     return ERRORS.get(code, (400, ""))[0]
 

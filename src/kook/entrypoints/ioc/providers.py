@@ -52,6 +52,7 @@ from kook.application.identity.verify_sign_up import VerifySignUp
 from kook.application.shared.ports import Clock, SmsSender
 from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
+from kook.entrypoints.ioc.providers_calendar import CalendarProvider
 from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
 from kook.entrypoints.ioc.providers_customers import CustomersProvider
 from kook.entrypoints.ioc.providers_fulfilment import FulfilmentInfrastructure, FulfilmentUseCases
@@ -222,4 +223,5 @@ def all_providers() -> list[Provider]:
         FulfilmentInfrastructure(),
         FulfilmentUseCases(),
         ReportingProvider(),
+        CalendarProvider(),
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dishka import FromDishka
 
+from kook.application.calendar.events import SendDueReminders
 from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
 from kook.application.recharges.start_due_requests import StartDueRequests
@@ -50,3 +51,9 @@ async def sweep(sweep_fulfilment: FromDishka[SweepFulfilment]) -> None:
 @kook_actor("requests.start_due", max_retries=0, time_limit=300_000)
 async def start_due(start: FromDishka[StartDueRequests]) -> None:
     await start()
+
+
+# Event reminders: each claimed by one scheduler in the database, so two at once send each once.
+@kook_actor("calendar.remind", max_retries=0, time_limit=300_000)
+async def remind(send: FromDishka[SendDueReminders]) -> None:
+    await send()
