@@ -12,7 +12,7 @@ from kook.application.calendar.texts import event_reminder
 from kook.application.messaging.notify_customer import send_sms
 from kook.application.shared.ports import Clock, SmsSender
 from kook.domain.calendar.event import Event, EventDetails, parse_event
-from kook.domain.messaging.message import Message
+from kook.domain.messaging.message import Message, MessageKind
 from kook.domain.recharges.schedule import tehran_day
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.domain.shared.ids import new_id
@@ -161,7 +161,7 @@ class SendDueReminders:
                             Message(
                                 id=new_id(),
                                 user_id=reminder.user_id,
-                                kind="event_reminder",
+                                kind=MessageKind.EVENT_REMINDER,
                                 title=title[:200],
                                 body=body,
                                 created_at=now,

@@ -29,7 +29,11 @@ from kook.entrypoints.http.api.catalog import (
 from kook.entrypoints.http.api.customers import AdminAuditController, AdminCustomersController, CustomerController
 from kook.entrypoints.http.api.fulfilment import AdminLinesController, ProgressController
 from kook.entrypoints.http.api.identity import AuthController, MeController
-from kook.entrypoints.http.api.messaging import MessagesController
+from kook.entrypoints.http.api.messaging import (
+    AdminAnnouncementsController,
+    LowBalanceController,
+    MessagesController,
+)
 from kook.entrypoints.http.api.reports import ReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
@@ -121,6 +125,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages]
     handlers += [EventsController, CalendarController, CalendarFeedController]
+    handlers += [LowBalanceController, AdminAnnouncementsController]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

@@ -311,6 +311,8 @@ FLASH.update(
 # The audit log (/admin/audit): every action code the application records, in Persian.
 AUDIT_ACTIONS: dict[str, str] = {
     "customer.approve": "تأیید اطلاعات مشتری",
+    "message.announced": "ارسال اطلاعیه",
+    "wallet.low_balance_threshold": "تعیین حد هشدار موجودی کم",
     "customer.reject": "رد اطلاعات مشتری",
     "staff.create": "ساخت حساب کارکنان",
     "deposit.approve": "تأیید فیش واریزی",

@@ -1,4 +1,5 @@
-"""dishka providers of the calendar context: events, the month view, the feed, reminders and alerts."""
+"""dishka providers of the calendar context (events, the month view, the feed, reminders) and of the
+messages issue 15 adds (mark all read, staff announcements, the low-balance alert)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.calendar.ical_feed import IcalFeedWriter
 from kook.adapters.calendar.iran_holidays import IranHolidays
+from kook.adapters.html.sanitizer import Nh3Sanitizer
 from kook.adapters.postgres.readers.upcoming_runs import SqlUpcomingRuns
 from kook.adapters.postgres.repositories.calendar import SqlCustomerLookup
-from kook.adapters.postgres.unit_of_work_customers import SqlCalendarUnitOfWork
+from kook.adapters.postgres.unit_of_work_customers import SqlAlertsUnitOfWork, SqlCalendarUnitOfWork
 from kook.application.calendar.events import (
     CreateEvent,
     DeleteEvent,
@@ -26,6 +28,10 @@ from kook.application.calendar.ports import (
     HolidayCalendar,
     UpcomingRuns,
 )
+from kook.application.messaging.announcements import SendAnnouncement
+from kook.application.messaging.low_balance import CheckLowBalances, LowBalanceThreshold
+from kook.application.messaging.mark_message_read import MarkAllMessagesRead
+from kook.application.messaging.ports import AlertsUnitOfWork, HtmlSanitizer
 from kook.application.shared.ports import Clock
 
 
@@ -35,6 +41,14 @@ class CalendarProvider(Provider):
     @provide
     def calendar_uow(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> CalendarUnitOfWork:
         return SqlCalendarUnitOfWork(factory, clock)
+
+    @provide
+    def alerts_uow(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> AlertsUnitOfWork:
+        return SqlAlertsUnitOfWork(factory, clock)
+
+    @provide(scope=Scope.APP)
+    def sanitizer(self) -> HtmlSanitizer:
+        return Nh3Sanitizer()
 
     @provide(scope=Scope.APP)
     def upcoming_runs(self, factory: async_sessionmaker[AsyncSession]) -> UpcomingRuns:
@@ -60,3 +74,7 @@ class CalendarProvider(Provider):
     send_due_reminders = provide(SendDueReminders)
     show_month = provide(ShowMonth)
     calendar_feed = provide(CalendarFeed)
+    mark_all_messages_read = provide(MarkAllMessagesRead)
+    send_announcement = provide(SendAnnouncement)
+    low_balance_threshold = provide(LowBalanceThreshold)
+    check_low_balances = provide(CheckLowBalances)

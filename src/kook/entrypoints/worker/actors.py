@@ -7,6 +7,7 @@ from dishka import FromDishka
 from kook.application.calendar.events import SendDueReminders
 from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
+from kook.application.messaging.low_balance import CheckLowBalances
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.wallet.payments import ExpireStalePayments
 from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
@@ -57,3 +58,9 @@ async def start_due(start: FromDishka[StartDueRequests]) -> None:
 @kook_actor("calendar.remind", max_retries=0, time_limit=300_000)
 async def remind(send: FromDishka[SendDueReminders]) -> None:
     await send()
+
+
+# The low-balance alert: each crossing claimed once in the database.
+@kook_actor("messaging.low_balance", max_retries=0, time_limit=300_000)
+async def low_balance(check: FromDishka[CheckLowBalances]) -> None:
+    await check()

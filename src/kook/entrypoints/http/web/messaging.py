@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from kook.application.messaging.list_messages import ListMessages
-from kook.application.messaging.mark_message_read import MarkMessageRead
+from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
 from kook.entrypoints.http.api.customers import decode_cursor, encode_cursor
 from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.web.rendering import redirect, render
@@ -40,6 +40,14 @@ class MessagePages(Controller):
                 "next_cursor": encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None,
             },
         )
+
+    @post("/read-all")
+    async def read_all(self, request: Req) -> Response[Any]:
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        await (await resolve(request, MarkAllMessagesRead))(found.user.id)
+        return redirect("/messages")
 
     @post("/{message_id:str}/read")
     async def read(self, request: Req, message_id: FromPath[str]) -> Response[Any]:
