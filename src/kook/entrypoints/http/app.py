@@ -41,6 +41,7 @@ from kook.entrypoints.http.api.system import DevController, favicon, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
+from kook.entrypoints.http.web.calendar import CalendarPages
 from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
 from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
 from kook.entrypoints.http.web.filters import register_filters
@@ -125,7 +126,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages]
     handlers += [EventsController, CalendarController, CalendarFeedController]
-    handlers += [LowBalanceController, AdminAnnouncementsController]
+    handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

@@ -411,3 +411,16 @@ AUDIT_VALUES: dict[str, str] = {
     "true": "بله",
     "false": "خیر",
 }
+
+# calendar (issue 15)
+FLASH.update(
+    {
+        "event_created": ("success", "رویداد به تقویم اضافه شد."),
+        "event_updated": ("success", "تغییرات رویداد ذخیره شد."),
+        "event_deleted": ("info", "رویداد حذف شد."),
+        "feed_rotated": (
+            "success",
+            "نشانی تازهٔ تقویم ساخته شد؛ نشانی قبلی دیگر کار نمی‌کند. نشانی تازه را در تقویم گوشی وارد کنید.",
+        ),
+    }
+)
