@@ -125,7 +125,7 @@ def parse_event(
         else:
             errors["remind_minutes"] = "invalid"
     by_message, by_sms = bool(remind_message), bool(remind_sms)
-    if minutes is not None and not (by_message or by_sms):
+    if minutes is not None and not (by_message or by_sms) and "remind_minutes" not in errors:
         errors["remind_minutes"] = "reminder_channel_required"
     at = at_tehran(day, clock) if day is not None else now
     if day is not None and abs(at - now) > MAX_DISTANCE:
