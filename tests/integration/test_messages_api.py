@@ -169,3 +169,23 @@ async def test_low_balance_alert_is_sent_once_per_crossing(client: Client, setti
     assert off.json() == {"threshold": None}
     await checker.spend(customer_id, 300_000)
     assert await checker.check() == 0
+
+
+async def test_the_threshold_is_set_on_the_messages_page(client: Client, settings: Settings) -> None:
+    use(client, await demo_customer(client, settings))
+    page = await client.get("/messages")
+    assert 'data-testid="low-balance"' in page.text
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    bad = await client.post("/messages/low-balance", data={"csrf_token": csrf, "threshold": "پانصد"})
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text and 'value="پانصد"' in bad.text
+    saved = await client.post(
+        "/messages/low-balance", data={"csrf_token": csrf, "threshold": "۵۰۰٬۰۰۰"}, follow_redirects=False
+    )
+    assert saved.status_code in (302, 303)
+    assert (await client.get("/api/v1/wallet/low-balance")).json() == {"threshold": 500_000}
+    assert "حد هشدار موجودی کم ذخیره شد" in (await client.get("/messages")).text
+    await client.post("/messages/low-balance", data={"csrf_token": csrf, "threshold": ""})
+    assert (await client.get("/api/v1/wallet/low-balance")).json() == {"threshold": None}
+
+    use(client, await customer_session(client, "09351234567"))  # no active service: no wallet, no alert
+    assert 'data-testid="low-balance"' not in (await client.get("/messages")).text

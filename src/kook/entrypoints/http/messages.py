@@ -418,6 +418,8 @@ FLASH.update(
         "event_created": ("success", "رویداد به تقویم اضافه شد."),
         "event_updated": ("success", "تغییرات رویداد ذخیره شد."),
         "event_deleted": ("info", "رویداد حذف شد."),
+        "threshold_saved": ("success", "حد هشدار موجودی کم ذخیره شد."),
+        "threshold_off": ("info", "هشدار موجودی کم خاموش شد."),
         "feed_rotated": (
             "success",
             "نشانی تازهٔ تقویم ساخته شد؛ نشانی قبلی دیگر کار نمی‌کند. نشانی تازه را در تقویم گوشی وارد کنید.",

@@ -9,13 +9,25 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from kook.application.messaging.list_messages import ListMessages
+from kook.application.messaging.low_balance import LowBalanceThreshold
 from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
+from kook.application.services.gate import EnterpriseTopupGate
+from kook.domain.shared.errors import DomainError, ValidationFailed
+from kook.domain.shared.money import parse_amount_field
 from kook.entrypoints.http.api.customers import decode_cursor, encode_cursor
 from kook.entrypoints.http.context import caller, resolve
-from kook.entrypoints.http.web.rendering import redirect, render
+from kook.entrypoints.http.web.rendering import form_errors, redirect, render
 
 Req = Request[Any, Any, Any]
 PAGE = 20
+
+
+async def _customer_id(request: Req, user_id: str) -> str | None:
+    """The customer whose enterprise top-up service is active, or None (no wallet, no alert)."""
+    try:
+        return await (await resolve(request, EnterpriseTopupGate))(user_id)
+    except DomainError:
+        return None
 
 
 class MessagePages(Controller):
@@ -27,10 +39,22 @@ class MessagePages(Controller):
         found = await caller(request)
         if found.user is None:
             return redirect("/admin" if found.staff else "/login")
-        items = await (await resolve(request, ListMessages))(
-            found.user.id, before=decode_cursor(cursor), limit=PAGE + 1
-        )
+        return await self._inbox(request, found.user.id, cursor)
+
+    async def _inbox(
+        self,
+        request: Req,
+        user_id: str,
+        cursor: str | None = None,
+        *,
+        threshold_errors: dict[str, str] | None = None,
+        threshold_value: str | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        items = await (await resolve(request, ListMessages))(user_id, before=decode_cursor(cursor), limit=PAGE + 1)
         page = items[:PAGE]
+        customer_id = await _customer_id(request, user_id)
+        threshold = await (await resolve(request, LowBalanceThreshold)).get(customer_id) if customer_id else None
         return await render(
             request,
             "messaging/list.html",
@@ -38,8 +62,35 @@ class MessagePages(Controller):
                 "active_menu": "messages",
                 "messages": page,
                 "next_cursor": encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None,
+                "alerts_available": customer_id is not None,
+                "threshold": threshold,
+                "threshold_errors": threshold_errors or {},
+                "threshold_values": {"threshold": threshold_value if threshold_value is not None else ""},
             },
+            status_code=status_code,
         )
+
+    @post("/low-balance")
+    async def low_balance(self, request: Req) -> Response[Any] | Template:
+        """The low-balance alert's threshold (rials, any digits and separators); empty turns it off."""
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        customer_id = await _customer_id(request, found.user.id)
+        if customer_id is None:
+            return redirect("/messages")
+        form = await request.form()
+        raw = form.get("threshold")
+        text = raw.strip() if isinstance(raw, str) else ""
+        try:
+            threshold = parse_amount_field(text, "threshold") if text else None
+            await (await resolve(request, LowBalanceThreshold)).set(customer_id, threshold)
+        except ValidationFailed as exc:
+            errors, _ = form_errors(exc)
+            return await self._inbox(
+                request, found.user.id, threshold_errors=errors, threshold_value=text, status_code=422
+            )
+        return redirect("/messages", flash="threshold_saved" if threshold else "threshold_off")
 
     @post("/read-all")
     async def read_all(self, request: Req) -> Response[Any]:
