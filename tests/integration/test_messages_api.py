@@ -189,3 +189,26 @@ async def test_the_threshold_is_set_on_the_messages_page(client: Client, setting
 
     use(client, await customer_session(client, "09351234567"))  # no active service: no wallet, no alert
     assert 'data-testid="low-balance"' not in (await client.get("/messages")).text
+
+
+async def test_an_admin_announces_from_the_back_office_page(client: Client, settings: Settings) -> None:
+    alice = await demo_customer(client, settings)
+    use(client, await staff_session(client, settings, "admin", "09350000009"))
+    page = await client.get("/admin/announcements")
+    assert page.status_code == 200 and 'data-menu="announcements"' in page.text
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    empty = await client.post("/admin/announcements", data={"csrf_token": csrf, "title": "خبر", "body": "<img src=x>"})
+    assert empty.status_code == 422 and "این فیلد لازم است" in empty.text
+    unknown = await client.post(
+        "/admin/announcements", data={"csrf_token": csrf, "title": "خبر", "body": "<p>م</p>", "customer_id": "nope"}
+    )
+    assert unknown.status_code == 422 and 'aria-invalid="true"' in unknown.text
+    sent = await client.post(
+        "/admin/announcements",
+        data={"csrf_token": csrf, "title": "تعطیلات نوروز", "body": HOSTILE},
+        follow_redirects=False,
+    )
+    assert sent.status_code in (302, 303)
+    use(client, alice)
+    [message] = (await client.get("/api/v1/messages")).json()["items"]
+    assert message["title"] == "تعطیلات نوروز" and "<script" not in message["body"]

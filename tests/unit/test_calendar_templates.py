@@ -47,6 +47,14 @@ CONTEXTS = {
         errors={},
         choices=((10, "۱۰ دقیقه قبل"), (60, "یک ساعت قبل")),
     ),
+    "messaging/admin_announce.html": {
+        "csrf_token": shared.CSRF,
+        "current_staff": shared.Staff(role="admin"),
+        "flash": [],
+        "values": {"title": "اطلاعیه", "body": "<p>متن</p>"},
+        "errors": {"body": "این فیلد لازم است."},
+        "form_error": None,
+    },
 }
 shared.REALISTIC.update(CONTEXTS)
 
@@ -85,3 +93,9 @@ def test_the_event_form_keeps_values_and_shows_errors(env: jinja2.Environment) -
 @pytest.fixture
 def env() -> jinja2.Environment:
     return shared.make_env()
+
+
+def test_the_announcement_form_keeps_the_typed_body_escaped(env: jinja2.Environment) -> None:
+    html = env.get_template("messaging/admin_announce.html").render(**CONTEXTS["messaging/admin_announce.html"])
+    assert 'action="/admin/announcements"' in html and "&lt;p&gt;متن&lt;/p&gt;" in html
+    assert "این فیلد لازم است." in html and 'data-menu="announcements"' in html

@@ -567,6 +567,7 @@ class TestStaff:
             "deposits",
             "lines",
             "catalog",
+            "announcements",
             "staff",
             "audit",
         ]

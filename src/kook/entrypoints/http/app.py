@@ -47,7 +47,7 @@ from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, Custo
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
-from kook.entrypoints.http.web.messaging import MessagePages
+from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
 from kook.entrypoints.http.web.reports import ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
@@ -126,7 +126,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages]
     handlers += [EventsController, CalendarController, CalendarFeedController]
-    handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages]
+    handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages, AnnouncementPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

@@ -8,15 +8,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from kook.application.messaging.announcements import Announcement, SendAnnouncement
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.low_balance import LowBalanceThreshold
 from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
-from kook.entrypoints.http.api.customers import decode_cursor, encode_cursor
+from kook.entrypoints.http.api.customers import decode_cursor, encode_cursor, require_admin
 from kook.entrypoints.http.context import caller, resolve
-from kook.entrypoints.http.web.rendering import form_errors, redirect, render
+from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
 PAGE = 20
@@ -107,3 +108,42 @@ class MessagePages(Controller):
             return redirect("/login")
         await (await resolve(request, MarkMessageRead))(found.user.id, message_id)
         return redirect("/messages")
+
+
+class AnnouncementPages(Controller):
+    """/admin/announcements: an admin writes a Persian rich-text announcement to one customer or to all."""
+
+    path = "/admin/announcements"
+    include_in_schema = False
+
+    async def _page(
+        self, request: Req, values: dict[str, str], errors: dict[str, str], form_error: str | None, status: int = 200
+    ) -> Template:
+        return await render(
+            request,
+            "messaging/admin_announce.html",
+            {"active_menu": "announcements", "values": values, "errors": errors, "form_error": form_error},
+            status_code=status,
+        )
+
+    @get("/")
+    async def form(self, request: Req) -> Template:
+        await require_admin(request)
+        return await self._page(request, {}, {}, None)
+
+    @post("/")
+    async def send(self, request: Req) -> Response[Any] | Template:
+        staff = await require_admin(request)
+        form = await request.form()
+        values = form_values(form, "title", "body", "customer_id")
+        try:
+            await (await resolve(request, SendAnnouncement))(
+                staff.id,
+                Announcement(
+                    title=values["title"], body=values["body"], customer_id=values["customer_id"].strip() or None
+                ),
+            )
+        except DomainError as exc:
+            errors, form_error = form_errors(exc, "customer_id" if exc.code == "not_found" else None)
+            return await self._page(request, values, errors, form_error, 422 if errors else 400)
+        return redirect("/admin/announcements", flash="announcement_sent")
