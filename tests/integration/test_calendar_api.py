@@ -126,6 +126,11 @@ async def test_the_month_is_saturday_first_with_fridays_holidays_and_events(clie
 
     today = (await client.get("/api/v1/calendar")).json()
     assert sum(d["is_today"] for d in today["days"]) == 1
+    now = await client.post("/api/v1/events", json={"title": "امروز", "date": jalali_text(in_days(0))}, headers=headers)
+    listed = (await client.get("/api/v1/events")).json()["items"]  # no range: this Tehran month
+    assert [e["id"] for e in listed] == [now.json()["id"]]
+    backwards = await client.get("/api/v1/events", params={"from": "1406/01/10", "to": "1406/01/01"})
+    assert backwards.status_code == 422 and "to" in backwards.json()["details"]["fields"]
     for params, field in (({"year": "1406", "month": "13"}, "month"), ({"year": "x", "month": "1"}, "year")):
         bad = await client.get("/api/v1/calendar", params=params)
         assert bad.status_code == 422 and field in bad.json()["details"]["fields"]

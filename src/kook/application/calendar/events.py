@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import structlog
@@ -12,11 +12,12 @@ from kook.application.calendar.texts import event_reminder
 from kook.application.messaging.notify_customer import send_sms
 from kook.application.shared.ports import Clock, SmsSender
 from kook.domain.calendar.event import Event, EventDetails, parse_event
+from kook.domain.calendar.month import Month
 from kook.domain.messaging.message import Message, MessageKind
-from kook.domain.recharges.schedule import tehran_day
+from kook.domain.recharges.schedule import at_tehran, tehran_day
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.domain.shared.ids import new_id
-from kook.domain.shared.jalali import TEHRAN
+from kook.domain.shared.jalali import TEHRAN, from_gregorian
 
 log = structlog.get_logger(__name__)
 
@@ -124,10 +125,17 @@ class DeleteEvent:
 
 
 class ListEvents:
-    def __init__(self, uow: CalendarUnitOfWork) -> None:
+    def __init__(self, uow: CalendarUnitOfWork, clock: Clock) -> None:
         self._uow = uow
+        self._clock = clock
 
-    async def __call__(self, user_id: str, start: datetime, end: datetime) -> list[Event]:
+    async def __call__(self, user_id: str, start: datetime | None, end: datetime | None) -> list[Event]:
+        """Between ``start`` and ``end``; a bound left out is that of this Tehran month."""
+        if start is None or end is None:
+            jy, jm, _ = from_gregorian(tehran_day(self._clock.now()))
+            days = Month(jy, jm).days
+            start = start or at_tehran(days[0], time(0, 0))
+            end = end or at_tehran(days[-1] + timedelta(days=1), time(0, 0))
         if end <= start:
             raise ValidationFailed({"to": "before_start"})
         async with self._uow as uow:

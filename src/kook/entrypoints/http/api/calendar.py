@@ -188,11 +188,6 @@ class EventsController(Controller):
         assert found.user is not None
         start = _range_bound(start_at, "from", end=False)
         stop = _range_bound(end_at, "to", end=True)
-        if start is None or stop is None:
-            view = await (await resolve(request, ShowMonth))(found.user.id)
-            first, last = view.days[0].date, view.days[-1].date
-            start = start or at_tehran(first, time(0, 0))
-            stop = stop or at_tehran(last + timedelta(days=1), time(0, 0))
         items = await (await resolve(request, ListEvents))(found.user.id, start, stop)
         return EventList(items=[event_out(e) for e in items], next_cursor=None)
 
