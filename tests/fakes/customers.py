@@ -11,7 +11,7 @@ deep copy, ``commit()`` publishes it, leaving without a commit discards it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Self
@@ -205,6 +205,18 @@ class FakeMessageRepository(MessageRepository):
 
     async def unread_count(self, user_id: str) -> int:
         return sum(1 for m in self._state().messages.values() if m.user_id == user_id and m.read_at is None)
+
+    async def mark_all_read(self, user_id: str, now: datetime) -> int:
+        marked = [m for m in self._state().messages.values() if m.user_id == user_id and m.mark_read(now)]
+        return len(marked)
+
+    async def announce_to_all(self, title: str, body: str, now: datetime, new_id: Callable[[], str]) -> int:
+        count = 0
+        for customer in list(self._state().customers.values()):
+            message = Message(new_id(), customer.owner_user_id, "announcement", title, body, now, customer.id)
+            self._state().messages[message.id] = message
+            count += 1
+        return count
 
     def to(self, user_id: str) -> list[Message]:
         return sorted((m for m in self._state().messages.values() if m.user_id == user_id), key=lambda m: m.created_at)

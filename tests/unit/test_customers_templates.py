@@ -398,6 +398,15 @@ def realistic_contexts() -> dict[str, dict[str, Any]]:
 
 
 REALISTIC_CUSTOMERS = realistic_contexts()
+# The announcement form (issue 15) is checked with the calendar's pages.
+REALISTIC_CUSTOMERS["messaging/admin_announce.html"] = {
+    "csrf_token": "csrf-tok-123",
+    "current_staff": None,
+    "flash": [],
+    "values": {"title": "اطلاعیه", "body": "<p>متن</p>"},
+    "errors": {"body": "این فیلد لازم است."},
+    "form_error": None,
+}
 
 
 @pytest.mark.parametrize("name", sorted(REALISTIC_CUSTOMERS))

@@ -272,6 +272,7 @@ REALISTIC.update(REALISTIC_CUSTOMERS)
 
 # The catalogue registers its pages into REALISTIC when imported (it imports this module).
 import tests.unit.test_catalog_templates  # noqa: E402, F401
+from tests.unit import test_calendar_templates as _calendar_templates  # noqa: E402, F401
 from tests.unit import test_fulfilment_templates as _fulfilment_templates  # noqa: E402, F401
 from tests.unit import test_reports_templates as _reports_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
@@ -596,6 +597,7 @@ class TestStaff:
             "lines",
             "reports",
             "catalog",
+            "announcements",
             "staff",
             "audit",
         ]

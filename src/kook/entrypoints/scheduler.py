@@ -28,6 +28,8 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("fulfilment.sweep", 15),
     PeriodicJob("fulfilment.check_unknown", 5),
     PeriodicJob("requests.start_due", 30),
+    PeriodicJob("calendar.remind", 30),
+    PeriodicJob("messaging.low_balance", 60),
 )
 
 

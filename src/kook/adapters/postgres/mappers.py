@@ -61,6 +61,7 @@ def _map_catalog() -> None:
 def _map_customers() -> None:
     """Customers, services and messaging."""
     from kook.adapters.postgres import tables_customers, tables_messaging, tables_services
+    from kook.domain.calendar.event import Event
     from kook.domain.customers.customer import Customer
     from kook.domain.messaging.message import Message
     from kook.domain.services.service import Service, ServiceActivation, ServiceTerms
@@ -70,3 +71,4 @@ def _map_customers() -> None:
     mapper_registry.map_imperatively(ServiceTerms, tables_services.service_terms)
     mapper_registry.map_imperatively(ServiceActivation, tables_services.service_activations)
     mapper_registry.map_imperatively(Message, tables_messaging.messages)
+    mapper_registry.map_imperatively(Event, tables_messaging.events)

@@ -1,16 +1,22 @@
-"""Units of work of the customers, services and messaging contexts."""
+"""Units of work of the customers, services, messaging and calendar contexts."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kook.adapters.postgres.repositories.calendar import SqlEventRepository, SqlFeedRepository
 from kook.adapters.postgres.repositories.customers import SqlCustomerRepository
 from kook.adapters.postgres.repositories.identity import SqlStaffRepository, SqlUserRepository
-from kook.adapters.postgres.repositories.messaging import SqlMessageRepository, SqlRecipientDirectory
+from kook.adapters.postgres.repositories.messaging import (
+    SqlBalanceAlertRepository,
+    SqlMessageRepository,
+    SqlRecipientDirectory,
+)
 from kook.adapters.postgres.repositories.services import SqlActivationRepository, SqlServiceRepository
 from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.application.calendar.ports import CalendarUnitOfWork
 from kook.application.customers.ports import CustomersUnitOfWork
-from kook.application.messaging.ports import MessagingUnitOfWork
+from kook.application.messaging.ports import AlertsUnitOfWork, MessagingUnitOfWork
 from kook.application.services.ports import ServicesUnitOfWork
 
 
@@ -46,5 +52,29 @@ class SqlMessagingUnitOfWork(SqlUnitOfWork, MessagingUnitOfWork):
 
     def _bind(self, session: AsyncSession) -> None:
         super()._bind(session)
+        self.messages = SqlMessageRepository(session)
+        self.recipients = SqlRecipientDirectory(session)
+
+
+class SqlCalendarUnitOfWork(SqlUnitOfWork, CalendarUnitOfWork):
+    events: SqlEventRepository
+    feeds: SqlFeedRepository
+    messages: SqlMessageRepository
+
+    def _bind(self, session: AsyncSession) -> None:
+        super()._bind(session)
+        self.events = SqlEventRepository(session)
+        self.feeds = SqlFeedRepository(session)
+        self.messages = SqlMessageRepository(session)
+
+
+class SqlAlertsUnitOfWork(SqlUnitOfWork, AlertsUnitOfWork):
+    alerts: SqlBalanceAlertRepository
+    messages: SqlMessageRepository
+    recipients: SqlRecipientDirectory
+
+    def _bind(self, session: AsyncSession) -> None:
+        super()._bind(session)
+        self.alerts = SqlBalanceAlertRepository(session)
         self.messages = SqlMessageRepository(session)
         self.recipients = SqlRecipientDirectory(session)

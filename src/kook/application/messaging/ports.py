@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from kook.application.shared.ports import AuditLog
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.messaging.message import Message
 
@@ -21,6 +24,13 @@ class MessageRepository(Protocol):
         ...
 
     async def unread_count(self, user_id: str) -> int: ...
+    async def mark_all_read(self, user_id: str, now: datetime) -> int:
+        """Marks every unread message of the user read; how many were."""
+        ...
+
+    async def announce_to_all(self, title: str, body: str, now: datetime, new_id: Callable[[], str]) -> int:
+        """One announcement message to the owner of every customer; how many were written."""
+        ...
 
 
 class RecipientDirectory(Protocol):
@@ -32,3 +42,43 @@ class RecipientDirectory(Protocol):
 class MessagingUnitOfWork(UnitOfWork, Protocol):
     messages: MessageRepository
     recipients: RecipientDirectory
+    audit: AuditLog
+
+
+@dataclass(frozen=True, slots=True)
+class LowBalance:
+    """A customer whose wallet just fell below their threshold (claimed: told once per crossing)."""
+
+    customer_id: str
+    threshold: int
+    available: int
+
+
+class BalanceAlertRepository(Protocol):
+    async def threshold_of(self, customer_id: str) -> int | None: ...
+    async def set_threshold(self, customer_id: str, threshold: int | None, now: datetime) -> None:
+        """None removes the alert."""
+        ...
+
+    async def rearm_recovered(self) -> int:
+        """Alerts whose wallet is back at or above the threshold are armed again; how many."""
+        ...
+
+    async def claim_fallen(self, now: datetime, limit: int) -> list[LowBalance]:
+        """Armed alerts whose wallet's available balance is below the threshold, marked told and returned.
+
+        Safe with several schedulers at once: each crossing is returned to one of them only."""
+        ...
+
+
+class AlertsUnitOfWork(UnitOfWork, Protocol):
+    alerts: BalanceAlertRepository
+    messages: MessageRepository
+    recipients: RecipientDirectory
+    audit: AuditLog
+
+
+class HtmlSanitizer(Protocol):
+    def clean(self, html: str) -> str:
+        """Only the safe subset survives: paragraphs, line breaks, bold, lists, https links."""
+        ...

@@ -16,6 +16,12 @@ class MessageKind(enum.StrEnum):
 
     PROFILE_APPROVED = "profile_approved"
     PROFILE_REJECTED = "profile_rejected"
+    ANNOUNCEMENT = "announcement"  # from staff; the body is sanitised HTML
+    EVENT_REMINDER = "event_reminder"
+    LOW_BALANCE = "low_balance"
+
+
+RICH_KINDS: Final = frozenset({MessageKind.ANNOUNCEMENT.value})  # kinds whose body is (sanitised) HTML
 
 
 @dataclass(eq=False)

@@ -20,6 +20,7 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from kook.domain.shared.errors import ValidationFailed
+from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
 from kook.entrypoints.http.api.catalog import (
     AdminCatalogController,
     AdminPrefixController,
@@ -29,7 +30,11 @@ from kook.entrypoints.http.api.catalog import (
 from kook.entrypoints.http.api.customers import AdminAuditController, AdminCustomersController, CustomerController
 from kook.entrypoints.http.api.fulfilment import AdminLinesController, ProgressController
 from kook.entrypoints.http.api.identity import AuthController, MeController
-from kook.entrypoints.http.api.messaging import MessagesController
+from kook.entrypoints.http.api.messaging import (
+    AdminAnnouncementsController,
+    LowBalanceController,
+    MessagesController,
+)
 from kook.entrypoints.http.api.reports import AdminReportsController, ReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
@@ -40,12 +45,13 @@ from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.documents import InvoiceController, StatementDownloadPages, WalletStatementsController
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.openapi import openapi_config
+from kook.entrypoints.http.web.calendar import CalendarPages
 from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
 from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
-from kook.entrypoints.http.web.messaging import MessagePages
+from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
 from kook.entrypoints.http.web.reports import AdminReportPages, ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
@@ -213,6 +219,8 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages, AdminReportsController, AdminReportPages]
     handlers += [InvoiceController, WalletStatementsController, StatementDownloadPages]
+    handlers += [EventsController, CalendarController, CalendarFeedController]
+    handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages, AnnouncementPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

@@ -241,6 +241,16 @@ FIELD_ERRORS.update(
 )
 
 
+# calendar and messages (issue 15)
+FIELD_ERRORS.update(
+    {
+        "reminder_channel_required": "برای یادآوری، پیام در پرتال یا پیامک (یا هر دو) را انتخاب کنید.",
+        "unknown_field": "این فیلد شناخته‌شده نیست.",
+        "date_too_far": "تاریخ رویداد باید حداکثر پنج سال پیش یا پس از امروز باشد.",
+    }
+)
+
+
 def error_status(code: str) -> int:
     return ERRORS.get(code, (400, ""))[0]
 
@@ -328,6 +338,8 @@ FLASH.update(
 # The audit log (/admin/audit): every action code the application records, in Persian.
 AUDIT_ACTIONS: dict[str, str] = {
     "customer.approve": "تأیید اطلاعات مشتری",
+    "message.announced": "ارسال اطلاعیه",
+    "wallet.low_balance_threshold": "تعیین حد هشدار موجودی کم",
     "customer.reject": "رد اطلاعات مشتری",
     "staff.create": "ساخت حساب کارکنان",
     "deposit.approve": "تأیید فیش واریزی",
@@ -432,3 +444,19 @@ AUDIT_VALUES: dict[str, str] = {
     "true": "بله",
     "false": "خیر",
 }
+
+# calendar (issue 15)
+FLASH.update(
+    {
+        "event_created": ("success", "رویداد به تقویم اضافه شد."),
+        "event_updated": ("success", "تغییرات رویداد ذخیره شد."),
+        "event_deleted": ("info", "رویداد حذف شد."),
+        "threshold_saved": ("success", "حد هشدار موجودی کم ذخیره شد."),
+        "threshold_off": ("info", "هشدار موجودی کم خاموش شد."),
+        "announcement_sent": ("success", "اطلاعیه فرستاده شد و در پیام‌های مشتریان نمایش داده می‌شود."),
+        "feed_rotated": (
+            "success",
+            "نشانی تازهٔ تقویم ساخته شد؛ نشانی قبلی دیگر کار نمی‌کند. نشانی تازه را در تقویم گوشی وارد کنید.",
+        ),
+    }
+)

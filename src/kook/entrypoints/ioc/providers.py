@@ -53,6 +53,7 @@ from kook.application.shared.background import BackgroundWork
 from kook.application.shared.ports import Clock, SmsSender
 from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
+from kook.entrypoints.ioc.providers_calendar import CalendarProvider
 from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
 from kook.entrypoints.ioc.providers_customers import CustomersProvider
 from kook.entrypoints.ioc.providers_documents import DocumentsProvider
@@ -244,4 +245,5 @@ def all_providers() -> list[Provider]:
         FulfilmentUseCases(),
         ReportingProvider(),
         DocumentsProvider(),
+        CalendarProvider(),
     ]

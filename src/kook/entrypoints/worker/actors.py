@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dishka import FromDishka
 
+from kook.application.calendar.events import SendDueReminders
 from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
+from kook.application.messaging.low_balance import CheckLowBalances
 from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.wallet.payments import ExpireStalePayments
@@ -56,3 +58,15 @@ async def start_due(
     await start()
     await remind()
     await deliver()
+
+
+# Event reminders: each claimed by one scheduler in the database, so two at once send each once.
+@kook_actor("calendar.remind", max_retries=0, time_limit=300_000)
+async def remind_events(send: FromDishka[SendDueReminders]) -> None:
+    await send()
+
+
+# The low-balance alert: each crossing claimed once in the database.
+@kook_actor("messaging.low_balance", max_retries=0, time_limit=300_000)
+async def low_balance(check: FromDishka[CheckLowBalances]) -> None:
+    await check()

@@ -6,14 +6,18 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar import Controller, Request, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
 
+from kook.application.messaging.announcements import Announcement, SendAnnouncement
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
 from kook.application.messaging.list_messages import ListMessages
-from kook.application.messaging.mark_message_read import MarkMessageRead
-from kook.domain.messaging.message import Message
-from kook.entrypoints.http.context import require_user, resolve
+from kook.application.messaging.low_balance import LowBalanceThreshold
+from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
+from kook.domain.identity.staff import StaffRole
+from kook.domain.messaging.message import RICH_KINDS, Message
+from kook.entrypoints.http.api.wallet import customer_of
+from kook.entrypoints.http.context import require_staff, require_user, resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 
 Req = Request[Any, Any, Any]
@@ -27,6 +31,7 @@ class MessageOut(msgspec.Struct):
     body: str
     created_at: datetime
     read_at: datetime | None
+    format: str = "text"  # "html": a staff announcement, sanitised (p, br, strong, em, lists, https links)
 
 
 class MessageList(msgspec.Struct):
@@ -43,6 +48,7 @@ def message_out(message: Message) -> MessageOut:
         body=message.body,
         created_at=message.created_at,
         read_at=message.read_at,
+        format="html" if message.kind in RICH_KINDS else "text",
     )
 
 
@@ -70,3 +76,66 @@ class MessagesController(Controller):
         assert found.user is not None
         message = await (await resolve(request, MarkMessageRead))(found.user.id, message_id)
         return message_out(message)
+
+    @post("/read-all", status_code=200)
+    async def read_all(self, request: Req) -> ReadAllOut:
+        """Every unread message marked read."""
+        found = await require_user(request)
+        assert found.user is not None
+        marked = await (await resolve(request, MarkAllMessagesRead))(found.user.id)
+        return ReadAllOut(marked=marked, unread_count=0)
+
+
+class ReadAllOut(msgspec.Struct):
+    marked: int
+    unread_count: int
+
+
+class ThresholdBody(msgspec.Struct, forbid_unknown_fields=True):
+    threshold: int | None
+
+
+class ThresholdOut(msgspec.Struct):
+    threshold: int | None
+
+
+class LowBalanceController(Controller):
+    """The customer's low-balance alert: a message and an SMS when the wallet's available balance falls below
+    ``threshold`` rials (once per crossing); ``null`` turns it off."""
+
+    path = "/api/v1/wallet/low-balance"
+    tags = ["messaging"]
+
+    @get("/")
+    async def show(self, request: Req) -> ThresholdOut:
+        customer_id, _, _ = await customer_of(request)
+        return ThresholdOut(await (await resolve(request, LowBalanceThreshold)).get(customer_id))
+
+    @put("/")
+    async def change(self, request: Req, data: JSONBody[ThresholdBody]) -> ThresholdOut:
+        customer_id, _, _ = await customer_of(request)
+        return ThresholdOut(await (await resolve(request, LowBalanceThreshold)).set(customer_id, data.threshold))
+
+
+class AnnouncementBody(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    body: str  # Persian rich text: <p>, <br>, <strong>, <em>, <ul>/<ol>/<li>, <a href="https://…">; the rest removed
+    customer_id: str | None = None  # None: every customer
+
+
+class AnnouncementOut(msgspec.Struct):
+    recipients: int
+
+
+class AdminAnnouncementsController(Controller):
+    path = "/api/v1/admin/announcements"
+    tags = ["back office"]
+
+    @post("/", status_code=201)
+    async def announce(self, request: Req, data: JSONBody[AnnouncementBody]) -> AnnouncementOut:
+        found = await require_staff(request, StaffRole.ADMIN)
+        assert found.staff is not None
+        sent = await (await resolve(request, SendAnnouncement))(
+            found.staff.id, Announcement(title=data.title, body=data.body, customer_id=data.customer_id)
+        )
+        return AnnouncementOut(recipients=sent)

@@ -15,6 +15,7 @@ import jdatetime
 import jinja2
 from markupsafe import Markup, escape
 
+from kook.adapters.html.sanitizer import Nh3Sanitizer
 from kook.domain.wallet.bank_accounts import bank_name_fa
 
 __all__ = [
@@ -175,6 +176,14 @@ def short_id(value: object, length: int = 8) -> Markup:
     return Markup('<bdi class="kook-id" dir="ltr" title="{}">{}</bdi>').format(text, shown)
 
 
+_SANITIZER = Nh3Sanitizer()
+
+
+def rich_text(value: object) -> Markup:
+    """A staff announcement's body: sanitised when stored and again here, then shown as HTML."""
+    return Markup(_SANITIZER.clean(str(value or "")))  # noqa: S704 - nh3 leaves only the allow-list
+
+
 def register_filters(env: jinja2.Environment) -> None:
     """Add Kook's filters to a Jinja environment."""
     env.filters.update(
@@ -189,5 +198,6 @@ def register_filters(env: jinja2.Environment) -> None:
             "status_label": status_label,
             "bank_name": bank_name,
             "short_id": short_id,
+            "rich_text": rich_text,
         }
     )

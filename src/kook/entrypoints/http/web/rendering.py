@@ -17,7 +17,9 @@ from kook.entrypoints.http.web.menu_state import menu_state
 FLASH_COOKIE = "kook_flash"
 # Menu items that are live so far; the rest show as "coming soon".
 ENABLED_MENU = frozenset({"dashboard", "profile", "customer", "services", "messages", "wallet", "requests", "reports"})
-STAFF_ENABLED_MENU = frozenset({"dashboard", "customers", "audit", "catalog", "deposits", "lines", "reports"})
+STAFF_ENABLED_MENU = frozenset(
+    {"dashboard", "customers", "audit", "catalog", "deposits", "lines", "reports", "announcements"}
+)
 
 
 async def render(
