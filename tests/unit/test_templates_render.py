@@ -245,6 +245,7 @@ REALISTIC.update(REALISTIC_CUSTOMERS)
 # The catalogue registers its pages into REALISTIC when imported (it imports this module).
 import tests.unit.test_catalog_templates  # noqa: E402, F401
 from tests.unit import test_fulfilment_templates as _fulfilment_templates  # noqa: E402, F401
+from tests.unit import test_report_export_templates as _report_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
 
 FORM_PAGES = {

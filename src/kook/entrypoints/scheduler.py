@@ -28,6 +28,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("fulfilment.sweep", 15),
     PeriodicJob("fulfilment.check_unknown", 5),
     PeriodicJob("requests.start_due", 30),
+    PeriodicJob("reports.purge_exports", 600),
 )
 
 

@@ -8,6 +8,7 @@ from kook.adapters.postgres import (  # noqa: F401
     tables_customers,
     tables_idempotency,
     tables_messaging,
+    tables_reporting,
     tables_requests,
     tables_sandbox_gateway,
     tables_services,

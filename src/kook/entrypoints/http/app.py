@@ -29,7 +29,7 @@ from kook.entrypoints.http.api.customers import AdminAuditController, AdminCusto
 from kook.entrypoints.http.api.fulfilment import AdminLinesController, ProgressController
 from kook.entrypoints.http.api.identity import AuthController, MeController
 from kook.entrypoints.http.api.messaging import MessagesController
-from kook.entrypoints.http.api.reports import ReportsController
+from kook.entrypoints.http.api.reports import ReportExportsController, ReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health
@@ -42,7 +42,7 @@ from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.messaging import MessagePages
-from kook.entrypoints.http.web.reports import ReportPages
+from kook.entrypoints.http.web.reports import ReportExportPages, ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
 from kook.entrypoints.http.web.wallet import DepositReviewPages, WalletPages
@@ -119,6 +119,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages]
+    handlers += [ReportExportsController, ReportExportPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim
