@@ -103,13 +103,20 @@ class SqlTransactionReader(TransactionReader):
             rows = (await session.execute(self._page_query(filter, after, limit))).all()
         return [_row(r) for r in rows]
 
-    async def totals(self, filter: TransactionFilter) -> TransactionTotals:
-        query = sa.select(
+    def _totals_query(self, filter: TransactionFilter) -> Any:
+        return sa.select(
             sa.func.count(),
             sa.func.coalesce(sa.func.sum(_AMOUNT), 0),
             sa.func.coalesce(sa.func.sum(sa.case((L.status == "succeeded", _AMOUNT), else_=0)), 0),
             sa.func.coalesce(sa.func.sum(sa.case((L.status == "failed", _AMOUNT), else_=0)), 0),
         ).where(*_where(filter))
+
+    def queries(self, filter: TransactionFilter) -> list[Any]:
+        """The statements a page and its totals run (the EXPLAIN test checks their plans)."""
+        return [self._page_query(filter, None, 51), self._totals_query(filter)]
+
+    async def totals(self, filter: TransactionFilter) -> TransactionTotals:
+        query = self._totals_query(filter)
         async with self._factory() as session:
             count, amount, succeeded, refunded = (await session.execute(query)).one()
         return TransactionTotals(int(count), int(amount), int(succeeded), int(refunded))
