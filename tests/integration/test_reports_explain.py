@@ -100,7 +100,7 @@ async def engine(migrated_pg: str) -> AsyncIterator[AsyncEngine]:
 
 
 def filters() -> Iterator[tuple[str, TransactionFilter]]:
-    month = {"start": _day(date(2026, 6, 1)), "end": _day(date(2026, 7, 1))}
+    month: dict[str, Any] = {"start": _day(date(2026, 6, 1)), "end": _day(date(2026, 7, 1))}
     narrowing: dict[str, dict[str, Any]] = {
         "status": {"status": "unknown"},
         "operator": {"operator": 3},
