@@ -274,6 +274,7 @@ REALISTIC.update(REALISTIC_CUSTOMERS)
 import tests.unit.test_catalog_templates  # noqa: E402, F401
 from tests.unit import test_calendar_templates as _calendar_templates  # noqa: E402, F401
 from tests.unit import test_fulfilment_templates as _fulfilment_templates  # noqa: E402, F401
+from tests.unit import test_report_export_templates as _report_templates  # noqa: E402, F401
 from tests.unit import test_reports_templates as _reports_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
 

@@ -30,6 +30,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("requests.start_due", 30),
     PeriodicJob("calendar.remind", 30),
     PeriodicJob("messaging.low_balance", 60),
+    PeriodicJob("reports.purge_exports", 600),
 )
 
 

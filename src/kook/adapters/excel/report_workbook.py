@@ -10,9 +10,13 @@ titles) is written as a plain string — never a formula, whatever it starts wit
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
-from collections.abc import Iterable
-from typing import Any, Final
+import queue
+import threading
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from datetime import date, datetime
+from typing import IO, Any, Final
 
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped, unused-ignore]
@@ -71,31 +75,70 @@ def _jalali_parts(row: TransactionRow) -> tuple[str, str]:
     return f"{year:04d}/{month:02d}/{day:02d}", f"{local.hour:02d}:{local.minute:02d}"
 
 
-def _transactions_bytes(rows: Iterable[TransactionRow], totals: TransactionTotals) -> bytes:
-    workbook = Workbook(write_only=True)
+_FORMULA_LEADS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _user_text(sheet: Any, value: str | None) -> Any:
+    """A person's text as a cell value: plain (openpyxl's shared fast path) unless it could read as a formula."""
+    if not value:
+        return None
+    if value.startswith(_FORMULA_LEADS):
+        return text_cell(sheet, value)
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_TEXT]
+    return text_cell(sheet, cleaned) if cleaned.startswith(_FORMULA_LEADS) else cleaned
+
+
+def _open_sheet(workbook: Any) -> Any:
     sheet = workbook.create_sheet("ریز تراکنش")
     sheet.sheet_view.rightToLeft = True
     sheet.freeze_panes = "A2"
     for index, (_title, width) in enumerate(TRANSACTION_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append([text_cell(sheet, title, font=_HEADER_FONT, fill=_HEADER_FILL) for title, _ in TRANSACTION_COLUMNS])
+    return sheet
+
+
+def _append_rows(sheet: Any, rows: Iterable[TransactionRow]) -> int:
+    """The rows, one a line. Texts we make (dates, labels, mobiles) are plain strings; a person's texts go
+    through ``_user_text``; amounts are numbers with a thousands format (one styled cell, reused: openpyxl
+    writes a row's cells as it takes them)."""
+    count = 0
+    append = sheet.append
+    amount = amount_cell(sheet, 0)
     for row in rows:
-        day, clock = _jalali_parts(row)
-        sheet.append(
+        day, clock = _local_parts(row.sent_at)
+        amount.value = row.amount
+        append(
             [
-                text_cell(sheet, day),
-                text_cell(sheet, clock),
-                text_cell(sheet, row.request_name),
-                text_cell(sheet, row.mobile),
-                text_cell(sheet, _OPERATORS.get(row.operator or 0, "")),
-                text_cell(sheet, _PRODUCTS.get(row.product, row.product)),
-                text_cell(sheet, row.package_title),
-                amount_cell(sheet, row.amount),
-                text_cell(sheet, STATUS_LABELS.get(row.status, row.status)),
-                text_cell(sheet, row.provider_ref),
-                text_cell(sheet, row.reference),
+                day,
+                clock,
+                _user_text(sheet, row.request_name),
+                row.mobile,
+                _OPERATORS.get(row.operator or 0) or None,
+                _PRODUCTS.get(row.product, row.product),
+                _user_text(sheet, row.package_title),
+                amount,
+                STATUS_LABELS.get(row.status, row.status),
+                _user_text(sheet, row.provider_ref),
+                _user_text(sheet, row.reference),
             ]
         )
+        count += 1
+    return count
+
+
+@functools.lru_cache(maxsize=4096)
+def _jalali_day(day: date) -> str:
+    year, month, number = from_gregorian(day)
+    return f"{year:04d}/{month:02d}/{number:02d}"
+
+
+def _local_parts(moment: datetime) -> tuple[str, str]:
+    local = moment.astimezone(TEHRAN)
+    return _jalali_day(local.date()), f"{local.hour:02d}:{local.minute:02d}"
+
+
+def _append_totals(workbook: Any, totals: TransactionTotals) -> None:
     summary = workbook.create_sheet("جمع")
     summary.sheet_view.rightToLeft = True
     summary.column_dimensions["A"].width = 28
@@ -107,12 +150,74 @@ def _transactions_bytes(rows: Iterable[TransactionRow], totals: TransactionTotal
         ("برگشتی به کیف پول (ریال)", totals.refunded),
     ):
         summary.append([text_cell(summary, label, font=_HEADER_FONT), amount_cell(summary, value)])
+
+
+def _transactions_bytes(rows: Iterable[TransactionRow], totals: TransactionTotals) -> bytes:
+    workbook = Workbook(write_only=True)
+    _append_rows(_open_sheet(workbook), rows)
+    _append_totals(workbook, totals)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+_DONE: Final = object()
+
+
+class _Stream:
+    """A bounded hand-over from the event loop (reading batches) to a worker thread (writing them)."""
+
+    def __init__(self) -> None:
+        self.pending: queue.Queue[Any] = queue.Queue(maxsize=2)
+        self.written = 0
+        self.finished = threading.Event()  # the writer stopped (saved, or failed)
+
+    def put(self, item: Any) -> bool:
+        """In a thread: hand ``item`` over; False when the writer stopped and will take nothing more."""
+        while not self.finished.is_set():
+            try:
+                self.pending.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def write(self, totals: TransactionTotals, target: IO[bytes]) -> None:
+        try:
+            workbook = Workbook(write_only=True)
+            sheet = _open_sheet(workbook)
+            while (batch := self.pending.get()) is not _DONE:
+                self.written += _append_rows(sheet, batch)
+            _append_totals(workbook, totals)
+            workbook.save(target)
+        finally:
+            self.finished.set()
 
 
 class OpenpyxlReportWorkbook(TransactionWorkbook):
     async def transactions(self, rows: Iterable[TransactionRow], totals: TransactionTotals) -> bytes:
         # a few seconds of CPU for the largest export: keep the event loop free meanwhile
         return await asyncio.to_thread(_transactions_bytes, list(rows), totals)
+
+    async def write_transactions(
+        self,
+        batches: AsyncIterable[list[TransactionRow]],
+        totals: TransactionTotals,
+        target: IO[bytes],
+        progress: Callable[[int], Awaitable[None]] | None = None,
+    ) -> int:
+        """Streams the rows into ``target``: the database reads the next batch while a worker thread writes
+        this one (at most two batches wait between them), so memory holds a few batches whatever the size.
+        ``progress`` hears the rows written so far, after each batch handed over."""
+        stream = _Stream()
+        writer = asyncio.ensure_future(asyncio.to_thread(stream.write, totals, target))
+        try:
+            async for batch in batches:
+                if not await asyncio.to_thread(stream.put, batch):
+                    break  # the writer failed: its error is raised below
+                if progress is not None:
+                    await progress(stream.written)
+        finally:
+            await asyncio.to_thread(stream.put, _DONE)
+            await writer  # the writer's own error, if any
+        return stream.written

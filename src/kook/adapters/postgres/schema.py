@@ -9,6 +9,7 @@ from kook.adapters.postgres import (  # noqa: F401
     tables_idempotency,
     tables_invoicing,
     tables_messaging,
+    tables_reporting,
     tables_requests,
     tables_sandbox_gateway,
     tables_services,

@@ -7,10 +7,10 @@ last sent (``sent_at``); a report's day is Tehran's day.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Protocol
+from typing import IO, Final, Protocol
 
 TRANSACTION_STATUSES: Final = ("sending", "succeeded", "failed", "unknown")
 
@@ -83,4 +83,39 @@ class TransactionReader(Protocol):
 class TransactionWorkbook(Protocol):
     async def transactions(self, rows: Iterable[TransactionRow], totals: TransactionTotals) -> bytes:
         """An ``.xlsx`` of the rows (right-to-left, Persian headers, Jalali times, no formula from user text)."""
+        ...
+
+    async def write_transactions(
+        self,
+        batches: AsyncIterable[list[TransactionRow]],
+        totals: TransactionTotals,
+        target: IO[bytes],
+        progress: Callable[[int], Awaitable[None]] | None = None,
+    ) -> int:
+        """The same workbook written into ``target`` as the batches arrive (never all rows in memory);
+        ``progress`` hears the rows written so far. Returns the rows written."""
+        ...
+
+
+class ExportFiles(Protocol):
+    """Where export files live: a folder no web server serves, files named by random keys."""
+
+    def new_key(self) -> str: ...
+
+    def open_new(self, key: str) -> IO[bytes]:
+        """A new file for ``key``, open for writing (mode 0600)."""
+        ...
+
+    def path(self, key: str) -> str:
+        """The file of ``key`` (``ExportNotFound`` for a key not of the store's shape)."""
+        ...
+
+    async def size(self, key: str) -> int | None:
+        """The file's size, None when it is not there."""
+        ...
+
+    async def delete(self, key: str) -> None: ...
+
+    async def delete_older_than(self, seconds: int, keep: set[str]) -> int:
+        """Removes files older than ``seconds`` whose key is not in ``keep`` (left over by a crash)."""
         ...

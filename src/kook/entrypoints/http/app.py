@@ -35,7 +35,7 @@ from kook.entrypoints.http.api.messaging import (
     LowBalanceController,
     MessagesController,
 )
-from kook.entrypoints.http.api.reports import AdminReportsController, ReportsController
+from kook.entrypoints.http.api.reports import AdminReportsController, ReportExportsController, ReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health
@@ -52,7 +52,7 @@ from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
-from kook.entrypoints.http.web.reports import AdminReportPages, ReportPages
+from kook.entrypoints.http.web.reports import AdminReportPages, ReportExportPages, ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
 from kook.entrypoints.http.web.wallet import DepositReviewPages, WalletPages
@@ -218,6 +218,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages, AdminReportsController, AdminReportPages]
+    handlers += [ReportExportsController, ReportExportPages]
     handlers += [InvoiceController, WalletStatementsController, StatementDownloadPages]
     handlers += [EventsController, CalendarController, CalendarFeedController]
     handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages, AnnouncementPages]

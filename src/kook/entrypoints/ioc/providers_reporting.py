@@ -1,22 +1,35 @@
-"""dishka providers of the reporting context (read models and report workbooks)."""
+"""dishka providers of the reporting context (read models, report workbooks and background exports)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kook.adapters.excel.export_files import LocalExportFiles
 from kook.adapters.excel.money_workbooks import OpenpyxlMoneyWorkbooks
 from kook.adapters.excel.report_workbook import OpenpyxlReportWorkbook
 from kook.adapters.postgres.readers.daily_totals import SqlDailyTotalsReader
 from kook.adapters.postgres.readers.payments import SqlPaymentReader
 from kook.adapters.postgres.readers.sales import SqlSalesReader
 from kook.adapters.postgres.readers.transactions import SqlTransactionReader
+from kook.adapters.postgres.repositories.report_exports import SqlExportRepository
 from kook.application.reporting.daily_totals import DailyTotalsReader, DailyTotalsReport
 from kook.application.reporting.export_transactions import ExportTransactions
+from kook.application.reporting.exports import (
+    ExportDownload,
+    ExportRepository,
+    ExportStatus,
+    PurgeExpiredExports,
+    RunTransactionExport,
+    StartTransactionExport,
+)
 from kook.application.reporting.list_transactions import ListTransactions
 from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentReader, PaymentWorkbook
-from kook.application.reporting.ports import TransactionReader, TransactionWorkbook
+from kook.application.reporting.ports import ExportFiles, TransactionReader, TransactionWorkbook
 from kook.application.reporting.sales import ExportSalesSummary, SalesReader, SalesSummaryReport, SalesWorkbook
+from kook.entrypoints.settings import Settings
 
 
 class ReportingProvider(Provider):
@@ -29,6 +42,14 @@ class ReportingProvider(Provider):
     @provide(scope=Scope.APP)
     def transaction_workbook(self) -> TransactionWorkbook:
         return OpenpyxlReportWorkbook()
+
+    @provide(scope=Scope.APP)
+    def export_files(self, settings: Settings) -> ExportFiles:
+        return LocalExportFiles(Path(settings.data_dir) / "exports")
+
+    @provide(scope=Scope.APP)
+    def export_repository(self, factory: async_sessionmaker[AsyncSession]) -> ExportRepository:
+        return SqlExportRepository(factory)
 
     list_transactions = provide(ListTransactions)
     export_transactions = provide(ExportTransactions)
@@ -62,3 +83,8 @@ class ReportingProvider(Provider):
     list_payments = provide(ListPayments)
     export_payments = provide(ExportPayments)
     daily_totals = provide(DailyTotalsReport)
+    start_transaction_export = provide(StartTransactionExport)
+    run_transaction_export = provide(RunTransactionExport)
+    export_status = provide(ExportStatus)
+    export_download = provide(ExportDownload)
+    purge_expired_exports = provide(PurgeExpiredExports)

@@ -10,6 +10,7 @@ from kook.application.identity.purge_expired import PurgeExpiredIdentityData
 from kook.application.messaging.low_balance import CheckLowBalances
 from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns
 from kook.application.recharges.start_due_requests import StartDueRequests
+from kook.application.reporting.exports import PurgeExpiredExports, RunTransactionExport
 from kook.application.wallet.payments import ExpireStalePayments
 from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
 
@@ -70,3 +71,15 @@ async def remind_events(send: FromDishka[SendDueReminders]) -> None:
 @kook_actor("messaging.low_balance", max_retries=0, time_limit=300_000)
 async def low_balance(check: FromDishka[CheckLowBalances]) -> None:
     await check()
+
+
+# Reports: a large export in the background (claimed once: a redelivered message finds it taken or done; a
+# failure is recorded on the export, for its owner to see and start again), and the purge of expired ones.
+@kook_actor("reports.export", max_retries=0, time_limit=1_200_000)
+async def export_transactions(export_id: str, run: FromDishka[RunTransactionExport]) -> None:
+    await run(export_id)
+
+
+@kook_actor("reports.purge_exports", max_retries=0, time_limit=300_000)
+async def purge_exports(purge: FromDishka[PurgeExpiredExports]) -> None:
+    await purge()

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get
-from litestar.response import Template
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Stream, Template
 
 from kook.adapters.excel.money_workbooks import (
     PAYMENT_STATUS_LABELS,
@@ -19,7 +20,14 @@ from kook.adapters.excel.money_workbooks import (
 )
 from kook.application.customers.review_queries import CustomerNames
 from kook.application.reporting.daily_totals import DailyTotalsReport
-from kook.application.reporting.export_transactions import ExportTransactions
+from kook.application.reporting.export_transactions import MAX_EXPORT_ROWS, ExportTransactions
+from kook.application.reporting.exports import (
+    ExportDownload,
+    ExportNotFound,
+    ExportStatus,
+    ReportExport,
+    StartTransactionExport,
+)
 from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
 from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentFilter, payment_filter
 from kook.application.reporting.period import staff_customer
@@ -32,6 +40,8 @@ from kook.entrypoints.http.api.reports import (
     decode_transaction_cursor,
     encode_payment_cursor,
     encode_transaction_cursor,
+    exported_file_response,
+    xlsx_file_response,
 )
 from kook.entrypoints.http.api.requests import xlsx_response
 from kook.entrypoints.http.context import caller, require_staff, resolve
@@ -70,6 +80,32 @@ def _query(values: dict[str, str]) -> TransactionQuery:
     )
 
 
+async def _export_shown(request: Req, owner_id: str) -> ReportExport | None:
+    """The background export the address names (``export=``), when it is the caller's own."""
+    export_id = request.query_params.get("export")
+    if not isinstance(export_id, str) or not export_id:
+        return None
+    try:
+        return await (await resolve(request, ExportStatus))(owner_id, export_id)
+    except ExportNotFound:
+        return None
+
+
+def _filter_values(export: ReportExport) -> dict[str, str]:
+    query = export.query
+    fields = {
+        "from": query.start,
+        "to": query.end,
+        "status": query.status,
+        "operator": query.operator,
+        "product": query.product,
+        "package": query.package_code,
+        "request_id": query.request_id,
+        "mobile": query.mobile,
+    }
+    return {name: value for name, value in fields.items() if value}
+
+
 class ReportPages(Controller):
     path = "/reports"
     include_in_schema = False
@@ -93,6 +129,8 @@ class ReportPages(Controller):
             "totals": None,
             "next_query": None,
             "export_query": urlencode(values),
+            "export_limit": MAX_EXPORT_ROWS,
+            "export": await _export_shown(request, found[1]),
         }
         try:
             cursor = decode_transaction_cursor(request.query_params.get("cursor"))
@@ -114,7 +152,7 @@ class ReportPages(Controller):
             return redirect("/login")
         values = _filters(request)
         try:
-            content = await (await resolve(request, ExportTransactions))(found[0], _query(values))
+            exported = await (await resolve(request, ExportTransactions))(found[0], _query(values))
         except DomainError as exc:
             errors, general = form_errors(exc)
             context = {
@@ -125,11 +163,13 @@ class ReportPages(Controller):
                 "totals": None,
                 "next_query": None,
                 "export_query": urlencode(values),
+                "export_limit": MAX_EXPORT_ROWS,
+                "export_too_large": exc.code == "export_too_large",
                 "errors": errors,
                 "form_error": general,
             }
             return await render(request, "reports/transactions.html", context, status_code=422)
-        return xlsx_response(content, "transactions.xlsx")
+        return exported_file_response(exported, "transactions.xlsx")
 
     @get("/sales")
     async def sales(self, request: Req) -> Response[Any] | Template:
@@ -317,7 +357,7 @@ class AdminReportPages(Controller):
         values = _staff_values(request, FILTERS)
         try:
             customer_id = staff_customer(values.get("customer"))
-            content = await (await resolve(request, ExportTransactions))(customer_id, _query(values))
+            exported = await (await resolve(request, ExportTransactions))(customer_id, _query(values))
         except DomainError as exc:
             errors, general = form_errors(exc)
             context = {
@@ -330,7 +370,7 @@ class AdminReportPages(Controller):
                 **STAFF,
             }
             return await render(request, "reports/transactions.html", context, status_code=422)
-        return xlsx_response(content, "transactions.xlsx")
+        return exported_file_response(exported, "transactions.xlsx")
 
     @get("/sales")
     async def sales(self, request: Req) -> Response[Any] | Template:
@@ -409,3 +449,57 @@ async def _invalid(request: Req, template: str, values: dict[str, str], exc: Val
         **STAFF,
     }
     return await render(request, template, context, status_code=422)
+
+
+class ReportExportPages(Controller):
+    """Background exports of the portal: started from the report's page, followed there (htmx polls the
+    progress fragment), downloaded by their owner only (anyone else: 404)."""
+
+    path = "/reports"
+    include_in_schema = False
+    exception_handlers = {ServiceRequired: service_required_redirect}
+
+    @post("/transactions/exports")
+    async def start_export(self, request: Req) -> Response[Any] | Template:
+        found = await _customer(request)
+        if found is None:
+            return redirect("/login")
+        form = await request.form()
+        values = {name: str(form.get(name)).strip()[:64] for name in FILTERS if str(form.get(name) or "").strip()}
+        try:
+            export = await (await resolve(request, StartTransactionExport))(found[1], found[0], _query(values))
+        except ValidationFailed as exc:
+            errors, _ = form_errors(exc)
+            context = {
+                "active_menu": "reports",
+                "values": values,
+                "operators": OPERATORS,
+                "rows": [],
+                "totals": None,
+                "next_query": None,
+                "export_query": urlencode(values),
+                "export_limit": MAX_EXPORT_ROWS,
+                "errors": errors,
+            }
+            return await render(request, "reports/transactions.html", context, status_code=422)
+        if request.headers.get("hx-request"):
+            return await render(request, "reports/_export.html", {"export": export})
+        return redirect(f"/reports/transactions?{urlencode({**values, 'export': export.id})}")
+
+    @get("/exports/{export_id:str}")
+    async def export_progress(self, request: Req, export_id: FromPath[str]) -> Response[Any] | Template:
+        found = await _customer(request)
+        if found is None:
+            return redirect("/login")
+        export = await (await resolve(request, ExportStatus))(found[1], export_id)
+        if not request.headers.get("hx-request"):
+            return redirect(f"/reports/transactions?{urlencode({**_filter_values(export), 'export': export.id})}")
+        return await render(request, "reports/_export.html", {"export": export})
+
+    @get("/exports/{export_id:str}/file")
+    async def export_file(self, request: Req, export_id: FromPath[str]) -> Response[Any] | Stream:
+        found = await _customer(request)
+        if found is None:
+            return redirect("/login")
+        path, _export = await (await resolve(request, ExportDownload))(found[1], export_id)
+        return xlsx_file_response(path, "transactions.xlsx", remove=False)
