@@ -1,7 +1,8 @@
 """Scheduled and repeating requests in the browser, against the real ``kook serve`` (its in-process scheduler
 starts due requests every 30 s): a request scheduled a minute ahead shows its one run to come, then runs
 on its own and finishes; a monthly repeat lists its runs to come on the request page, pausing it (after
-the confirm question) empties that list, resuming brings them back, and cancelling the future runs ends it."""
+the confirm question) empties that list and takes them off the calendar, resuming brings them back, and
+cancelling the future runs ends it."""
 
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ def _new_request(page: Page, name: str) -> str:
     dialog.get_by_role("button", name="افزودن").click()
     expect(page.get_by_test_id("lines-table").locator("tbody tr")).to_have_count(1)
     return page.url
+
+
+def _runs_on_calendar(page: Page, request_id: str) -> int:
+    """The request's runs shown on the calendar this month and the next."""
+    page.goto("/calendar")
+    shown = page.locator(f'[data-run="{request_id}"]').count()
+    page.get_by_test_id("next-month").click()
+    expect(page.get_by_test_id("calendar")).to_be_visible()
+    return shown + page.locator(f'[data-run="{request_id}"]').count()
 
 
 def _status(page: Page) -> str:
@@ -91,6 +101,11 @@ def test_pausing_a_monthly_repeat_empties_its_runs_to_come(page: Page, screens: 
     expect(runs.get_by_test_id("upcoming-run")).to_have_count(3)
     expect(runs.get_by_test_id("upcoming-run").first).to_contain_text("۰۹:۰۰")
     screens.take(page, "monthly-runs-to-come")
+    url = page.url
+    request_id = url.rsplit("/", 1)[-1]
+    assert _runs_on_calendar(page, request_id) >= 1  # the runs to come are on the calendar
+    page.goto(url)
+    runs = page.get_by_test_id("request-runs")
 
     page.once("dialog", lambda question: question.accept())
     runs.get_by_role("button", name="توقف موقت").click()
@@ -99,6 +114,8 @@ def test_pausing_a_monthly_repeat_empties_its_runs_to_come(page: Page, screens: 
     expect(page.get_by_test_id("no-upcoming-runs")).to_be_visible()
     assert _status(page) == "paused"
     screens.take(page, "monthly-paused")
+    assert _runs_on_calendar(page, request_id) == 0  # and gone from it while paused
+    page.goto(url)
 
     page.once("dialog", lambda question: question.accept())
     page.get_by_test_id("request-runs").get_by_role("button", name="ادامهٔ اجراها").click()
