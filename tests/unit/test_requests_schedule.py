@@ -20,7 +20,15 @@ from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.routing.look_up_operator import LoadPrefixTable
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.request import RequestStatus
-from kook.domain.recharges.schedule import Every, Repeat, parse_moment, parse_repeat, persian_weekday, plan
+from kook.domain.recharges.schedule import (
+    Every,
+    Repeat,
+    parse_end,
+    parse_moment,
+    parse_repeat,
+    persian_weekday,
+    plan,
+)
 from kook.domain.shared.errors import ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, from_gregorian, month_length, to_gregorian
 from kook.domain.wallet.ledger import EntryKind, bank_account
@@ -289,3 +297,15 @@ async def test_a_repeat_ends_at_its_end_date() -> None:
     # Saturday 1405/03/02 and Monday 1405/03/04 only
     assert [r.run_number for r in world.uow.runs_of(template)] == [1, 2]
     assert world.status(template) is RequestStatus.COMPLETED
+
+
+def test_a_count_of_thousands_of_digits_is_refused_not_a_server_error() -> None:
+    """int() of a 5,000-digit text raises ValueError (Python's digit limit); the count names its field instead."""
+    for typed in ("۹" * 5000, "1" * 10):
+        try:
+            parse_end(None, typed)
+        except ValidationFailed as exc:
+            assert exc.fields == {"count": "invalid"}
+        else:
+            raise AssertionError(f"{typed[:12]}… was taken as a count")
+    assert parse_end(None, "۱۲") == (None, 12)

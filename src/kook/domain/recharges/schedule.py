@@ -186,8 +186,11 @@ def _parse_int(value: object, field: str) -> int:
         raise ValidationFailed({field: "invalid"})
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and to_latin_digits(value).strip().isdigit():
-        return int(to_latin_digits(value).strip())
+    if isinstance(value, str):
+        digits = to_latin_digits(value).strip()
+        # a whole number of at most 9 digits: a longer text is no count or day (and int() of thousands of digits fails)
+        if digits.isascii() and digits.isdigit() and len(digits) <= 9:
+            return int(digits)
     raise ValidationFailed({field: "invalid"})
 
 
