@@ -60,7 +60,8 @@ async def _recreate_database(admin_url: str, name: str) -> None:
 
 
 def test_stairway_postgres(pg_url: str) -> None:
-    name = "kook_stairway"
+    # named after the test database, so parallel runs against different databases do not clash
+    name = f"{pg_url.rsplit('/', 1)[1]}_stairway"
     asyncio.run(_recreate_database(pg_url, name))
     url = pg_url.rsplit("/", 1)[0] + f"/{name}"
     _stairway(url)
