@@ -46,6 +46,9 @@ class OtpSettings(msgspec.Struct, frozen=True):
     per_mobile_per_minute: int = 1
     per_mobile_per_hour: int = 5
     per_address_per_hour: int = 20
+    per_mobile_per_day: int = 10
+    tries_per_mobile_per_day: int = 20
+    verify_per_address_per_hour: int = 60
 
 
 class LoginSettings(msgspec.Struct, frozen=True):
@@ -98,6 +101,7 @@ class Argon2Settings(msgspec.Struct, frozen=True):
     memory_kib: int = 19 * 1024
     time_cost: int = 2
     max_concurrent: int = 4
+    max_queued: int = 32  # logins waiting for a hashing slot; past it they answer 429 with Retry-After
 
 
 class WalletSettings(msgspec.Struct, frozen=True):
@@ -271,9 +275,13 @@ def _complete(settings: Settings) -> Settings:
         ("KOOK_OTP_PER_MOBILE_PER_MINUTE", settings.otp.per_mobile_per_minute),
         ("KOOK_OTP_PER_MOBILE_PER_HOUR", settings.otp.per_mobile_per_hour),
         ("KOOK_OTP_PER_ADDRESS_PER_HOUR", settings.otp.per_address_per_hour),
+        ("KOOK_OTP_PER_MOBILE_PER_DAY", settings.otp.per_mobile_per_day),
+        ("KOOK_OTP_TRIES_PER_MOBILE_PER_DAY", settings.otp.tries_per_mobile_per_day),
+        ("KOOK_OTP_VERIFY_PER_ADDRESS_PER_HOUR", settings.otp.verify_per_address_per_hour),
         ("KOOK_SMS_GLOBAL_PER_HOUR", settings.sms.global_per_hour),
         ("KOOK_SESSION_IDLE_MINUTES", settings.session.idle_minutes),
         ("KOOK_ARGON2_MAX_CONCURRENT", settings.argon2.max_concurrent),
+        ("KOOK_ARGON2_MAX_QUEUED", settings.argon2.max_queued),
         ("KOOK_HTTP_MAX_BODY_BYTES", settings.http.max_body_bytes),
     ):
         if value < 1:

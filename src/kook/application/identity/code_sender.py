@@ -52,6 +52,7 @@ class CodeSender:
             (f"otp:addr:{client_address}", otp.per_address_per_hour, 3600),
             (f"otp:min:{mobile}", otp.per_mobile_per_minute, 60),
             (f"otp:hour:{mobile}", otp.per_mobile_per_hour, 3600),
+            (f"otp:day:{mobile}", otp.per_mobile_per_day, 86400),
         )
         for key, limit, window in checks:
             retry_after = await self._limiter.hit(key, limit=limit, window_seconds=window)
@@ -88,9 +89,28 @@ class CodeSender:
         return code
 
     async def attempt(
-        self, codes: OneTimeCodeRepository, mobile: str, purpose: CodePurpose, presented: str
+        self,
+        codes: OneTimeCodeRepository,
+        mobile: str,
+        purpose: CodePurpose,
+        presented: str,
+        client_address: str | None = None,
     ) -> VerifyOutcome:
-        """Record one try at the newest code; the caller commits whatever the outcome."""
+        """Record one try at the newest code; the caller commits whatever the outcome.
+
+        Beyond the code's own cap on wrong tries (a new code does not reset these): tries from one client
+        address are capped per hour (429 ``rate_limited``), and tries at one number's codes per day, from any
+        address (then the number is locked, ``otp_locked``). Both count every number alike, registered or not.
+        """
+        otp = self._policy.otp
+        if client_address is not None:
+            retry_after = await self._limiter.hit(
+                f"otp:verify:addr:{client_address}", limit=otp.verify_per_address_per_hour, window_seconds=3600
+            )
+            if retry_after is not None:
+                raise RateLimited(retry_after)
+        if await self._limiter.hit(f"otp:tries:{mobile}", limit=otp.tries_per_mobile_per_day, window_seconds=86400):
+            return VerifyOutcome.LOCKED
         presented = to_latin_digits(presented.strip())
         if not is_code_shaped(presented):
             return VerifyOutcome.WRONG

@@ -19,7 +19,9 @@ class VerifyLoginCode:
         mobile = normalize_mobile(command.mobile)
         async with self._uow as uow:
             user = await uow.users.by_mobile(mobile, for_update=True)
-            outcome = await self._codes.attempt(uow.codes, mobile, CodePurpose.LOGIN, command.code)
+            outcome = await self._codes.attempt(
+                uow.codes, mobile, CodePurpose.LOGIN, command.code, command.client_address
+            )
             await uow.commit()
         raise_for(outcome)
         if user is None or not user.is_active:

@@ -14,6 +14,7 @@ from kook.domain.shared.mobile import normalize_mobile
 class VerifyCodeCommand:
     mobile: str
     code: str
+    client_address: str | None = None  # None: no per-address cap (a caller with no address)
 
 
 class VerifySignUp:
@@ -33,7 +34,9 @@ class VerifySignUp:
         mobile = normalize_mobile(command.mobile)
         async with self._uow as uow:
             user = await uow.users.by_mobile(mobile, for_update=True)
-            outcome = await self._codes.attempt(uow.codes, mobile, CodePurpose.SIGNUP, command.code)
+            outcome = await self._codes.attempt(
+                uow.codes, mobile, CodePurpose.SIGNUP, command.code, command.client_address
+            )
             pending = user is not None and user.status == UserStatus.PENDING
             if outcome == VerifyOutcome.OK and user is not None and pending:
                 user.activate(self._clock.now())

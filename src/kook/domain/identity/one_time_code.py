@@ -40,6 +40,10 @@ class OtpPolicy:
     per_mobile_per_minute: int = 1
     per_mobile_per_hour: int = 5
     per_address_per_hour: int = 20
+    per_mobile_per_day: int = 10  # code requests for one number in 24 hours
+    # tries at a number's codes in 24 hours, whoever makes them: past it the number is locked (otp_locked)
+    tries_per_mobile_per_day: int = 20
+    verify_per_address_per_hour: int = 60  # tries at any number's code from one client address
     global_per_hour: int = 2000  # code requests for the whole portal (every number, every address)
 
 

@@ -103,6 +103,9 @@ class InfrastructureProvider(Provider):
                 per_mobile_per_minute=settings.otp.per_mobile_per_minute,
                 per_mobile_per_hour=settings.otp.per_mobile_per_hour,
                 per_address_per_hour=settings.otp.per_address_per_hour,
+                per_mobile_per_day=settings.otp.per_mobile_per_day,
+                tries_per_mobile_per_day=settings.otp.tries_per_mobile_per_day,
+                verify_per_address_per_hour=settings.otp.verify_per_address_per_hour,
                 global_per_hour=settings.sms.global_per_hour,
             ),
             login=LoginThrottlePolicy(
@@ -124,6 +127,7 @@ class InfrastructureProvider(Provider):
             memory_kib=settings.argon2.memory_kib,
             time_cost=settings.argon2.time_cost,
             max_concurrent=settings.argon2.max_concurrent,
+            max_queued=settings.argon2.max_queued,
         )
 
     @provide

@@ -148,7 +148,9 @@ class AuthController(Controller):
 
     @post("/signup/verify", status_code=200)
     async def verify_signup(self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]) -> Response[Me]:
-        user = await (await resolve(request, VerifySignUp))(VerifyCodeCommand(mobile=data.mobile, code=data.code))
+        user = await (await resolve(request, VerifySignUp))(
+            VerifyCodeCommand(mobile=data.mobile, code=data.code, client_address=client_address(request))
+        )
         # a contested sign-up: the phone's holder sets the password without a current one
         return await _logged_in(request, user, otp_login=user.password_required)
 
@@ -166,7 +168,9 @@ class AuthController(Controller):
 
     @post("/otp/verify", status_code=200)
     async def otp_verify(self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]) -> Response[Me]:
-        user = await (await resolve(request, VerifyLoginCode))(VerifyCodeCommand(mobile=data.mobile, code=data.code))
+        user = await (await resolve(request, VerifyLoginCode))(
+            VerifyCodeCommand(mobile=data.mobile, code=data.code, client_address=client_address(request))
+        )
         return await _logged_in(request, user, otp_login=True)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)

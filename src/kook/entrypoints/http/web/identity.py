@@ -101,7 +101,7 @@ class IdentityPages(Controller):
         values = form_values(form, "mobile", "code")
         try:
             user = await (await resolve(request, VerifySignUp))(
-                VerifyCodeCommand(mobile=values["mobile"], code=values["code"])
+                VerifyCodeCommand(mobile=values["mobile"], code=values["code"], client_address=client_address(request))
             )
         except DomainError as exc:
             return await render(
@@ -186,7 +186,7 @@ class IdentityPages(Controller):
         values = form_values(form, "mobile", "code")
         try:
             user = await (await resolve(request, VerifyLoginCode))(
-                VerifyCodeCommand(mobile=values["mobile"], code=values["code"])
+                VerifyCodeCommand(mobile=values["mobile"], code=values["code"], client_address=client_address(request))
             )
         except DomainError as exc:
             return await render(
