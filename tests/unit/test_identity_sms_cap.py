@@ -78,7 +78,9 @@ async def test_a_code_request_does_the_same_work_for_an_unregistered_number(use_
 
     assert unknown_calls == texted_calls  # the same reads, hashing, limiter rules, the same number of times
     assert texted_calls["users.by_mobile"] == 1 and texted_calls["hasher.digest"] == 1
-    assert sum(n for k, n in texted_calls.items() if k.startswith("limiter.hit")) == 5  # address, minute, hour, day, portal
+    assert (
+        sum(n for k, n in texted_calls.items() if k.startswith("limiter.hit")) == 5
+    )  # address, minute, hour, day, portal
     # the provider is called after the answer, so its time is not the answer's
     assert (texted_at_answer, unknown_at_answer) == (0, 0)
     assert (texted_after, unknown_after) == (1, 0)

@@ -66,6 +66,15 @@ ERROR_SCHEMA: dict[str, Any] = {
     },
 }
 _NO_BODY = ("204", "205", "304")
+# The errors any JSON API operation may answer (API.md's codes), each documented with the error body.
+COMMON_ERRORS: dict[str, str] = {
+    "401": "unauthenticated: no session or key (or an invalid key).",
+    "403": "forbidden (not this caller's to do) or csrf_failed (a cookie write without its token or from elsewhere).",
+    "404": "not_found: no such object, or another customer's.",
+    "413": "payload_too_large (or file_too_large, slip_too_large): the body is past its limit.",
+    "422": "validation_error: details names the fields; or the stable code of the rule that refused it.",
+    "429": "rate_limited: too many calls; Retry-After says when to try again.",
+}
 
 
 def describe_real_errors(document: dict[str, Any]) -> dict[str, Any]:
@@ -73,14 +82,16 @@ def describe_real_errors(document: dict[str, Any]) -> dict[str, Any]:
 
     Litestar documents a 400 with its own exception body (``status_code``, ``detail``, ``extra``) on every route
     with parameters; Kook answers a bad body or parameter 422 ``validation_error`` in its error shape, and every
-    other error in that shape too (``default``). A 204 declares no content (Litestar gave it a JSON null).
+    other error in that shape too: every API operation lists the common error statuses (401, 403, 404, 413, 422,
+    429) with the error body, and ``default`` covers the rest. A 204 declares no content (Litestar gave it a JSON
+    null).
     """
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     if schemas.get("Error") == ERROR_SCHEMA:
         return document
     schemas["Error"] = ERROR_SCHEMA
     body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-    for item in document.get("paths", {}).values():
+    for path, item in document.get("paths", {}).items():
         for operation in item.values():
             responses = operation.get("responses") if isinstance(operation, dict) else None
             if not isinstance(responses, dict):
@@ -88,8 +99,10 @@ def describe_real_errors(document: dict[str, Any]) -> dict[str, Any]:
             for status in _NO_BODY:
                 if isinstance(responses.get(status), dict):
                     responses[status].pop("content", None)
-            if responses.pop("400", None) is not None:
-                responses["422"] = {"description": "validation_error: details names the fields.", "content": body}
+            responses.pop("400", None)
+            if path.startswith("/api/"):
+                for status, description in COMMON_ERRORS.items():
+                    responses.setdefault(status, {"description": description})
             for status, response in responses.items():
                 if status[:1] in ("4", "5") and isinstance(response, dict):
                     response["content"] = body
