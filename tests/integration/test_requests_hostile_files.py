@@ -46,6 +46,48 @@ def _laughs() -> bytes:
     return raw_zip(minimal_xlsx_members(sheet))
 
 
+def _sheet(sheet_xml: bytes) -> bytes:
+    return raw_zip(minimal_xlsx_members(sheet_xml))
+
+
+def _far_apart(last: bytes) -> bytes:
+    """Two cells, A1 and ``last``: laid out densely from one to the other by calamine."""
+    return _sheet(
+        SHEET_XML.replace(
+            b'<row r="2"><c r="A2"',
+            b'<row r="' + last.lstrip(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ") + b'"><c r="' + last + b'"',
+        )
+    )
+
+
+def _million_rows() -> bytes:
+    """Excel's largest sheet, 1,048,576 rows, each with a number (about 3 MiB deflated)."""
+    import zlib
+
+    head, tail = SHEET_XML.split(b"<sheetData>")[0] + b"<sheetData>", b"</sheetData></worksheet>"
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    crc, size, parts = 0, 0, []
+    for start in range(1, 1_048_577, 65_536):
+        block = head if start == 1 else b""
+        block += b"".join(
+            b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>09121234567</t></is></c></row>' % (n, n)
+            for n in range(start, start + 65_536)
+        )
+        block += tail if start + 65_536 > 1_048_576 else b""
+        crc, size = zlib.crc32(block, crc), size + len(block)
+        parts.append(packer.compress(block))
+    parts.append(packer.flush())
+    sheet = ("xl/worksheets/sheet1.xml", b"".join(parts), size, crc)
+    return raw_zip([*minimal_xlsx_members(SHEET_XML)[:-1], sheet])
+
+
+def _many_entries() -> bytes:
+    members = [*minimal_xlsx_members(SHEET_XML), *[(f"xl/media/{i}.bin", b"", 0, 0) for i in range(5_000)]]
+    return raw_zip(members, deflated=False)
+
+
+_XXE = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
 CASES: list[tuple[str, Callable[[], bytes], str, int, dict[str, int]]] = [
     ("csv", lambda: b"mobile,amount\n09121234567,300000\n", "file_not_spreadsheet", 422, {}),
     ("image", lambda: b"\x89PNG\r\n\x1a\n" + bytes(64), "file_not_spreadsheet", 422, {}),
@@ -69,7 +111,51 @@ CASES: list[tuple[str, Callable[[], bytes], str, int, dict[str, int]]] = [
     ("over-the-row-limit", lambda: GOOD, "too_many_rows", 422, {"max_rows": 1}),
     ("zip-bomb", _bomb, "file_bomb", 422, {}),
     ("billion-laughs", _laughs, "file_not_spreadsheet", 422, {}),
+    # issue 16
+    (
+        "exe-renamed-xlsx",
+        lambda: b"MZ\x90\x00\x03\x00\x00\x00" + bytes(56) + b"PE\x00\x00" + bytes(512),
+        "file_not_spreadsheet",
+        422,
+        {},
+    ),
+    ("wrong-magic-bytes", lambda: b"PX" + GOOD[2:], "file_not_spreadsheet", 422, {}),
+    (
+        "html-as-excel",
+        lambda: b"<html><table><tr><td>09121234567</td><td>300000</td></tr></table></html>",
+        "file_not_spreadsheet",
+        422,
+        {},
+    ),
+    ("csv-in-utf16", lambda: "mobile,amount\n09121234567,300000\n".encode("utf-16"), "file_not_spreadsheet", 422, {}),
+    ("zip-of-many-entries", _many_entries, "file_bomb", 422, {}),
+    (
+        "external-entity",
+        lambda: _sheet(
+            SHEET_XML.replace(b"?><worksheet", b"?>" + _XXE + b"<worksheet").replace(b"09121234567", b"&xxe;")
+        ),
+        "file_not_spreadsheet",
+        422,
+        {},
+    ),
+    ("cells-a-million-rows-apart", lambda: _far_apart(b"XFD1048576"), "too_many_rows", 422, {}),
+    ("cells-16384-columns-apart", lambda: _far_apart(b"XFD90000"), "file_bomb", 422, {}),
+    ("a-1048576-row-sheet", _million_rows, "too_many_rows", 422, {}),
 ]
+
+
+async def test_a_stale_dimension_tag_is_not_believed(client: Client, settings: Settings) -> None:
+    """A ``<dimension>`` that claims one cell, or the whole sheet, changes nothing: the rows are read."""
+    headers = use(client, await demo_customer(client, settings))
+    request_id = await new_request(client, headers)
+    rows = SHEET_XML.replace(
+        b'<c r="A2" t="inlineStr"><is><t>09121234567</t></is></c>',
+        b'<c r="A2" t="inlineStr"><is><t>09121234567</t></is></c><c r="B2"><v>300000</v></c>',
+    )
+    for ref in (b"A1:A1", b"A1:XFD1048576"):
+        sheet = rows.replace(b"<sheetData>", b'<dimension ref="' + ref + b'"/><sheetData>')
+        response = await upload(client, headers, request_id, _sheet(sheet))
+        assert response.status_code == 201 and response.json()["rows"] == 1, response.text
 
 
 async def _reader(app: Litestar) -> CalamineSheetReader:

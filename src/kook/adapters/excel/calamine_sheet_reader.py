@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -67,6 +68,7 @@ class CalamineSheetReader:
         ratio_floor: int = 10 * 1000 * 1000,
         max_members: int = 1_000,
         max_columns: int = 50,
+        max_cells: int = 10_000_000,
     ) -> None:
         self.max_bytes = max_bytes
         self.max_rows = max_rows
@@ -75,6 +77,10 @@ class CalamineSheetReader:
         self.ratio_floor = ratio_floor
         self.max_members = max_members
         self.max_columns = max_columns
+        # calamine lays a sheet out densely, from its first to its last cell reference: two cells far apart
+        # (A1 and XFD1048576) would ask for 17 billion cells and abort the process. Refused from the references
+        # before calamine sees the sheet.
+        self.max_cells = max_cells
 
     def read(self, content: bytes, filename: str | None = None) -> Grid:
         if len(content) > self.max_bytes:
@@ -141,6 +147,10 @@ class CalamineSheetReader:
         if start is None or start + member.compress_size > len(content):
             raise _refuse("file_not_spreadsheet")
         if member.compress_type == zipfile.ZIP_STORED:
+            if member.filename.startswith("xl/worksheets/"):
+                stored = _Extent()
+                stored.feed(content[start : start + member.compress_size])
+                self._check_extent(stored)
             return
         if member.compress_type != zipfile.ZIP_DEFLATED:
             raise _refuse("file_not_spreadsheet")
@@ -148,18 +158,31 @@ class CalamineSheetReader:
         produced = 0
         inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         view = memoryview(content)[start : start + member.compress_size]
+        extent = _Extent() if member.filename.startswith("xl/worksheets/") else None
         try:
             for offset in range(0, len(view), 64 * 1024):
                 pending = bytes(view[offset : offset + 64 * 1024])
                 while pending:
-                    produced += len(inflater.decompress(pending, 1024 * 1024))
+                    chunk = inflater.decompress(pending, 1024 * 1024)
+                    produced += len(chunk)
                     if produced > allowance:
                         raise _refuse("file_bomb")
+                    if extent is not None:
+                        extent.feed(chunk)
                     pending = inflater.unconsumed_tail
         except zlib.error:
             raise _refuse("file_not_spreadsheet") from None
         if produced != member.file_size:
             raise _refuse("file_not_spreadsheet")
+        if extent is not None:
+            self._check_extent(extent)
+
+    def _check_extent(self, extent: _Extent) -> None:
+        rows, columns = extent.size()
+        if rows > 2 * self.max_rows + 1_000:  # past the row limit whatever blank rows there are
+            raise _refuse("too_many_rows", max_rows=self.max_rows)
+        if rows * columns > self.max_cells:
+            raise _refuse("file_bomb")
 
     # -- reading -----------------------------------------------------------
 
@@ -225,6 +248,43 @@ class CalamineSheetReader:
         while rows and not rows[-1]:
             rows.pop()
         return rows
+
+
+_REFERENCE = re.compile(rb'\sr="([A-Z]{0,3})([0-9]{1,9})"')
+
+
+class _Extent:
+    """The first and last row and column a worksheet's XML refers to (``<row r="7">``, ``<c r="B7">``)."""
+
+    def __init__(self) -> None:
+        self._tail = b""
+        self.rows = (0, 0)
+        self.columns = (0, 0)
+
+    def feed(self, chunk: bytes) -> None:
+        text = self._tail + chunk
+        for letters, digits in _REFERENCE.findall(text):  # one seen twice (in the tail) changes nothing
+            self._see(int(digits), _column_number(letters) if letters else 0)
+        self._tail = text[-32:]  # a reference split between chunks is whole in the next text
+
+    def _see(self, row: int, column: int) -> None:
+        low, high = self.rows
+        self.rows = (min(low, row) if low else row, max(high, row))
+        if column:
+            low, high = self.columns
+            self.columns = (min(low, column) if low else column, max(high, column))
+
+    def size(self) -> tuple[int, int]:
+        rows = self.rows[1] - self.rows[0] + 1 if self.rows[1] else 0
+        columns = self.columns[1] - self.columns[0] + 1 if self.columns[1] else 1
+        return rows, columns
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
 
 
 def _first_visible_sheet(metadata: list[python_calamine.SheetMetadata]) -> int | None:
