@@ -144,6 +144,40 @@ CASES: list[tuple[str, Callable[[], bytes], str, int, dict[str, int]]] = [
 ]
 
 
+MEMORY_CASES = [
+    "zip-bomb",
+    "billion-laughs",
+    "zip-of-many-entries",
+    "cells-a-million-rows-apart",
+    "cells-16384-columns-apart",
+    "a-1048576-row-sheet",
+]
+
+
+@pytest.mark.parametrize("case", MEMORY_CASES)
+def test_reading_a_hostile_file_keeps_memory_bounded(case: str) -> None:
+    """The reader at its default limits, in a fresh process (a native abort fails this test, not the run),
+    measuring the peak memory it adds: bounded whatever the file claims."""
+    import subprocess
+    import sys
+
+    content, code = next((c[1](), c[2]) for c in CASES if c[0] == case)
+    script = (
+        "import resource, sys\n"
+        "from kook.adapters.excel import CalamineSheetReader\n"
+        "from kook.domain.shared.errors import DomainError\n"
+        "content = sys.stdin.buffer.read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n    CalamineSheetReader().read(content)\nexcept DomainError as error:\n    print(error.code)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], input=content, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    refused, grown_mib = result.stdout.decode().split()
+    assert refused == code
+    assert int(grown_mib) < 100
+
+
 async def test_a_stale_dimension_tag_is_not_believed(client: Client, settings: Settings) -> None:
     """A ``<dimension>`` that claims one cell, or the whole sheet, changes nothing: the rows are read."""
     headers = use(client, await demo_customer(client, settings))
