@@ -130,6 +130,8 @@ def _run(
         client.cookies.clear()
         client.cookies.update(jar)
         kwargs = {k: v for k, v in kwargs.items() if k in _ALLOWED}
+        if isinstance(kwargs.get("data"), bytes | str):
+            kwargs["content"] = kwargs.pop("data")
         if "files" in kwargs:
             kwargs["files"] = _files(kwargs["files"])
         if "cookies" in kwargs:
