@@ -15,6 +15,8 @@ from litestar import Request, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 
+from kook.entrypoints.http.openapi_examples import add_request_examples
+
 SCHEMA_PATH = "/schema"
 _VENDOR = "/static/vendor/swagger-ui"
 
@@ -75,6 +77,7 @@ def describe_real_errors(document: dict[str, Any]) -> dict[str, Any]:
     with parameters; Kook answers a bad body or parameter 422 ``validation_error`` in its error shape, and every
     other error in that shape too (``default``). A 204 declares no content (Litestar gave it a JSON null).
     """
+    add_request_examples(document)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     if schemas.get("Error") == ERROR_SCHEMA:
         return document
