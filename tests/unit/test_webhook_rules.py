@@ -118,3 +118,29 @@ def test_events_must_be_known_and_at_least_one() -> None:
     for bad in ([], ["request.started"], ["line.outcome", "x"]):
         with pytest.raises(ValidationFailed):
             check_events(bad)
+
+
+PROD = {
+    "KOOK_ENV": "prod",
+    "KOOK_SECRET_KEY": "s" * 40,
+    "KOOK_REDIS_URL": "redis://127.0.0.1:6379/0",
+    "KOOK_DATABASE_URL": "postgresql+asyncpg://kook@db/kook",
+    "KOOK_KAVENEGAR_API_KEY": "k",
+    "KOOK_ZARINPAL_MERCHANT_ID": "m",
+}
+
+
+def test_loopback_receivers_are_for_dev_and_test_only(tmp_path: object) -> None:
+    from kook.entrypoints.settings import SettingsError, load_settings
+
+    base = {"KOOK_DATA_DIR": str(tmp_path)}
+    assert load_settings(base | {"KOOK_ENV": "test", "KOOK_WEBHOOK_ALLOW_LOOPBACK": "true"}).webhook.allow_loopback
+    prod = load_settings(base | PROD)
+    assert not prod.webhook.allow_loopback
+    with pytest.raises(SettingsError, match="KOOK_WEBHOOK_ALLOW_LOOPBACK"):
+        load_settings(base | PROD | {"KOOK_WEBHOOK_ALLOW_LOOPBACK": "true"})
+    with pytest.raises(SettingsError, match="KOOK_WEBHOOK_REQUIRE_HTTPS"):
+        load_settings(base | PROD | {"KOOK_WEBHOOK_REQUIRE_HTTPS": "false"})
+    for name, bad in (("KOOK_WEBHOOK_TIMEOUT_SECONDS", "0"), ("KOOK_WEBHOOK_FIRST_RETRY_SECONDS", "0")):
+        with pytest.raises(SettingsError, match=name):
+            load_settings(base | {name: bad})
