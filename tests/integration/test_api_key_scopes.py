@@ -190,6 +190,13 @@ async def test_staff_keys_reach_the_back_office_with_the_staff_role_only(
         assert made.status_code == 201, made.text
         assert made.json()["scopes"] == []
         keys[role] = made.json()["key"]
+    # the staff page lists the member's own keys (never the key itself again) and makes one more
+    page = await client.get("/admin/api-keys")
+    assert page.status_code == 200 and "finance" in page.text and keys["finance"] not in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    made_on_page = await client.post("/admin/api-keys", data={"name": "اسکریپت", "csrf_token": token.group(1)})
+    assert made_on_page.status_code == 200 and 'data-testid="new-api-key"' in made_on_page.text
     client.cookies.clear()
     reviewer = {"authorization": f"Bearer {keys['reviewer']}"}
     finance = {"authorization": f"Bearer {keys['finance']}"}

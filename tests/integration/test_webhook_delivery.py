@@ -111,6 +111,23 @@ async def test_a_delivery_is_retried_with_backoff_until_taken_with_one_id_and_va
     assert (stored.status, stored.attempts, stored.last_status) == ("delivered", 3, 200)
 
 
+async def test_one_pass_sends_many_deliveries_at_once_each_once(world: World) -> None:
+    with webhook_receiver(statuses=[500] * 3) as receiver:
+        _, secret = await world.endpoint(receiver.url)
+        for i in range(12):
+            await world.event("line.outcome", {"line_id": str(i), "status": "succeeded"})
+        report = await world.send()
+        assert (report.delivered, report.retrying) == (9, 3)  # sent together; three refused, kept for later
+        world.clock.advance(seconds=30)
+        assert (await world.send()).delivered == 3
+        got = receiver.snapshot()
+    ids = [r.headers["Kook-Webhook-Id"] for r in got]
+    assert len(ids) == 15 and len(set(ids)) == 12  # twelve deliveries, three of them tried twice
+    assert sorted(json.loads(r.body)["data"]["line_id"] for r in got if ids.count(r.headers["Kook-Webhook-Id"]) == 1)
+    assert all(verify(secret, r.headers, r.body) for r in got)
+    assert {d.status for d in await world.deliveries()} == {"delivered"}
+
+
 async def test_a_receiver_that_never_answers_well_is_given_up_after_a_day(world: World) -> None:
     with webhook_receiver(statuses=[500] * 100) as receiver:
         await world.endpoint(receiver.url)

@@ -3,6 +3,7 @@ replay buttons (each a CSRF form), and the guide's curl flow and verification sn
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import jinja2
@@ -85,3 +86,37 @@ def test_the_guide_holds_the_curl_flow_and_the_verification_snippet(env: jinja2.
         assert step in html
     assert "hmac.compare_digest" in html and "Kook-Webhook-Signature" in html
     assert 'lang="en"' in html  # the English part
+
+
+@dataclass
+class _Key:
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime = AT
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    per_minute: int = 120
+
+
+shared.REALISTIC["staff/api_keys.html"] = {
+    "csrf_token": shared.CSRF,
+    "current_staff": shared.Staff(role="finance"),
+    "enabled_menu": ["dashboard", "deposits"],
+    "flash": [],
+    "api_keys": [
+        _Key("k" * 32, "تطبیق فیش", "kook_kkkkkkkk…ab12"),
+        _Key("j" * 32, "قدیمی", "kook_jjjj…", revoked_at=AT),
+    ],
+    "new_api_key": "kook_" + "k" * 32 + "_secret",
+    "values": {},
+    "errors": {},
+    "form_error": None,
+}
+
+
+def test_the_staff_keys_page_shows_the_new_key_once_and_a_revoke_form_for_live_keys(env: jinja2.Environment) -> None:
+    html = env.get_template("staff/api_keys.html").render(**shared.REALISTIC["staff/api_keys.html"])
+    assert "kook_" + "k" * 32 + "_secret" in html
+    assert f'action="/admin/api-keys/{"k" * 32}/revoke"' in html
+    assert f'action="/admin/api-keys/{"j" * 32}/revoke"' not in html  # revoked: nothing to revoke

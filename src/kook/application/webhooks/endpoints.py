@@ -141,6 +141,16 @@ class ReplayDelivery:
 
 
 @dataclass(frozen=True)
+class _Attempt:
+    delivery_id: str
+    at: datetime
+    status: str
+    http_status: int | None
+    error: str | None
+    next_attempt_at: datetime | None
+
+
+@dataclass(frozen=True)
 class SendReport:
     delivered: int = 0
     retrying: int = 0
@@ -181,18 +191,31 @@ class SendDueDeliveries:
             return SendReport()
         gate = asyncio.Semaphore(cfg.concurrency)
 
-        async def one(delivery: Delivery) -> str:
+        async def one(delivery: Delivery) -> _Attempt:
             async with gate:
                 return await self._send(delivery, salts.get(delivery.endpoint_id, ""))
 
-        outcomes = await asyncio.gather(*(one(d) for d in due))
+        attempts = await asyncio.gather(*(one(d) for d in due))
+        # one transaction records the pass's attempts (the unit of work is not shared by concurrent sends)
+        async with self._uow as uow:
+            for a in attempts:
+                await uow.webhooks.record_attempt(
+                    a.delivery_id,
+                    now=a.at,
+                    status=a.status,
+                    http_status=a.http_status,
+                    error=a.error,
+                    next_attempt_at=a.next_attempt_at,
+                )
+            await uow.commit()
+        outcomes = [a.status for a in attempts]
         return SendReport(
             delivered=outcomes.count(DeliveryStatus.DELIVERED),
             retrying=outcomes.count(DeliveryStatus.PENDING),
             failed=outcomes.count(DeliveryStatus.FAILED),
         )
 
-    async def _send(self, delivery: Delivery, salt: str) -> str:
+    async def _send(self, delivery: Delivery, salt: str) -> _Attempt:
         secret = self._secrets.secret_for(delivery.endpoint_id, salt)
         body = delivery.payload.encode()
         timestamp = int(self._clock.now().timestamp())
@@ -231,10 +254,5 @@ class SendDueDeliveries:
                 status, next_at = DeliveryStatus.FAILED, None
             else:
                 status, next_at = DeliveryStatus.PENDING, later
-        async with self._uow as uow:
-            await uow.webhooks.record_attempt(
-                delivery.id, now=now, status=status, http_status=http_status, error=error, next_attempt_at=next_at
-            )
-            await uow.commit()
         log.info("webhook_attempt", delivery_id=delivery.id, status=status, http_status=http_status, error=error)
-        return status
+        return _Attempt(delivery.id, now, status, http_status, error, next_at)

@@ -54,7 +54,7 @@ from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, Custo
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
-from kook.entrypoints.http.web.integration import IntegrationPages
+from kook.entrypoints.http.web.integration import IntegrationPages, StaffKeyPages
 from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
 from kook.entrypoints.http.web.reports import AdminReportPages, ReportExportPages, ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
@@ -234,7 +234,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [InvoiceController, WalletStatementsController, StatementDownloadPages]
     handlers += [EventsController, CalendarController, CalendarFeedController]
     handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages, AnnouncementPages]
-    handlers += [WebhooksController, IntegrationPages]
+    handlers += [WebhooksController, IntegrationPages, StaffKeyPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from kook.application.identity.api_keys import CreateApiKey, KeyOwner, ListApiKeys, RevokeApiKey
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.webhooks.endpoints import (
     HEADER_ID,
@@ -123,4 +124,52 @@ class IntegrationPages(Controller):
         return redirect("/webhooks", flash="webhook_replayed")
 
 
-__all__ = ["EVENTS", "IntegrationPages"]
+class StaffKeyPages(Controller):
+    """A staff member's own API keys (/admin/api-keys): the back-office JSON routes with the staff role."""
+
+    path = "/admin/api-keys"
+    include_in_schema = False
+
+    async def _page(self, request: Req, extra: dict[str, Any] | None = None, status_code: int = 200) -> Any:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        keys = await (await resolve(request, ListApiKeys))(KeyOwner(staff_id=found.staff.id))
+        context: dict[str, Any] = {"active_menu": "dashboard", "api_keys": keys, "new_api_key": None}
+        context.update(extra or {})
+        return await render(request, "staff/api_keys.html", context, status_code=status_code)
+
+    @get("/")
+    async def keys(self, request: Req) -> Response[Any] | Template:
+        page: Response[Any] | Template = await self._page(request)
+        return page
+
+    @post("/")
+    async def create(self, request: Req) -> Response[Any] | Template:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        values = form_values(await request.form(), "name")
+        try:
+            _key, secret = await (await resolve(request, CreateApiKey))(
+                KeyOwner(staff_id=found.staff.id), values["name"]
+            )
+        except DomainError as exc:
+            errors, general = form_errors(exc, "name")
+            page: Response[Any] | Template = await self._page(
+                request, {"errors": errors, "form_error": general, "values": values}, status_code=422
+            )
+            return page
+        created: Response[Any] | Template = await self._page(request, {"new_api_key": secret})
+        return created
+
+    @post("/{key_id:str}/revoke")
+    async def revoke(self, request: Req, key_id: FromPath[str]) -> Response[Any]:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        await (await resolve(request, RevokeApiKey))(KeyOwner(staff_id=found.staff.id), key_id)
+        return redirect("/admin/api-keys", flash="api_key_revoked")
+
+
+__all__ = ["EVENTS", "IntegrationPages", "StaffKeyPages"]
