@@ -217,3 +217,38 @@ async def test_staff_keys_reach_the_back_office_with_the_staff_role_only(
 
 def _unused(_: Any) -> None:  # keep the table's markers imported for readers
     assert ANY_KEY and STAFF_KEY
+
+
+async def test_the_profile_page_makes_a_key_with_the_ticked_scopes_and_shows_it_once(
+    client: Client, settings: Settings
+) -> None:
+    use(client, await demo_customer(client, settings))
+    page = await client.get("/profile")
+    assert page.status_code == 200
+    for scope in SCOPES:
+        assert f'value="{scope}"' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    made = await client.post(
+        "/profile/api-keys",
+        data={
+            "name": "حسابداری",
+            "scopes": ["reports:read", "wallet:read"],
+            "per_minute": "۶۰",
+            "csrf_token": token.group(1),
+        },
+    )
+    assert made.status_code == 200 and 'data-testid="new-api-key"' in made.text
+    key = re.search(r"kook_[0-9a-f]{32}_[A-Za-z0-9_-]+", made.text)
+    assert key is not None
+    [listed] = (await client.get("/api/v1/api-keys")).json()["items"]
+    assert (listed["scopes"], listed["per_minute"]) == (["reports:read", "wallet:read"], 60)
+    assert key.group(0) not in (await client.get("/profile")).text  # shown once
+    bad = await client.post(
+        "/profile/api-keys", data={"name": "x", "scopes": ["admin:all"], "csrf_token": token.group(1)}
+    )
+    assert bad.status_code == 422
+    client.cookies.clear()
+    bearer = {"authorization": f"Bearer {key.group(0)}"}
+    assert (await client.get("/api/v1/wallet", headers=bearer)).status_code == 200
+    assert (await client.get("/api/v1/requests", headers=bearer)).json()["code"] == "api_key_scope_missing"
