@@ -170,6 +170,10 @@ class FakeApiKeyRepository(ApiKeyRepository):
         # newest first; dicts keep insertion order, so reverse before the stable sort
         return sorted(reversed(mine), key=lambda k: k.created_at, reverse=True)
 
+    async def for_staff(self, staff_id: str) -> list[ApiKey]:
+        mine = [k for k in self._state().api_keys.values() if k.staff_id == staff_id]
+        return sorted(reversed(mine), key=lambda k: k.created_at, reverse=True)
+
     async def add(self, key: ApiKey) -> None:
         keys = self._state().api_keys
         if key.id in keys:

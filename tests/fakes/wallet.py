@@ -14,11 +14,13 @@ from kook.application.wallet.ports import (
     StatementLine,
     WalletUnitOfWork,
 )
+from kook.application.webhooks.ports import WebhookOutbox
 from kook.domain.shared.errors import Conflict
 from kook.domain.wallet.deposit import DepositDuplicate, DepositSlip
 from kook.domain.wallet.ledger import Discrepancy, InsufficientFunds, JournalEntry, Wallet
 from kook.domain.wallet.payment import Payment, PaymentStatus
 from tests.fakes.snapshot import SnapshotUnitOfWork
+from tests.fakes.webhooks import FakeWebhookOutbox
 
 
 class _State:
@@ -28,6 +30,7 @@ class _State:
         self.payments: dict[str, Payment] = {}
         self.deposits: dict[str, DepositSlip] = {}
         self.audit: list[dict[str, Any]] = []
+        self.webhooks: list[tuple[str, str, dict[str, Any]]] = []  # (customer, event, data) told by the outbox
 
 
 class FakeLedgerRepository(LedgerRepository):
@@ -172,6 +175,7 @@ class FakeWalletUnitOfWork(SnapshotUnitOfWork[_State], WalletUnitOfWork):
     payments: PaymentRepository
     deposits: DepositRepository
     audit: AuditLog
+    webhooks: WebhookOutbox
 
     def __init__(self) -> None:
         super().__init__(_State())
@@ -181,6 +185,7 @@ class FakeWalletUnitOfWork(SnapshotUnitOfWork[_State], WalletUnitOfWork):
         self.payments = FakePaymentRepository(state)
         self.deposits = FakeDepositRepository(state)
         self.audit = FakeAudit(state)
+        self.webhooks = FakeWebhookOutbox(state.webhooks)
 
 
 class FakeNotifier(CustomerNotifier):

@@ -380,6 +380,7 @@ async def test_api_keys(client: Client) -> None:
     assert created.status_code == 201
     key = created.json()["key"]
     key_id = created.json()["id"]
+    owner = dict(client.cookies)
     listed = (await client.get("/api/v1/api-keys")).json()["items"]
     assert [item["id"] for item in listed] == [key_id]
     assert key not in str(listed)
@@ -388,11 +389,13 @@ async def test_api_keys(client: Client) -> None:
     bearer = {"authorization": f"Bearer {key}"}
     me = await client.get("/api/v1/me", headers=bearer)
     assert me.status_code == 200 and me.json()["mobile"] == MOBILE
-    # a bearer call needs no CSRF token
+    # a key cannot make or revoke keys (the web login only): a leaked key mints no others
     other = await client.post("/api/v1/api-keys", json={"name": "دوم"}, headers=bearer)
-    assert other.status_code == 201
-    revoked = await client.delete(f"/api/v1/api-keys/{key_id}", headers=bearer)
+    assert other.status_code == 403 and other.json()["code"] == "api_key_route_refused"
+    _use(client, owner)
+    revoked = await client.delete(f"/api/v1/api-keys/{key_id}", headers=csrf(body))
     assert revoked.status_code == 204
+    client.cookies.clear()
     after = await client.get("/api/v1/me", headers=bearer)
     assert after.status_code == 401
     bad = await client.get("/api/v1/me", headers={"authorization": "Bearer kook_nonsense"})

@@ -42,6 +42,8 @@ class ApiKey:
     created_at: datetime = WHEN
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    scope_set: frozenset[str] = frozenset({"requests:read", "requests:write"})
+    per_minute: int = 120
 
 
 @dataclass
@@ -178,6 +180,7 @@ REALISTIC: dict[str, dict[str, Any]] = {
             ApiKey(id=2, name="قدیمی", prefix="kk_zz99", last_used_at=WHEN, revoked_at=WHEN),
         ],
         new_api_key=None,
+        scope_titles={"requests:write": "ساخت و تأیید درخواست", "requests:read": "دیدن درخواست‌ها"},
     ),
     "staff/login.html": public_context(values={"mobile": "09120000000"}),
     "staff/dashboard.html": {
@@ -277,6 +280,7 @@ from tests.unit import test_fulfilment_templates as _fulfilment_templates  # noq
 from tests.unit import test_report_export_templates as _report_templates  # noqa: E402, F401
 from tests.unit import test_reports_templates as _reports_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
+from tests.unit import test_webhook_templates as _webhook_templates  # noqa: E402, F401
 
 FORM_PAGES = {
     "identity/signup.html": (

@@ -206,6 +206,8 @@ class TestStatusBadge:
             "paused",
             "not_funded",
             "skipped",
+            # webhook deliveries
+            "delivered",
         }
 
     def test_colours(self) -> None:

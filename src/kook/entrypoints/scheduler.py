@@ -31,6 +31,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("calendar.remind", 30),
     PeriodicJob("messaging.low_balance", 60),
     PeriodicJob("reports.purge_exports", 600),
+    PeriodicJob("webhooks.send", 2),
 )
 
 
@@ -39,6 +40,7 @@ def jobs_for(settings: Settings) -> tuple[PeriodicJob, ...]:
     periods = {
         "fulfilment.sweep": settings.fulfilment.sweep_every_seconds,
         "fulfilment.check_unknown": settings.fulfilment.check_every_seconds,
+        "webhooks.send": settings.webhook.send_every_seconds,
     }
     return tuple(PeriodicJob(job.actor, periods.get(job.actor, job.every_seconds)) for job in JOBS)
 

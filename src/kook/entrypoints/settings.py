@@ -97,6 +97,16 @@ class RunSettings(msgspec.Struct, frozen=True):
     reminder_hours: float = 24.0  # a short wallet is reminded this long before a run (0: never)
 
 
+class WebhookSettings(msgspec.Struct, frozen=True):
+    timeout_seconds: float = 5.0  # one delivery's whole HTTP call
+    first_retry_seconds: int = 30  # then doubling, capped at max_retry_seconds, for a day
+    max_retry_seconds: int = 3600
+    send_every_seconds: int = 2  # how often the scheduler asks the workers to send what is due
+    # dev/test only (refused in prod): let deliveries reach 127.0.0.0/8 and ::1, for a receiver on this machine
+    allow_loopback: bool = False
+    require_https: bool | None = None  # default: https required in prod, http allowed in dev/test
+
+
 class Argon2Settings(msgspec.Struct, frozen=True):
     memory_kib: int = 19 * 1024
     time_cost: int = 2
@@ -156,6 +166,7 @@ class Settings(msgspec.Struct, frozen=True):
     seller: SellerSettings = SellerSettings()
     vat_percent: int = 10  # VAT included in the prices; an invoice splits its total at this rate
     run: RunSettings = RunSettings()
+    webhook: WebhookSettings = WebhookSettings()
 
     @property
     def is_sandbox_env(self) -> bool:
@@ -291,11 +302,31 @@ def _complete(settings: Settings) -> Settings:
     _check_operator_settings(settings)
     _check_fulfilment_settings(settings.fulfilment)
     _check_invoice_settings(settings)
+    _check_webhook_settings(settings)
     if not 0 <= settings.run.reminder_hours <= 720:
         raise SettingsError("KOOK_RUN_REMINDER_HOURS must be between 0 (no reminders) and 720")
     if not settings.secret_key:
         changes["secret_key"] = _local_secret(data_dir)
     return msgspec.structs.replace(settings, **changes)
+
+
+def _check_webhook_settings(settings: Settings) -> None:
+    w = settings.webhook
+    if w.allow_loopback and settings.env == "prod":
+        raise SettingsError("KOOK_WEBHOOK_ALLOW_LOOPBACK is only allowed when KOOK_ENV is dev or test")
+    if w.require_https is False and settings.env == "prod":
+        raise SettingsError("KOOK_WEBHOOK_REQUIRE_HTTPS cannot be turned off when KOOK_ENV=prod")
+    if not 0 < w.timeout_seconds <= 30:
+        raise SettingsError("KOOK_WEBHOOK_TIMEOUT_SECONDS must be more than 0 and at most 30")
+    for name, value in (
+        ("KOOK_WEBHOOK_FIRST_RETRY_SECONDS", w.first_retry_seconds),
+        ("KOOK_WEBHOOK_MAX_RETRY_SECONDS", w.max_retry_seconds),
+        ("KOOK_WEBHOOK_SEND_EVERY_SECONDS", w.send_every_seconds),
+    ):
+        if value < 1:
+            raise SettingsError(f"{name} must be a positive number")
+    if w.first_retry_seconds > w.max_retry_seconds:
+        raise SettingsError("KOOK_WEBHOOK_FIRST_RETRY_SECONDS must not be more than KOOK_WEBHOOK_MAX_RETRY_SECONDS")
 
 
 def _check_invoice_settings(settings: Settings) -> None:

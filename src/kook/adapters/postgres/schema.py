@@ -14,6 +14,7 @@ from kook.adapters.postgres import (  # noqa: F401
     tables_sandbox_gateway,
     tables_services,
     tables_wallet,
+    tables_webhooks,
 )
 from kook.adapters.postgres.metadata import metadata
 

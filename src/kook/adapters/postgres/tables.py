@@ -60,13 +60,16 @@ api_keys = sa.Table(
     "api_keys",
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("user_id", sa.String(32), sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("user_id", sa.String(32), sa.ForeignKey("users.id"), nullable=True, index=True),
     sa.Column("name", sa.String(80), nullable=False),
     sa.Column("secret_hash", sa.String(128), nullable=False),
     sa.Column("hint", sa.String(8), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("last_used_at", UtcDateTime(), nullable=True),
     sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    sa.Column("scopes", sa.String(200), nullable=False, server_default=""),
+    sa.Column("staff_id", sa.String(32), sa.ForeignKey("staff.id"), nullable=True, index=True),
+    sa.Column("per_minute", sa.Integer(), nullable=False, server_default="120"),
 )
 
 web_sessions = sa.Table(

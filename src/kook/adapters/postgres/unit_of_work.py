@@ -19,6 +19,7 @@ from kook.adapters.postgres.repositories.identity import (
     SqlUserRepository,
 )
 from kook.adapters.postgres.repositories.wallet import SqlDepositRepository, SqlLedgerRepository, SqlPaymentRepository
+from kook.adapters.postgres.repositories.webhooks import SqlWebhookOutbox
 from kook.application.identity.ports import IdentityUnitOfWork
 from kook.application.shared.ports import AuditLog, Clock
 from kook.application.wallet.ports import WalletUnitOfWork
@@ -90,9 +91,11 @@ class SqlWalletUnitOfWork(SqlUnitOfWork, WalletUnitOfWork):
     ledger: SqlLedgerRepository
     payments: SqlPaymentRepository
     deposits: SqlDepositRepository
+    webhooks: SqlWebhookOutbox
 
     def _bind(self, session: AsyncSession) -> None:
         super()._bind(session)
         self.ledger = SqlLedgerRepository(session)
         self.payments = SqlPaymentRepository(session)
         self.deposits = SqlDepositRepository(session)
+        self.webhooks = SqlWebhookOutbox(session, self._clock)

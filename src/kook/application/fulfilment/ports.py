@@ -11,6 +11,7 @@ from kook.application.recharges.request_ports import RequestRepository
 from kook.application.shared.ports import AuditLog
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.application.wallet.ports import LedgerRepository
+from kook.application.webhooks.ports import WebhookOutbox
 from kook.domain.recharges.fulfilment import LineChange, LineState, Policy
 from kook.domain.recharges.request import Request
 
@@ -121,3 +122,4 @@ class FulfilmentUnitOfWork(UnitOfWork, Protocol):
     requests: RequestRepository
     ledger: LedgerRepository
     audit: AuditLog
+    webhooks: WebhookOutbox  # line outcomes and finished requests, in the same transaction

@@ -159,12 +159,45 @@ class OutcomeRecorder:
                         memo=f"request {request.id}",
                     )
                 request.account(moves.settled, moves.release, now)
+            final = [c for c in changes if c.status in (SUCCEEDED, FAILED)]
+            if final:  # webhooks (outbox): written with the outcomes, so none is told that did not happen
+                await uow.webhooks.record(
+                    request.customer_id,
+                    "line.outcome",
+                    [
+                        {
+                            "request_id": request.id,
+                            "line_id": str(c.id),
+                            "status": c.status,
+                            "operator": c.operator,
+                            "price": c.price,
+                            "code": c.code,
+                        }
+                        for c in final
+                    ],
+                )
             finished = False
             if request.status in IN_FULFILMENT and await uow.work.open_count(request.id) == 0:
-                request.finish(await uow.work.count_status(request.id, FAILED) > 0, now)
+                failed = await uow.work.count_status(request.id, FAILED)
+                request.finish(failed > 0, now)
                 finished = True
                 if request.held:
                     log.error("request_finished_with_money_held", request_id=request.id, held=request.held)
+                await uow.webhooks.record(
+                    request.customer_id,
+                    "request.finished",
+                    [
+                        {
+                            "request_id": request.id,
+                            "name": request.name,
+                            "status": request.status.value,
+                            "succeeded": await uow.work.count_status(request.id, SUCCEEDED),
+                            "failed": failed,
+                            "settled": request.settled,
+                            "released": request.released,
+                        }
+                    ],
+                )
             if changes or finished:
                 await uow.requests.save(request)
                 if staff is not None:

@@ -146,6 +146,11 @@ class ApproveDeposit:
                 before={"status": DepositStatus.PENDING.value},
                 after={"status": deposit.status.value, "amount": deposit.amount},
             )
+            await uow.webhooks.record(
+                deposit.customer_id,
+                "payment.credited",
+                [{"kind": "deposit", "deposit_id": deposit.id, "amount": deposit.amount}],
+            )
             await uow.commit()
         title, body, sms = deposit_approved(deposit.amount)
         await self._notifier.notify(deposit.customer_id, kind="deposit", title=title, body=body, sms=sms)

@@ -168,6 +168,12 @@ class _Settler:
                         memo=f"پرداخت آنلاین {verification.reference or ''}".strip(),
                     )
                     payment.mark_verified(now, verification.reference, verification.card_mask, verification.code)
+                    if credited:
+                        await uow.webhooks.record(
+                            payment.customer_id,
+                            "payment.credited",
+                            [{"kind": "payment", "payment_id": payment.id, "amount": payment.amount}],
+                        )
                 await uow.commit()
             except Exception as exc:
                 failure = exc

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from kook.application.shared.ports import AuditLog
 from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.webhooks.ports import WebhookOutbox
 from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.ledger import Discrepancy, JournalEntry, Wallet
 from kook.domain.wallet.payment import Payment
@@ -82,3 +83,4 @@ class WalletUnitOfWork(UnitOfWork, Protocol):
     ledger: LedgerRepository
     payments: PaymentRepository
     deposits: DepositRepository
+    webhooks: WebhookOutbox  # payment.credited, in the same transaction as the credit

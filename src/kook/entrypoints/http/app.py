@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.application.identity.ports import RateLimiter
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
 from kook.entrypoints.http.api.catalog import (
@@ -40,7 +41,9 @@ from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsC
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
-from kook.entrypoints.http.context import SESSION_COOKIE, require_staff
+from kook.entrypoints.http.api.webhooks import WebhooksController
+from kook.entrypoints.http.api_scopes import check_key_access, check_key_rate, route_template
+from kook.entrypoints.http.context import SESSION_COOKIE, caller, require_staff, resolve
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.documents import InvoiceController, StatementDownloadPages, WalletStatementsController
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -51,6 +54,7 @@ from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, Custo
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
+from kook.entrypoints.http.web.integration import IntegrationPages, StaffKeyPages
 from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
 from kook.entrypoints.http.web.reports import AdminReportPages, ReportExportPages, ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
@@ -187,6 +191,14 @@ STAFF_DOORS = frozenset({"/admin/login", "/admin/logout"})
 
 
 async def before_request(request: Request[Any, Any, Any]) -> None:
+    if request.headers.get("authorization", "")[:7].lower() == "bearer ":
+        # A bearer key: authenticated here, then the route table says whether this key may call this route, and
+        # the key's own rate limit is counted. No cookie is involved, so no CSRF check applies.
+        found = await caller(request)
+        if found.key is not None:
+            check_key_access(found.key, request.method, route_template(request))
+            await check_key_rate(await resolve(request, RateLimiter), found.key)  # type: ignore[type-abstract]
+            return
     await check_csrf(request)
     path = request.url.path.rstrip("/")
     if path.startswith(STAFF_PREFIXES) and path not in STAFF_DOORS:
@@ -222,6 +234,7 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [InvoiceController, WalletStatementsController, StatementDownloadPages]
     handlers += [EventsController, CalendarController, CalendarFeedController]
     handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages, AnnouncementPages]
+    handlers += [WebhooksController, IntegrationPages, StaffKeyPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

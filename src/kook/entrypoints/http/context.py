@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import structlog
 from litestar import Request
 
-from kook.application.identity.api_keys import AuthenticateApiKey
+from kook.application.identity.api_keys import AuthenticateKey, KeyPrincipal
 from kook.application.identity.current_user import GetStaff, GetUser
 from kook.application.identity.ports import PrincipalKind, WebSession
 from kook.application.identity.sessions import ResolveSession
@@ -36,6 +36,7 @@ class Caller:
     user: User | None = None
     staff: StaffMember | None = None
     via_api_key: bool = False
+    key: KeyPrincipal | None = None  # the bearer key (its scopes, its rate limit) when called with one
 
 
 async def resolve(request: Request[Any, Any, Any], cls: type[T]) -> T:
@@ -67,10 +68,10 @@ async def caller(request: Request[Any, Any, Any]) -> Caller:
     result = Caller()
     authorization = request.headers.get("authorization", "")
     if authorization[:7].lower() == "bearer ":
-        user = await (await resolve(request, AuthenticateApiKey))(authorization[7:].strip())
-        if user is None:
+        principal = await (await resolve(request, AuthenticateKey))(authorization[7:].strip())
+        if principal is None:
             raise Unauthenticated(details={"reason": "api_key_invalid"})
-        result = Caller(user=user, via_api_key=True)
+        result = Caller(user=principal.user, staff=principal.staff, via_api_key=True, key=principal)
     else:
         session = await current_session(request)
         if session is not None:

@@ -12,6 +12,12 @@ ERRORS: dict[str, tuple[int, str]] = {
     "rate_limited": (429, "درخواست‌های شما بیش از حد مجاز بود. کمی بعد دوباره تلاش کنید."),
     "conflict": (409, "این کار با وضعیت فعلی سازگار نیست."),
     "payload_too_large": (413, "حجم دادهٔ ارسالی بیش از حد مجاز است."),
+    "api_key_route_refused": (403, "این مسیر با کلید API در دسترس نیست؛ از درگاه وب وارد شوید."),
+    "api_key_scope_missing": (403, "کلید API دسترسی لازم برای این کار را ندارد. کلیدی با دسترسی مناسب بسازید."),
+    "webhook_destination_refused": (
+        422,
+        "نشانی وب‌هوک باید به یک نشانی عمومی اینترنت برسد؛ نشانی‌های داخلی، محلی و نشانی‌های سرویس ابری پذیرفته نمی‌شوند.",
+    ),
     "method_not_allowed": (405, "این روش درخواست پشتیبانی نمی‌شود."),
     "internal_error": (500, "خطایی پیش آمد. لطفاً دوباره تلاش کنید؛ اگر ادامه داشت با پشتیبانی کوک تماس بگیرید."),
     # identity
@@ -157,6 +163,7 @@ FIELD_ERRORS: dict[str, str] = {
     "text_invalid": "این متن نویسهٔ نامجاز (نویسهٔ کنترلی مانند NUL) دارد؛ آن را دوباره و بدون این نویسه‌ها بنویسید.",
     "mobile_invalid": ERRORS["mobile_invalid"][1],
     "password_too_weak": ERRORS["password_too_weak"][1],
+    "https_required": "نشانی باید با https:// شروع شود.",
 }
 
 # catalogue and routing
@@ -275,6 +282,8 @@ FLASH: dict[str, tuple[str, str]] = {
     "logged_out": ("info", "از حساب خود خارج شدید."),
     "password_changed": ("success", "کلمه عبور با موفقیت تغییر کرد."),
     "api_key_revoked": ("info", "کلید API باطل شد."),
+    "webhook_deleted": ("info", "نشانی وب‌هوک حذف شد؛ دیگر چیزی به آن فرستاده نمی‌شود."),
+    "webhook_replayed": ("success", "ارسال دوباره در صف قرار گرفت (با همان شناسه)."),
     "code_sent": ("info", "اگر این شماره امکان دریافت کد داشته باشد، کد پیامک شد."),
     "session_expired": ("warning", "نشست شما به پایان رسید. لطفاً دوباره وارد شوید."),
     # customers, services, messaging

@@ -15,6 +15,8 @@ from litestar import Request, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, YamlRenderPlugin
 
+from kook.entrypoints.http.openapi_examples import add_request_examples
+
 SCHEMA_PATH = "/schema"
 _VENDOR = "/static/vendor/swagger-ui"
 
@@ -86,6 +88,7 @@ def describe_real_errors(document: dict[str, Any]) -> dict[str, Any]:
     429) with the error body, and ``default`` covers the rest. A 204 declares no content (Litestar gave it a JSON
     null).
     """
+    add_request_examples(document)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     if schemas.get("Error") == ERROR_SCHEMA:
         return document

@@ -25,7 +25,13 @@ from kook.adapters.postgres.unit_of_work import SqlIdentityUnitOfWork
 from kook.adapters.redis.rate_limiter import RedisRateLimiter
 from kook.adapters.redis.session_store import RedisSessionStore
 from kook.adapters.sms.kavenegar import KavenegarSettings, KavenegarSmsSender
-from kook.application.identity.api_keys import AuthenticateApiKey, CreateApiKey, ListApiKeys, RevokeApiKey
+from kook.application.identity.api_keys import (
+    AuthenticateApiKey,
+    AuthenticateKey,
+    CreateApiKey,
+    ListApiKeys,
+    RevokeApiKey,
+)
 from kook.application.identity.change_password import ChangePassword
 from kook.application.identity.code_sender import CodeSender
 from kook.application.identity.create_staff import CreateStaff
@@ -61,6 +67,7 @@ from kook.entrypoints.ioc.providers_fulfilment import FulfilmentInfrastructure, 
 from kook.entrypoints.ioc.providers_reporting import ReportingProvider
 from kook.entrypoints.ioc.providers_requests import RequestsInfrastructure, RequestsUseCases
 from kook.entrypoints.ioc.providers_wallet import WalletInfrastructure, WalletUseCases
+from kook.entrypoints.ioc.providers_webhooks import WebhooksInfrastructure, WebhooksUseCases
 from kook.entrypoints.settings import Settings
 from kook.sandbox.sms_inbox import SandboxInbox, SandboxSmsSender
 
@@ -222,6 +229,7 @@ def _identity_use_cases() -> Provider:
         ListApiKeys,
         RevokeApiKey,
         AuthenticateApiKey,
+        AuthenticateKey,
         CreateStaff,
         StaffLogIn,
         GetUser,
@@ -250,4 +258,6 @@ def all_providers() -> list[Provider]:
         ReportingProvider(),
         DocumentsProvider(),
         CalendarProvider(),
+        WebhooksInfrastructure(),
+        WebhooksUseCases(),
     ]

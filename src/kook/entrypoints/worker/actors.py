@@ -12,6 +12,7 @@ from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.reporting.exports import PurgeExpiredExports, RunTransactionExport
 from kook.application.wallet.payments import ExpireStalePayments
+from kook.application.webhooks.endpoints import SendDueDeliveries
 from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
 
 
@@ -83,3 +84,10 @@ async def export_transactions(export_id: str, run: FromDishka[RunTransactionExpo
 @kook_actor("reports.purge_exports", max_retries=0, time_limit=300_000)
 async def purge_exports(purge: FromDishka[PurgeExpiredExports]) -> None:
     await purge()
+
+
+# Webhooks: the outbox rows were written with their events; this sends what is due (leased, so two passes at once
+# never send one delivery together; a receiver deduplicates on the delivery id anyway).
+@kook_actor("webhooks.send", max_retries=0, time_limit=300_000)
+async def send_webhooks(send: FromDishka[SendDueDeliveries]) -> None:
+    await send()

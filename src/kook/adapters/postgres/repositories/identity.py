@@ -94,6 +94,11 @@ class SqlApiKeyRepository(ApiKeyRepository):
         query = sa.select(ApiKey).where(c.user_id == user_id).order_by(c.created_at.desc())
         return list((await self._session.execute(query)).scalars())
 
+    async def for_staff(self, staff_id: str) -> list[ApiKey]:
+        c = tables.api_keys.c
+        query = sa.select(ApiKey).where(c.staff_id == staff_id).order_by(c.created_at.desc())
+        return list((await self._session.execute(query)).scalars())
+
     async def add(self, key: ApiKey) -> None:
         self._session.add(key)
         await flush_or_conflict(self._session)

@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
-from kook.application.identity.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
+from kook.application.identity.api_keys import CreateApiKey, KeyOwner, ListApiKeys, RevokeApiKey
 from kook.application.identity.change_password import ChangePassword, ChangePasswordCommand
 from kook.application.identity.log_in import LogIn, LogInCommand
 from kook.application.identity.ports import PrincipalKind
@@ -21,7 +21,8 @@ from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
 from kook.domain.identity.user import User
-from kook.entrypoints.http.context import SESSION_COOKIE, client_address, require_user, resolve
+from kook.domain.shared.errors import Unauthenticated
+from kook.entrypoints.http.context import SESSION_COOKIE, caller, client_address, require_user, resolve
 from kook.entrypoints.http.cookies import clear_session_cookies, session_cookies
 
 Short = Annotated[str, msgspec.Meta(max_length=200)]
@@ -56,6 +57,10 @@ class PasswordBody(msgspec.Struct):
 
 class ApiKeyBody(msgspec.Struct):
     name: Short = "API"
+    # a customer's key: any of requests:write, requests:read, reports:read, wallet:read (all four when left out);
+    # a staff member's key carries no scopes (the staff role decides)
+    scopes: Annotated[list[Annotated[str, msgspec.Meta(max_length=40)]], msgspec.Meta(max_length=10)] | None = None
+    per_minute: int | None = None  # requests per minute for this key (120 when left out; 1–6000)
 
 
 class Accepted(msgspec.Struct):
@@ -87,12 +92,17 @@ class ApiKeyOut(msgspec.Struct):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scopes: list[str] = msgspec.field(default_factory=list)
+    per_minute: int = 120
+    staff: bool = False
 
 
 class NewApiKey(msgspec.Struct):
     id: str
     key: str
     name: str
+    scopes: list[str] = msgspec.field(default_factory=list)
+    per_minute: int = 120
 
 
 class ApiKeyList(msgspec.Struct):
@@ -210,9 +220,7 @@ class MeController(Controller):
 
     @get("/api-keys")
     async def list_keys(self, request: Request[Any, Any, Any]) -> ApiKeyList:
-        found = await require_user(request)
-        assert found.user is not None
-        keys = await (await resolve(request, ListApiKeys))(found.user.id)
+        keys = await (await resolve(request, ListApiKeys))(await key_owner(request))
         return ApiKeyList(
             items=[
                 ApiKeyOut(
@@ -222,6 +230,9 @@ class MeController(Controller):
                     created_at=k.created_at,
                     last_used_at=k.last_used_at,
                     revoked_at=k.revoked_at,
+                    scopes=sorted(k.scope_set),
+                    per_minute=k.per_minute,
+                    staff=k.is_staff,
                 )
                 for k in keys
             ]
@@ -229,13 +240,22 @@ class MeController(Controller):
 
     @post("/api-keys", status_code=201)
     async def create_key(self, request: Request[Any, Any, Any], data: JSONBody[ApiKeyBody | None] = None) -> NewApiKey:
-        found = await require_user(request)
-        assert found.user is not None
-        key, secret = await (await resolve(request, CreateApiKey))(found.user.id, (data or ApiKeyBody()).name)
-        return NewApiKey(id=key.id, key=secret, name=key.name)
+        body = data or ApiKeyBody()
+        key, secret = await (await resolve(request, CreateApiKey))(
+            await key_owner(request), body.name, body.scopes, body.per_minute
+        )
+        return NewApiKey(id=key.id, key=secret, name=key.name, scopes=sorted(key.scope_set), per_minute=key.per_minute)
 
     @delete("/api-keys/{key_id:str}", status_code=HTTP_204_NO_CONTENT)
     async def revoke_key(self, request: Request[Any, Any, Any], key_id: FromPath[str]) -> None:
-        found = await require_user(request)
-        assert found.user is not None
-        await (await resolve(request, RevokeApiKey))(found.user.id, key_id)
+        await (await resolve(request, RevokeApiKey))(await key_owner(request), key_id)
+
+
+async def key_owner(request: Request[Any, Any, Any]) -> KeyOwner:
+    """Keys belong to the signed-in customer user, or to the signed-in staff member (the back office's keys)."""
+    found = await caller(request)
+    if found.staff is not None:
+        return KeyOwner(staff_id=found.staff.id)
+    if found.user is not None:
+        return KeyOwner(user_id=found.user.id)
+    raise Unauthenticated()

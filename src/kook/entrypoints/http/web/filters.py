@@ -71,6 +71,7 @@ STATUS_BADGES: dict[str, tuple[str, str]] = {
     "verified": ("موفق", "success"),
     "expired": ("منقضی شده", "secondary"),
     "reversed": ("برگشت داده شده", "secondary"),
+    "delivered": ("تحویل شده", "success"),
 }
 
 

@@ -21,8 +21,8 @@ from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
-from kook.domain.shared.errors import DomainError, RateLimited
-from kook.domain.shared.mobile import normalize_mobile
+from kook.domain.shared.errors import DomainError, RateLimited, ValidationFailed
+from kook.domain.shared.mobile import normalize_mobile, to_latin_digits
 from kook.entrypoints.http.context import SESSION_COOKIE, caller, client_address, resolve
 from kook.entrypoints.http.cookies import clear_session_cookies, session_cookies
 from kook.entrypoints.http.messages import error_status, error_text
@@ -223,6 +223,7 @@ class IdentityPages(Controller):
             "otp_login": bool(found.session and found.session.otp_login),
             "api_keys": keys,
             "new_api_key": None,
+            "scope_titles": SCOPE_TITLES,
         }
         context.update(extra or {})
         return await render(request, "identity/profile.html", context, status_code=status_code)
@@ -259,11 +260,15 @@ class IdentityPages(Controller):
         if found.user is None:
             return redirect("/login")
         form = await request.form()
-        values = form_values(form, "name")
+        values = form_values(form, "name", "per_minute")
+        scopes = [s for s in form.getall("scopes", []) if isinstance(s, str)]
         try:
-            _key, secret = await (await resolve(request, CreateApiKey))(found.user.id, values["name"])
+            per_minute = _per_minute(values["per_minute"])
+            _key, secret = await (await resolve(request, CreateApiKey))(
+                found.user.id, values["name"], scopes, per_minute
+            )
         except DomainError as exc:
-            errors, general = form_errors(exc, "name")
+            errors, general = form_errors(exc, "per_minute" if exc.code == "validation_error" else "name")
             return await self._profile(
                 request, {"errors": errors, "form_error": general, "values": values}, status_code=_status(exc)
             )
@@ -276,6 +281,24 @@ class IdentityPages(Controller):
             return redirect("/login")
         await (await resolve(request, RevokeApiKey))(found.user.id, key_id)
         return redirect("/profile", flash="api_key_revoked")
+
+
+# What each scope of a customer's API key allows, as the profile page names it.
+SCOPE_TITLES = {
+    "requests:write": "ساخت و تأیید درخواست",
+    "requests:read": "دیدن درخواست‌ها",
+    "reports:read": "گزارش‌ها",
+    "wallet:read": "دیدن کیف پول",
+}
+
+
+def _per_minute(raw: str) -> int | None:
+    text = to_latin_digits(raw).strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 5:
+        raise ValidationFailed({"per_minute": "out_of_range"})
+    return int(text)
 
 
 class StaffPages(Controller):

@@ -1,0 +1,153 @@
+"""JSON API: webhook endpoints (the secret shown once) and their delivery log, with replay.
+
+Managed with the web login (a bearer key is refused here: see api_scopes.py). Deliveries are signed; the scheme is
+in docs/INTEGRATION.md.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from kook.application.webhooks.endpoints import (
+    DeleteEndpoint,
+    ListDeliveries,
+    ListEndpoints,
+    RegisterEndpoint,
+    ReplayDelivery,
+)
+from kook.domain.webhooks.webhook import Delivery, WebhookEndpoint
+from kook.entrypoints.http.api.wallet import customer_of
+from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+
+PAGE = 50
+
+
+class EndpointBody(msgspec.Struct):
+    url: Annotated[str, msgspec.Meta(max_length=2000, examples=["https://erp.example.com/kook/webhooks"])]
+    events: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=40)]],
+        msgspec.Meta(max_length=10, examples=[["request.finished", "line.outcome", "payment.credited"]]),
+    ]
+
+
+class EndpointOut(msgspec.Struct):
+    id: str
+    url: str
+    events: list[str]
+    created_at: datetime
+
+
+class NewEndpoint(msgspec.Struct):
+    id: str
+    url: str
+    events: list[str]
+    secret: str  # shown once: it signs every delivery to this endpoint
+
+
+class EndpointList(msgspec.Struct):
+    items: list[EndpointOut]
+    next_cursor: str | None = None
+
+
+class DeliveryOut(msgspec.Struct):
+    id: str
+    endpoint_id: str
+    url: str
+    event: str
+    status: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime | None
+    last_attempt_at: datetime | None
+    last_status: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    payload: str
+
+
+class DeliveryList(msgspec.Struct):
+    items: list[DeliveryOut]
+    next_cursor: str | None
+
+
+class Replayed(msgspec.Struct):
+    id: str
+    status: str
+
+
+def endpoint_out(e: WebhookEndpoint) -> EndpointOut:
+    return EndpointOut(id=e.id, url=e.url, events=sorted(e.event_set), created_at=e.created_at)
+
+
+def delivery_out(d: Delivery) -> DeliveryOut:
+    return DeliveryOut(
+        id=d.id,
+        endpoint_id=d.endpoint_id,
+        url=d.url,
+        event=d.event,
+        status=d.status,
+        attempts=d.attempts,
+        created_at=d.created_at,
+        next_attempt_at=d.next_attempt_at,
+        last_attempt_at=d.last_attempt_at,
+        last_status=d.last_status,
+        last_error=d.last_error,
+        delivered_at=d.delivered_at,
+        payload=d.payload,
+    )
+
+
+class WebhooksController(Controller):
+    path = "/api/v1/webhooks"
+    tags = ["webhooks"]
+
+    @get("/")
+    async def list_endpoints(self, request: Request[Any, Any, Any]) -> EndpointList:
+        customer_id, _, _ = await customer_of(request)
+        found = await (await resolve(request, ListEndpoints))(customer_id)
+        return EndpointList(items=[endpoint_out(e) for e in found])
+
+    @post("/", status_code=201)
+    async def register(self, request: Request[Any, Any, Any], data: JSONBody[EndpointBody]) -> NewEndpoint:
+        customer_id, user_id, _ = await customer_of(request)
+        endpoint, secret = await (await resolve(request, RegisterEndpoint))(
+            customer_id, user_id, data.url, list(data.events)
+        )
+        return NewEndpoint(id=endpoint.id, url=endpoint.url, events=sorted(endpoint.event_set), secret=secret)
+
+    @delete("/{endpoint_id:str}", status_code=HTTP_204_NO_CONTENT)
+    async def remove(self, request: Request[Any, Any, Any], endpoint_id: FromPath[str]) -> None:
+        customer_id, _, _ = await customer_of(request)
+        await (await resolve(request, DeleteEndpoint))(customer_id, endpoint_id)
+
+    @get("/deliveries")
+    async def deliveries(
+        self,
+        request: Request[Any, Any, Any],
+        cursor: FromQuery[Annotated[str | None, msgspec.Meta(max_length=200)]] = None,
+        endpoint_id: FromQuery[Annotated[str | None, msgspec.Meta(max_length=32)]] = None,
+    ) -> DeliveryList:
+        customer_id, _, _ = await customer_of(request)
+        after = decode_cursor(cursor)
+        found = await (await resolve(request, ListDeliveries))(
+            customer_id, after=after, limit=PAGE + 1, endpoint_id=endpoint_id
+        )
+        page = found[:PAGE]
+        more = len(found) > PAGE
+        return DeliveryList(
+            items=[delivery_out(d) for d in page],
+            next_cursor=encode_cursor(page[-1].created_at, page[-1].id) if more and page else None,
+        )
+
+    @post("/deliveries/{delivery_id:str}/replay", status_code=202)
+    async def replay(self, request: Request[Any, Any, Any], delivery_id: FromPath[str]) -> Replayed:
+        customer_id, _, _ = await customer_of(request)
+        await (await resolve(request, ReplayDelivery))(customer_id, delivery_id)
+        return Replayed(id=delivery_id, status="pending")

@@ -1,0 +1,175 @@
+"""The Persian portal's webhooks page (/webhooks: endpoints, the delivery log, replay) and the integration guide
+(/docs/integration, Persian and English, with curl)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from kook.application.identity.api_keys import CreateApiKey, KeyOwner, ListApiKeys, RevokeApiKey
+from kook.application.services.gate import EnterpriseTopupGate
+from kook.application.webhooks.endpoints import (
+    HEADER_ID,
+    HEADER_SIGNATURE,
+    HEADER_TIMESTAMP,
+    DeleteEndpoint,
+    ListDeliveries,
+    ListEndpoints,
+    RegisterEndpoint,
+    ReplayDelivery,
+)
+from kook.domain.shared.errors import DomainError
+from kook.domain.webhooks.webhook import EVENTS
+from kook.entrypoints.http.context import caller, resolve
+from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+
+Req = Request[Any, Any, Any]
+PAGE = 30
+EVENT_TITLES = {
+    "request.finished": "پایان اجرای درخواست",
+    "line.outcome": "نتیجهٔ هر ردیف (موفق یا ناموفق)",
+    "payment.credited": "واریز به کیف پول (پرداخت آنلاین یا فیش تأییدشده)",
+}
+
+
+class IntegrationPages(Controller):
+    include_in_schema = False
+
+    @get("/docs/integration")
+    async def guide(self, request: Req) -> Template:
+        return await render(
+            request,
+            "integration/guide.html",
+            {
+                "event_titles": EVENT_TITLES,
+                "header_id": HEADER_ID,
+                "header_timestamp": HEADER_TIMESTAMP,
+                "header_signature": HEADER_SIGNATURE,
+            },
+        )
+
+    @get("/webhooks")
+    async def webhooks(self, request: Req, cursor: FromQuery[str | None] = None) -> Response[Any] | Template:
+        return await self._page(request, cursor=cursor)
+
+    async def _page(
+        self, request: Req, extra: dict[str, Any] | None = None, *, cursor: str | None = None, status_code: int = 200
+    ) -> Response[Any] | Template:
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/admin" if found.staff else "/login")
+        try:
+            customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+        except DomainError:
+            return redirect("/services")
+        endpoints = await (await resolve(request, ListEndpoints))(customer_id)
+        found_deliveries = await (await resolve(request, ListDeliveries))(
+            customer_id, after=decode_cursor(cursor), limit=PAGE + 1
+        )
+        page = found_deliveries[:PAGE]
+        context: dict[str, Any] = {
+            "active_menu": "profile",
+            "endpoints": endpoints,
+            "deliveries": page,
+            "next_cursor": encode_cursor(page[-1].created_at, page[-1].id)
+            if len(found_deliveries) > PAGE and page
+            else None,
+            "event_titles": EVENT_TITLES,
+            "new_secret": None,
+        }
+        context.update(extra or {})
+        return await render(request, "integration/webhooks.html", context, status_code=status_code)
+
+    @post("/webhooks")
+    async def register(self, request: Req) -> Response[Any] | Template:
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        form = await request.form()
+        values = form_values(form, "url")
+        events = [e for e in form.getall("events", []) if isinstance(e, str)]
+        try:
+            customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+            endpoint, secret = await (await resolve(request, RegisterEndpoint))(
+                customer_id, found.user.id, values["url"], events
+            )
+        except DomainError as exc:
+            errors, general = form_errors(exc, "url")
+            status = 409 if exc.code == "conflict" else 422
+            return await self._page(
+                request, {"errors": errors, "form_error": general, "values": values}, status_code=status
+            )
+        return await self._page(request, {"new_secret": secret, "new_endpoint": endpoint})
+
+    @post("/webhooks/{endpoint_id:str}/delete")
+    async def remove(self, request: Req, endpoint_id: FromPath[str]) -> Response[Any]:
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+        await (await resolve(request, DeleteEndpoint))(customer_id, endpoint_id)
+        return redirect("/webhooks", flash="webhook_deleted")
+
+    @post("/webhooks/deliveries/{delivery_id:str}/replay")
+    async def replay(self, request: Req, delivery_id: FromPath[str]) -> Response[Any]:
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+        await (await resolve(request, ReplayDelivery))(customer_id, delivery_id)
+        return redirect("/webhooks", flash="webhook_replayed")
+
+
+class StaffKeyPages(Controller):
+    """A staff member's own API keys (/admin/api-keys): the back-office JSON routes with the staff role."""
+
+    path = "/admin/api-keys"
+    include_in_schema = False
+
+    async def _page(self, request: Req, extra: dict[str, Any] | None = None, status_code: int = 200) -> Any:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        keys = await (await resolve(request, ListApiKeys))(KeyOwner(staff_id=found.staff.id))
+        context: dict[str, Any] = {"active_menu": "dashboard", "api_keys": keys, "new_api_key": None}
+        context.update(extra or {})
+        return await render(request, "staff/api_keys.html", context, status_code=status_code)
+
+    @get("/")
+    async def keys(self, request: Req) -> Response[Any] | Template:
+        page: Response[Any] | Template = await self._page(request)
+        return page
+
+    @post("/")
+    async def create(self, request: Req) -> Response[Any] | Template:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        values = form_values(await request.form(), "name")
+        try:
+            _key, secret = await (await resolve(request, CreateApiKey))(
+                KeyOwner(staff_id=found.staff.id), values["name"]
+            )
+        except DomainError as exc:
+            errors, general = form_errors(exc, "name")
+            page: Response[Any] | Template = await self._page(
+                request, {"errors": errors, "form_error": general, "values": values}, status_code=422
+            )
+            return page
+        created: Response[Any] | Template = await self._page(request, {"new_api_key": secret})
+        return created
+
+    @post("/{key_id:str}/revoke")
+    async def revoke(self, request: Req, key_id: FromPath[str]) -> Response[Any]:
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        await (await resolve(request, RevokeApiKey))(KeyOwner(staff_id=found.staff.id), key_id)
+        return redirect("/admin/api-keys", flash="api_key_revoked")
+
+
+__all__ = ["EVENTS", "IntegrationPages", "StaffKeyPages"]
