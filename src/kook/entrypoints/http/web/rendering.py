@@ -16,7 +16,9 @@ from kook.entrypoints.http.web.menu_state import menu_state
 
 FLASH_COOKIE = "kook_flash"
 # Menu items that are live so far; the rest show as "coming soon".
-ENABLED_MENU = frozenset({"dashboard", "profile", "customer", "services", "messages", "wallet", "requests", "reports"})
+ENABLED_MENU = frozenset(
+    {"dashboard", "profile", "customer", "services", "messages", "wallet", "requests", "reports", "members"}
+)
 STAFF_ENABLED_MENU = frozenset(
     {"dashboard", "customers", "audit", "catalog", "deposits", "lines", "reports", "announcements"}
 )
