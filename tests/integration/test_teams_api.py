@@ -50,6 +50,7 @@ async def test_the_owner_invites_and_members_get_their_roles(client: Client, set
     me = await client.get("/api/v1/me", headers=use(client, jars["viewer"]))
     owner_me = await client.get("/api/v1/me", headers=use(client, jars["owner"]))
     assert me.json()["customer"]["id"] == owner_me.json()["customer"]["id"]
+    assert (me.json()["customer"]["role"], owner_me.json()["customer"]["role"]) == ("viewer", "owner")
     # a viewer reads but may not build, invite nor pay
     headers = use(client, jars["viewer"])
     assert (await client.get("/api/v1/requests", headers=headers)).status_code == 200
