@@ -80,3 +80,9 @@ def test_the_request_page_offers_submitting_then_approving_to_another_member() -
     html = detail(acting=SimpleNamespace(user_id="a" * 32, role="approver"), approval=view)
     assert 'data-testid="approval-send-code"' in html and 'data-testid="approval-form"' in html
     assert "۱۲٬۰۰۰٬۰۰۰" in html and "علی رضایی" in html
+
+
+def test_a_member_who_may_not_build_sees_no_edit_actions() -> None:
+    assert 'data-testid="request-actions"' in detail(allowed_actions=None)
+    assert 'data-testid="request-actions"' in detail(allowed_actions=frozenset({"read", "build"}))
+    assert 'data-testid="request-actions"' not in detail(allowed_actions=frozenset({"read", "approve"}))

@@ -8,10 +8,12 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
+from kook.domain.customers.members import Action, allowed
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.context import caller
 from kook.entrypoints.http.cookies import anonymous_csrf
 from kook.entrypoints.http.messages import FLASH, error_text, field_text
+from kook.entrypoints.http.roles import acting
 from kook.entrypoints.http.web.menu_state import menu_state
 
 FLASH_COOKIE = "kook_flash"
@@ -57,7 +59,11 @@ async def render(
         "errors": {},
         "values": {},
         "form_error": None,
+        "allowed_actions": None,  # None = every action (no customer yet); else what the member's role may do
     }
+    member = await acting(request) if found.user is not None else None
+    if member is not None:
+        base["allowed_actions"] = frozenset(a.value for a in Action if allowed(member.role, a))
     base.update(await menu_state(request, found, base["enabled_menu"]))  # unread count, services shown once approved
     base.update(context or {})
     return Template(template_name=template, context=base, status_code=status_code, cookies=all_cookies)
