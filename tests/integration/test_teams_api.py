@@ -253,3 +253,32 @@ async def test_a_single_user_customer_confirms_as_before(client: Client, setting
     again = await client.post(f"/api/v1/requests/{large}/confirm", headers={**headers, **key})
     assert first.status_code == again.status_code == 200, first.text
     assert first.json() == again.json() == {"status": "confirmed"}
+
+
+async def test_a_request_changed_after_it_was_sent_for_approval_is_not_approved(
+    client: Client, settings: Settings
+) -> None:
+    jars = await team(client, settings, ("operator", "approver"))
+    await fund(settings, 50_000_000)
+    await set_policy(client, jars["owner"], 1_000_000, operator_may_confirm=True)
+    operator = use(client, jars["operator"])
+    large = await large_request(client, operator)
+    assert (await client.post(f"/api/v1/requests/{large}/approval", headers=operator)).status_code == 202
+    # the maker adds a line after sending it: the approver sees the new summary, the approval is refused
+    added = await client.post(
+        f"/api/v1/requests/{large}/lines", json={"mobile": "09121112222", "amount": 200_000}, headers=operator
+    )
+    assert added.status_code == 201, added.text
+    headers = use(client, jars["approver"])
+    assert (await client.post(f"/api/v1/requests/{large}/approval/code", headers=headers)).status_code == 202
+    code = await last_code(client, MEMBER_MOBILES["approver"])
+    refused = await client.post(f"/api/v1/requests/{large}/approval/confirm", json={"code": code}, headers=headers)
+    assert refused.status_code == 409 and refused.json()["code"] == "approval_stale", refused.text
+    assert (await client.get(f"/api/v1/requests/{large}", headers=headers)).json()["status"] == "draft"
+    # sent again with the new total: the code texted for the old total does not approve the new one
+    resent = await client.post(f"/api/v1/requests/{large}/approval", headers=use(client, jars["operator"]))
+    assert resent.status_code == 202 and resent.json()["total"] == 1_400_000
+    headers = use(client, jars["approver"])
+    refused = await client.post(f"/api/v1/requests/{large}/approval/confirm", json={"code": code}, headers=headers)
+    assert refused.status_code == 400 and refused.json()["code"] == "otp_invalid", refused.text
+    assert (await client.get(f"/api/v1/requests/{large}", headers=headers)).json()["status"] == "draft"

@@ -14,6 +14,7 @@ from kook.domain.customers.members import (
     Action,
     Approval,
     ApprovalPolicy,
+    ApprovalStale,
     ApprovalStatus,
     Role,
     require,
@@ -209,16 +210,29 @@ class ApproveRequest:
     """The approver (not the maker) confirms the request with the code: the request is confirmed as if its owner
     had (the hold, the run), and the maker is told. Wrong codes count against the code (at most five)."""
 
-    def __init__(self, uow: TeamsUnitOfWork, sender: CodeSender, clock: Clock, confirm: ConfirmRequest) -> None:
+    def __init__(
+        self,
+        uow: TeamsUnitOfWork,
+        sender: CodeSender,
+        clock: Clock,
+        confirm: ConfirmRequest,
+        summarize: SummarizeRequest,
+    ) -> None:
         self._uow = uow
         self._sender = sender
         self._clock = clock
         self._confirm = confirm
+        self._summarize = summarize
 
     async def __call__(self, acting: Acting, request_id: str, code: str) -> RequestStatus:
         require(acting.role, Action.APPROVE)
+        summary = await self._summarize(request_id, acting.customer_id)
+        if summary.invalid:
+            raise InvalidLines(summary.invalid)  # before the code is tried: it stays usable
         async with self._uow as uow:
             approval = await _pending(uow, acting, request_id)
+            if summary.total != approval.total:
+                raise ApprovalStale(details={"approved": approval.total, "total": summary.total})
             user = await uow.users.get(acting.user_id)
             latest = await uow.codes.latest(user.mobile, CodePurpose.APPROVAL) if user else None
             if (
@@ -231,7 +245,7 @@ class ApproveRequest:
             outcome = await self._sender.attempt(uow.codes, user.mobile, CodePurpose.APPROVAL, code)
             await uow.commit()  # the try counts whatever its outcome
         raise_for(outcome)
-        status = await self._confirm(request_id, acting.customer_id)
+        status = await self._confirm(request_id, acting.customer_id, expected_total=approval.total)
         now = self._clock.now()
         async with self._uow as uow:
             approval = await _pending(uow, acting, request_id)

@@ -71,6 +71,12 @@ class OwnApprovalRefused(DomainError):
     code = "approval_own_request"
 
 
+class ApprovalStale(DomainError):
+    """The request's total changed after it was sent for approval: the maker sends it again (409)."""
+
+    code = "approval_stale"
+
+
 class InvitationInvalid(DomainError):
     """No pending invitation for this number (wrong, withdrawn or already used) (404)."""
 

@@ -173,6 +173,7 @@ APPROVAL_ERRORS = frozenset(
         "otp_expired",
         "otp_locked",
         "approval_own_request",
+        "approval_stale",
         "role_forbidden",
         "rate_limited",
         "insufficient_funds",
