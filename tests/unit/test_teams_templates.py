@@ -86,3 +86,14 @@ def test_a_member_who_may_not_build_sees_no_edit_actions() -> None:
     assert 'data-testid="request-actions"' in detail(allowed_actions=None)
     assert 'data-testid="request-actions"' in detail(allowed_actions=frozenset({"read", "build"}))
     assert 'data-testid="request-actions"' not in detail(allowed_actions=frozenset({"read", "approve"}))
+
+
+def test_the_menu_leaves_out_what_the_role_cannot_open() -> None:
+    context = shared.app_context(enabled_menu={"dashboard", "wallet", "reports", "members"})
+    html = render("teams/invitation.html", context | {"invitation": None, "role_labels": ROLE_LABELS})
+    assert 'data-menu="wallet"' in html and 'data-menu="reports"' in html
+    html = render(
+        "teams/invitation.html",
+        context | {"invitation": None, "role_labels": ROLE_LABELS, "hidden_menu": ["wallet", "reports"]},
+    )
+    assert 'data-menu="wallet"' not in html and 'data-menu="reports"' not in html and 'data-menu="members"' in html
