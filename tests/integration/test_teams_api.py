@@ -14,6 +14,7 @@ from kook.entrypoints.settings import Settings
 from kook.sandbox.demo import DEMO_CUSTOMER
 from tests.integration.helpers import Client, last_code, sign_up
 from tests.integration.teams_helpers import MEMBER_MOBILES, invite, join, team
+from tests.integration.test_catalog_api import log_in_staff
 from tests.integration.test_customers_api import use
 from tests.integration.test_requests_api import fund, new_request
 from tests.integration.test_wallet_api import demo_customer
@@ -193,6 +194,17 @@ async def test_maker_checker_above_the_threshold(client: Client, settings: Setti
     # confirming again answers the same, nothing more held
     again = await client.post(f"/api/v1/requests/{large}/confirm", headers=use(client, jars["operator"]))
     assert again.status_code == 200 and again.json()["status"] in ("confirmed", "running", "completed")
+
+
+async def test_the_audit_log_names_the_member_who_acted(client: Client, settings: Settings, app: Litestar) -> None:
+    await team(client, settings, ("operator",))
+    await log_in_staff(client, app)
+    audit = await client.get("/api/v1/admin/audit", params={"action": "member.joined"})
+    assert audit.status_code == 200, audit.text
+    joined = audit.json()["items"]
+    assert joined and MEMBER_MOBILES["operator"] in joined[0]["actor_label"]
+    invited = (await client.get("/api/v1/admin/audit", params={"action": "member.invited"})).json()["items"]
+    assert invited and DEMO_CUSTOMER[0] in invited[0]["actor_label"]  # the owner invited
 
 
 async def test_the_maker_cannot_approve_their_own_request(client: Client, settings: Settings) -> None:
