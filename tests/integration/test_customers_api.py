@@ -104,6 +104,7 @@ async def test_rejected_corrected_resubmitted_approved_and_service_activated(
         "id": customer_id,
         "kind": "legal",
         "status": "draft",
+        "role": "owner",  # the person's role in the customer (issue 18)
     }
     submitted = await client.post("/api/v1/customer/submit", headers=h)
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"

@@ -156,6 +156,8 @@ async def _post_hostile_bodies_everywhere(client: Client, app: Litestar, setting
         "export_id": "0" * 32,
         "endpoint_id": "0" * 32,
         "delivery_id": "0" * 32,
+        "user_id": "0" * 32,
+        "invitation_id": "0" * 32,
     }
     routes = body_routes(app)
     assert len(routes) > 20  # the route table was read
@@ -330,6 +332,8 @@ def cookie_writes(app: Litestar) -> list[tuple[str, str]]:
 IDS = {name: "0" * 32 for name in ("request_id", "upload_id", "package_id", "customer_id", "deposit_id", "key_id")}
 IDS |= {"line_id": "1", "prefix_id": "1", "message_id": "0" * 32, "payment_id": "0" * 32}
 IDS |= {"event_id": "0" * 32, "export_id": "0" * 32, "endpoint_id": "0" * 32, "delivery_id": "0" * 32}
+IDS |= {"event_id": "0" * 32, "export_id": "0" * 32}
+IDS |= {"user_id": "0" * 32, "invitation_id": "0" * 32}
 
 
 async def test_a_write_from_another_site_is_refused_even_with_a_valid_token(

@@ -281,6 +281,7 @@ from tests.unit import test_report_export_templates as _report_templates  # noqa
 from tests.unit import test_reports_templates as _reports_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
 from tests.unit import test_webhook_templates as _webhook_templates  # noqa: E402, F401
+from tests.unit import test_teams_templates as _teams_templates  # noqa: E402, F401
 
 FORM_PAGES = {
     "identity/signup.html": (
@@ -481,6 +482,7 @@ class TestAppLayout:
             "reports",
             "messages",
             "profile",
+            "members",  # اعضا (issue 18)
         ]
         assert '<a class="nav-link active" href="/" data-menu="dashboard" aria-current="page">' in html
         assert '<a class="nav-link" href="/customer" data-menu="customer">' in html

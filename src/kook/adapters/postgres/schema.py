@@ -13,6 +13,7 @@ from kook.adapters.postgres import (  # noqa: F401
     tables_requests,
     tables_sandbox_gateway,
     tables_services,
+    tables_teams,
     tables_wallet,
     tables_webhooks,
 )

@@ -95,6 +95,7 @@ audit_log = sa.Table(
     sa.Column("subject", sa.String(128), nullable=False),
     sa.Column("before", sa.JSON(), nullable=True),
     sa.Column("after", sa.JSON(), nullable=True),
+    sa.Column("member_id", sa.String(32), nullable=True),  # the customer's member who acted (issue 18)
 )
 
 sandbox_sms = sa.Table(

@@ -40,19 +40,20 @@ class CodeSender:
         self._clock = clock
         self._policy = policy
 
-    async def check_limits(self, mobile: str, client_address: str) -> None:
+    async def check_limits(self, mobile: str, client_address: str, *, scope: str = "") -> None:
         """Count one request for a code; raise ``RateLimited`` past a limit.
 
         Applied the same way whether the number is registered or not: the global
         cap counts every request that passed the others (a text may follow each),
         so that neither its count nor its 429 tells a registered number from another.
+        ``scope``: per-number counters of their own (approval codes count apart from login codes).
         """
         otp = self._policy.otp
         checks = (
             (f"otp:addr:{client_address}", otp.per_address_per_hour, 3600),
-            (f"otp:min:{mobile}", otp.per_mobile_per_minute, 60),
-            (f"otp:hour:{mobile}", otp.per_mobile_per_hour, 3600),
-            (f"otp:day:{mobile}", otp.per_mobile_per_day, 86400),
+            (f"otp:{scope}min:{mobile}", otp.per_mobile_per_minute, 60),
+            (f"otp:{scope}hour:{mobile}", otp.per_mobile_per_hour, 3600),
+            (f"otp:{scope}day:{mobile}", otp.per_mobile_per_day, 86400),
         )
         for key, limit, window in checks:
             retry_after = await self._limiter.hit(key, limit=limit, window_seconds=window)

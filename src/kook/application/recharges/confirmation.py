@@ -17,6 +17,7 @@ from kook.application.recharges.request_ports import RequestsUnitOfWork
 from kook.application.recharges.requests import owned_request
 from kook.application.shared.ports import Clock, Dispatcher
 from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.domain.customers.members import ApprovalStale
 from kook.domain.recharges.request import (
     InvalidLines,
     LineStatus,
@@ -79,11 +80,18 @@ class ConfirmRequest:
         self._config = config
 
     async def __call__(
-        self, request_id: str, customer_id: str, schedule_at: object = None, repeat: object = None
+        self,
+        request_id: str,
+        customer_id: str,
+        schedule_at: object = None,
+        repeat: object = None,
+        *,
+        expected_total: int | None = None,
     ) -> RequestStatus:
-        """``schedule_at``/``repeat``: as typed (see ``schedule.plan``); both empty = run now."""
+        """``schedule_at``/``repeat``: as typed (see ``schedule.plan``); both empty = run now.
+        ``expected_total``: the total another member approved; a different total now → ``approval_stale``."""
         chosen = plan(schedule_at, repeat, self._clock.now())
-        status = await self._confirm(request_id, customer_id, chosen)
+        status = await self._confirm(request_id, customer_id, chosen, expected_total)
         if status is not None:
             return status  # already confirmed (or further on): the same answer, nothing more held
         if chosen is not None:
@@ -91,7 +99,9 @@ class ConfirmRequest:
         dispatch_runs(self._dispatcher, request_id, self._config.parallel_runs)
         return RequestStatus.CONFIRMED
 
-    async def _confirm(self, request_id: str, customer_id: str, chosen: Plan | None) -> RequestStatus | None:
+    async def _confirm(
+        self, request_id: str, customer_id: str, chosen: Plan | None, expected_total: int | None = None
+    ) -> RequestStatus | None:
         async with self._uow as uow:
             await owned_request(uow, request_id, customer_id)  # not_found before any lock
             wallet = await self._poster.lock_wallet(uow.ledger, customer_id)
@@ -105,6 +115,8 @@ class ConfirmRequest:
             if not counts.valid:
                 raise ValidationFailed({"lines": "required"})
             total = sum(p.total for p in await uow.lines.totals(request.id))
+            if expected_total is not None and total != expected_total:
+                raise ApprovalStale(details={"approved": expected_total, "total": total})
             repeating = chosen is not None and chosen.repeat is not None
             if not repeating:
                 if wallet.available < total:

@@ -19,6 +19,7 @@ CODE_LENGTH = 6
 class CodePurpose(enum.StrEnum):
     SIGNUP = "signup"
     LOGIN = "login"
+    APPROVAL = "approval"  # a member approving another member's request (issue 18)
 
 
 class OtpInvalid(DomainError):

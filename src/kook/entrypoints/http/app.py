@@ -40,6 +40,12 @@ from kook.entrypoints.http.api.reports import AdminReportsController, ReportExpo
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health
+from kook.entrypoints.http.api.teams import (
+    ApprovalController,
+    ApprovalPolicyController,
+    InvitationController,
+    MembersController,
+)
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
 from kook.entrypoints.http.api.webhooks import WebhooksController
 from kook.entrypoints.http.api_scopes import check_key_access, check_key_rate, route_template
@@ -48,6 +54,7 @@ from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.documents import InvoiceController, StatementDownloadPages, WalletStatementsController
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.openapi import openapi_config
+from kook.entrypoints.http.roles import guard_role
 from kook.entrypoints.http.web.calendar import CalendarPages
 from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
 from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
@@ -59,6 +66,7 @@ from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
 from kook.entrypoints.http.web.reports import AdminReportPages, ReportExportPages, ReportPages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
+from kook.entrypoints.http.web.teams import ApprovalPages, InvitationPages, MemberPages
 from kook.entrypoints.http.web.wallet import DepositReviewPages, WalletPages
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
@@ -200,6 +208,7 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
             await check_key_rate(await resolve(request, RateLimiter), found.key)  # type: ignore[type-abstract]
             return
     await check_csrf(request)
+    await guard_role(request)
     path = request.url.path.rstrip("/")
     if path.startswith(STAFF_PREFIXES) and path not in STAFF_DOORS:
         # One answer on every staff route, before its body is read: 401 to an anonymous caller, 403 to anyone
@@ -235,6 +244,9 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     handlers += [EventsController, CalendarController, CalendarFeedController]
     handlers += [LowBalanceController, AdminAnnouncementsController, CalendarPages, AnnouncementPages]
     handlers += [WebhooksController, IntegrationPages, StaffKeyPages]
+    # teams and approvals (issue 18)
+    handlers += [MembersController, InvitationController, ApprovalPolicyController, ApprovalController]
+    handlers += [MemberPages, InvitationPages, ApprovalPages]
     if settings.is_sandbox_env:
         handlers.append(DevController)
         handlers.append(sandbox_operator_router())  # the simulated operator at /sim

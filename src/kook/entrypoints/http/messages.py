@@ -56,6 +56,27 @@ ERRORS.update(
     }
 )
 
+# teams and approvals (issue 18)
+ERRORS.update(
+    {
+        "role_forbidden": (403, "نقش شما در این حساب اجازهٔ این کار را نمی‌دهد. از مالک یا مدیر حساب بخواهید."),
+        "approval_required": (
+            403,
+            "این درخواست باید پیش از ثبت نهایی به تأیید عضو دیگری از حساب برسد. آن را برای تأیید بفرستید.",
+        ),
+        "approval_own_request": (403, "درخواستی را که خودتان ساخته‌اید نمی‌توانید تأیید کنید."),
+        "approval_stale": (
+            409,
+            "مبلغ درخواست پس از ارسال برای تأیید تغییر کرده است؛ سازندهٔ آن باید دوباره آن را برای تأیید بفرستد.",
+        ),
+        "invitation_invalid": (404, "دعوتی برای شمارهٔ شما پیدا نشد؛ ممکن است پس گرفته یا پیش‌تر پذیرفته شده باشد."),
+        "invitation_expired": (410, "مهلت این دعوت گذشته است. از مالک حساب بخواهید دوباره دعوتتان کند."),
+        "already_member": (409, "این شماره پیش‌تر عضو یک حساب سازمانی است."),
+        "last_owner": (409, "حساب باید دست‌کم یک مالک داشته باشد."),
+        "owner_not_removable": (409, "مالک حساب را نمی‌توان حذف کرد؛ ابتدا نقش او را تغییر دهید."),
+    }
+)
+
 # customers, services, messaging
 ERRORS.update(
     {
@@ -348,6 +369,15 @@ FLASH.update(
 
 # The audit log (/admin/audit): every action code the application records, in Persian.
 AUDIT_ACTIONS: dict[str, str] = {
+    # teams and approvals (issue 18)
+    "member.invited": "دعوت عضو",
+    "member.invitation_withdrawn": "پس گرفتن دعوت عضو",
+    "member.joined": "پیوستن عضو",
+    "member.role_changed": "تغییر نقش عضو",
+    "member.removed": "حذف عضو",
+    "approval_policy.changed": "تغییر قواعد تأیید درخواست",
+    "request.approval_requested": "ارسال درخواست برای تأیید",
+    "request.approved": "تأیید درخواست با کد یکبار مصرف",
     "customer.approve": "تأیید اطلاعات مشتری",
     "message.announced": "ارسال اطلاعیه",
     "wallet.low_balance_threshold": "تعیین حد هشدار موجودی کم",
@@ -469,5 +499,38 @@ FLASH.update(
             "success",
             "نشانی تازهٔ تقویم ساخته شد؛ نشانی قبلی دیگر کار نمی‌کند. نشانی تازه را در تقویم گوشی وارد کنید.",
         ),
+    }
+)
+
+# teams and approvals (issue 18)
+FLASH.update(
+    {
+        "member_invited": ("success", "دعوت پیامک شد. عضو تازه با همان شماره ثبت نام یا وارد می‌شود و دعوت را می‌پذیرد."),
+        "member_role_changed": ("success", "نقش عضو تغییر کرد."),
+        "member_removed": ("info", "عضو از حساب حذف شد."),
+        "invitation_withdrawn": ("info", "دعوت پس گرفته شد."),
+        "invitation_accepted": ("success", "به حساب سازمانی پیوستید."),
+        "approval_policy_saved": ("success", "قواعد تأیید درخواست‌ها ذخیره شد."),
+        "approval_requested": ("success", "درخواست برای تأیید فرستاده شد؛ تأییدکنندگان پیام گرفتند."),
+        "approval_code_sent": ("info", "کد تأیید به موبایل شما پیامک شد."),
+        "request_approved": ("success", "درخواست تأیید و ثبت نهایی شد و مبلغ آن از کیف پول رزرو شد."),
+    }
+)
+FLASH.update(
+    {
+        f"approval_{code}": ("danger", ERRORS[code][1])
+        for code in (
+            "otp_invalid",
+            "otp_expired",
+            "otp_locked",
+            "approval_own_request",
+            "approval_stale",
+            "role_forbidden",
+            "rate_limited",
+            "insufficient_funds",
+            "invalid_lines",
+            "request_not_draft",
+            "validation_error",
+        )
     }
 )

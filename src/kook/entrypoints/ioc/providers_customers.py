@@ -10,6 +10,7 @@ from kook.adapters.postgres.unit_of_work_customers import (
     SqlCustomersUnitOfWork,
     SqlMessagingUnitOfWork,
     SqlServicesUnitOfWork,
+    SqlTeamsUnitOfWork,
 )
 from kook.application.audit.list_audit_entries import ListAuditEntries
 from kook.application.audit.ports import AuditReader
@@ -35,6 +36,26 @@ from kook.application.services.get_service_terms import GetServiceTerms
 from kook.application.services.list_services import ListServices
 from kook.application.services.ports import ServicesUnitOfWork
 from kook.application.shared.ports import Clock, CustomerNotifier
+from kook.application.teams.approvals import (
+    ApproveRequest,
+    AuthorizeConfirmation,
+    GetApproval,
+    GetApprovalPolicy,
+    SendApprovalCode,
+    SetApprovalPolicy,
+    SubmitForApproval,
+)
+from kook.application.teams.members import (
+    AcceptInvitation,
+    ChangeMemberRole,
+    InviteMember,
+    ListTeam,
+    PendingInvitation,
+    RemoveMember,
+    ResolveMember,
+    WithdrawInvitation,
+)
+from kook.application.teams.ports import TeamsUnitOfWork
 
 
 class CustomersProvider(Provider):
@@ -53,6 +74,10 @@ class CustomersProvider(Provider):
     @provide
     def messaging_uow(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> MessagingUnitOfWork:
         return SqlMessagingUnitOfWork(factory, clock)
+
+    @provide
+    def teams_uow(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> TeamsUnitOfWork:
+        return SqlTeamsUnitOfWork(factory, clock)
 
     @provide(scope=Scope.APP)
     def audit_reader(self, factory: async_sessionmaker[AsyncSession]) -> AuditReader:
@@ -76,3 +101,19 @@ class CustomersProvider(Provider):
     count_unread_messages = provide(CountUnreadMessages)
     mark_message_read = provide(MarkMessageRead)
     list_audit_entries = provide(ListAuditEntries)
+    # teams and approvals (issue 18)
+    resolve_member = provide(ResolveMember)
+    list_team = provide(ListTeam)
+    invite_member = provide(InviteMember)
+    withdraw_invitation = provide(WithdrawInvitation)
+    pending_invitation = provide(PendingInvitation)
+    accept_invitation = provide(AcceptInvitation)
+    change_member_role = provide(ChangeMemberRole)
+    remove_member = provide(RemoveMember)
+    get_approval_policy = provide(GetApprovalPolicy)
+    set_approval_policy = provide(SetApprovalPolicy)
+    authorize_confirmation = provide(AuthorizeConfirmation)
+    get_approval = provide(GetApproval)
+    submit_for_approval = provide(SubmitForApproval)
+    send_approval_code = provide(SendApprovalCode)
+    approve_request = provide(ApproveRequest)

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres import tables
+from kook.application.shared.acting import acting_member
 from kook.application.shared.ports import AuditLog, Clock
 
 
@@ -26,6 +27,12 @@ class SqlAuditLog(AuditLog):
     ) -> None:
         await self._session.execute(
             tables.audit_log.insert().values(
-                at=self._clock.now(), actor=actor, action=action, subject=subject, before=before, after=after
+                at=self._clock.now(),
+                actor=actor,
+                action=action,
+                subject=subject,
+                before=before,
+                after=after,
+                member_id=acting_member.get(),
             )
         )

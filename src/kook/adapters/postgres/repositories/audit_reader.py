@@ -38,6 +38,14 @@ class SqlAuditReader(AuditReader):
                     f"staff:{row.id}": f"{row.mobile} ({_ROLE_LABELS.get(str(row.role), str(row.role))})"
                     for row in found
                 }
+            member_ids = {r.member_id for r in rows if r.member_id}
+            members: dict[str, str] = {}
+            if member_ids:  # the customer's member who acted (issue 18)
+                u = tables.users.c
+                found = await session.execute(
+                    sa.select(u.id, u.mobile, u.first_name, u.last_name).where(u.id.in_(member_ids))
+                )
+                members = {row.id: f"{row.first_name} {row.last_name} ({row.mobile})" for row in found}
         return [
             AuditEntry(
                 id=int(r.id),
@@ -47,7 +55,11 @@ class SqlAuditReader(AuditReader):
                 subject=r.subject,
                 before=r.before,
                 after=r.after,
-                actor_label=labels.get(r.actor, r.actor),
+                actor_label=_with_member(labels.get(r.actor, r.actor), members.get(r.member_id or "")),
             )
             for r in rows
         ]
+
+
+def _with_member(label: str, member: str | None) -> str:
+    return f"{label} — {member}" if member else label

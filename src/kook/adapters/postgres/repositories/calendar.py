@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
-from kook.adapters.postgres.tables_customers import customers
 from kook.adapters.postgres.tables_messaging import calendar_feeds, events
+from kook.adapters.postgres.tables_teams import customer_members
 from kook.application.calendar.ports import CustomerLookup, DueReminder, EventRepository, FeedRepository
 from kook.domain.calendar.event import Event
 
@@ -115,6 +115,6 @@ class SqlCustomerLookup(CustomerLookup):
 
     async def customer_of(self, user_id: str) -> str | None:
         async with self._factory() as session:
-            query = sa.select(customers.c.id).where(customers.c.owner_user_id == user_id).limit(1)
+            query = sa.select(customer_members.c.customer_id).where(customer_members.c.user_id == user_id).limit(1)
             found: str | None = (await session.execute(query)).scalar_one_or_none()
             return found

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
 from kook.adapters.postgres.tables_customers import customers
+from kook.adapters.postgres.tables_teams import customer_members
 from kook.application.customers.ports import CustomerRepository, CustomerSummary, Position
 from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatus
+from kook.domain.shared.errors import Conflict
 
 
 def keyset_after(
@@ -35,14 +37,25 @@ class SqlCustomerRepository(CustomerRepository):
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def of_owner(self, user_id: str, *, for_update: bool = False) -> Customer | None:
-        query = sa.select(Customer).where(customers.c.owner_user_id == user_id)
+        """The customer the user belongs to — as its owner or any other member (issue 18)."""
+        member_of = sa.select(customer_members.c.customer_id).where(customer_members.c.user_id == user_id)
+        query = sa.select(Customer).where(customers.c.id == member_of.scalar_subquery())
         if for_update:
             query = query.with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
 
     async def add(self, customer: Customer) -> None:
+        """The customer, and its user as its first owner (a person belongs to one customer)."""
+        taken = sa.select(customer_members.c.user_id).where(customer_members.c.user_id == customer.owner_user_id)
+        if (await self._session.execute(taken)).first() is not None:
+            raise Conflict()
         self._session.add(customer)
         await flush_or_conflict(self._session)
+        await self._session.execute(
+            customer_members.insert().values(
+                user_id=customer.owner_user_id, customer_id=customer.id, role="owner", joined_at=customer.created_at
+            )
+        )
 
     async def summaries(
         self, status: CustomerStatus | None, *, after: Position | None, limit: int

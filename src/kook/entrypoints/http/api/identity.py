@@ -20,6 +20,7 @@ from kook.application.identity.sessions import EndSession, StartSession
 from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
+from kook.application.teams.members import ResolveMember
 from kook.domain.identity.user import User
 from kook.domain.shared.errors import Unauthenticated
 from kook.entrypoints.http.context import SESSION_COOKIE, caller, client_address, require_user, resolve
@@ -72,6 +73,7 @@ class CustomerRef(msgspec.Struct):
     id: str
     kind: str
     status: str
+    role: str | None = None  # the person's role in the customer (issue 18): owner, admin, operator, …
 
 
 class Me(msgspec.Struct):
@@ -126,7 +128,9 @@ async def customer_ref(request: Request[Any, Any, Any], user: User) -> CustomerR
     customer = await (await resolve(request, GetCustomerOfUser))(user.id)
     if customer is None:
         return None
-    return CustomerRef(id=customer.id, kind=customer.kind.value, status=customer.status.value)
+    member = await (await resolve(request, ResolveMember))(user.id)
+    role = member.role.value if member is not None else None
+    return CustomerRef(id=customer.id, kind=customer.kind.value, status=customer.status.value, role=role)
 
 
 async def _logged_in(request: Request[Any, Any, Any], user: User, *, otp_login: bool = False) -> Response[Me]:

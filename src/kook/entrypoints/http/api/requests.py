@@ -36,6 +36,7 @@ from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.idempotency import idempotent
 from kook.entrypoints.http.messages import error_text
+from kook.entrypoints.http.roles import authorize_confirmation
 
 Req = Request[Any, Any, Any]
 PAGE = 50
@@ -475,6 +476,7 @@ class RequestsController(Controller):
         """
         customer_id, user_id, _ = await customer_of(request)
         body = data or ConfirmBody()
+        await authorize_confirmation(request, request_id)
 
         async def run() -> StatusOut:
             status = await (await resolve(request, ConfirmRequest))(

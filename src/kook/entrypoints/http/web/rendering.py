@@ -8,15 +8,21 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
+from kook.domain.customers.members import Action, allowed
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.context import caller
 from kook.entrypoints.http.cookies import anonymous_csrf
 from kook.entrypoints.http.messages import FLASH, error_text, field_text
+from kook.entrypoints.http.roles import acting
 from kook.entrypoints.http.web.menu_state import menu_state
 
 FLASH_COOKIE = "kook_flash"
+# The action a customer menu item's page needs (issue 18); the others are open to every member.
+MENU_ACTIONS = {"wallet": Action.WALLET_READ, "reports": Action.REPORTS}
 # Menu items that are live so far; the rest show as "coming soon".
-ENABLED_MENU = frozenset({"dashboard", "profile", "customer", "services", "messages", "wallet", "requests", "reports"})
+ENABLED_MENU = frozenset(
+    {"dashboard", "profile", "customer", "services", "messages", "wallet", "requests", "reports", "members"}
+)
 STAFF_ENABLED_MENU = frozenset(
     {"dashboard", "customers", "audit", "catalog", "deposits", "lines", "reports", "announcements"}
 )
@@ -55,7 +61,13 @@ async def render(
         "errors": {},
         "values": {},
         "form_error": None,
+        "allowed_actions": None,  # None = every action (no customer yet); else what the member's role may do
     }
+    member = await acting(request) if found.user is not None else None
+    if member is not None:
+        base["allowed_actions"] = frozenset(a.value for a in Action if allowed(member.role, a))
+        # menu items the member's role cannot open are left out (not shown as "coming soon")
+        base["hidden_menu"] = [key for key, action in MENU_ACTIONS.items() if not allowed(member.role, action)]
     base.update(await menu_state(request, found, base["enabled_menu"]))  # unread count, services shown once approved
     base.update(context or {})
     return Template(template_name=template, context=base, status_code=status_code, cookies=all_cookies)

@@ -25,6 +25,7 @@ from kook.application.recharges.request_ports import LineView
 from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
 from kook.application.recharges.runs import CancelFutureRuns, ChangeRunsEnd, ListRuns, PauseRuns, ResumeRuns, SkipRun
 from kook.application.recharges.uploads import ImportUpload, UploadCommand
+from kook.application.teams.approvals import GetApproval
 from kook.domain.recharges.request import LineStatus, RequestStatus
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
@@ -38,6 +39,7 @@ from kook.entrypoints.http.api.requests import (
 )
 from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.messages import error_status
+from kook.entrypoints.http.roles import acting, authorize_confirmation
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
 
@@ -170,8 +172,12 @@ class RequestPages(Controller):
         packages = await (await resolve(request, ListPackages))(None, active_only=True)
         has_runs = bulk.repeating or bulk.status is RequestStatus.SCHEDULED
         runs = await (await resolve(request, ListRuns))(request_id, customer_id) if has_runs else None
+        me = await acting(request)
+        approval = await (await resolve(request, GetApproval))(me, request_id) if me is not None else None
         context: dict[str, Any] = {
             "active_menu": "requests",
+            "acting": me,
+            "approval": approval,
             "bulk": bulk,
             "runs": runs,
             **table,
@@ -310,6 +316,7 @@ class RequestPages(Controller):
 
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
             schedule_at, repeat = _plan_input(form)
+            await authorize_confirmation(request, request_id)
             await (await resolve(request, ConfirmRequest))(request_id, customer_id, schedule_at, repeat)
             flash = "request_repeating" if repeat else "request_scheduled" if schedule_at else "request_confirmed"
             return f"/requests/{request_id}", flash

@@ -1,0 +1,225 @@
+"""The Persian portal's team pages (issue 18): «اعضا» (members, invitations, approval rules), the invited
+person's «دعوت» page, and approving a request with a one-time code from its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Template
+
+from kook.application.teams.approvals import (
+    ApproveRequest,
+    GetApprovalPolicy,
+    SendApprovalCode,
+    SetApprovalPolicy,
+    SubmitForApproval,
+)
+from kook.application.teams.members import (
+    AcceptInvitation,
+    ChangeMemberRole,
+    InviteMember,
+    ListTeam,
+    PendingInvitation,
+    RemoveMember,
+    WithdrawInvitation,
+)
+from kook.domain.customers.members import PERMISSIONS, Action, Role
+from kook.domain.shared.errors import DomainError, ValidationFailed
+from kook.domain.shared.money import parse_amount_field
+from kook.entrypoints.http.context import caller, client_address, resolve
+from kook.entrypoints.http.roles import acting, require_acting
+from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+
+Req = Request[Any, Any, Any]
+
+ROLE_LABELS: dict[str, str] = {
+    Role.OWNER: "مالک",
+    Role.ADMIN: "مدیر",
+    Role.OPERATOR: "کارشناس ثبت درخواست",
+    Role.APPROVER: "تأییدکننده",
+    Role.FINANCE: "مالی",
+    Role.VIEWER: "فقط مشاهده",
+}
+INVITABLE = [r.value for r in Role if r is not Role.OWNER]
+
+
+class MemberPages(Controller):
+    path = "/members"
+    include_in_schema = False
+
+    async def _page(self, request: Req, extra: dict[str, Any] | None = None, status_code: int = 200) -> Template:
+        me = await require_acting(request)
+        team = await (await resolve(request, ListTeam))(me)
+        policy = await (await resolve(request, GetApprovalPolicy))(me)
+        context: dict[str, Any] = {
+            "active_menu": "members",
+            "members": team.members,
+            "invitations": team.invitations,
+            "policy": policy,
+            "role_labels": ROLE_LABELS,
+            "invitable_roles": INVITABLE,
+            "all_roles": [r.value for r in Role],
+            "my_role": me.role.value,
+            "my_user_id": me.user_id,
+            "can_manage": me.role in PERMISSIONS[Action.MEMBERS],
+            "can_set_policy": me.role in PERMISSIONS[Action.SETTINGS],
+        }
+        context.update(extra or {})
+        return await render(request, "teams/members.html", context, status_code=status_code)
+
+    @get("/")
+    async def members(self, request: Req) -> Template | Response[Any]:
+        if (await caller(request)).user is None:
+            return redirect("/login")
+        return await self._page(request)
+
+    @post("/invite")
+    async def invite(self, request: Req) -> Template | Response[Any]:
+        me = await require_acting(request)
+        form = await request.form()
+        values = form_values(form, "mobile", "role")
+        try:
+            await (await resolve(request, InviteMember))(me, values["mobile"], values["role"])
+        except DomainError as exc:
+            errors, form_error = form_errors(exc, None if isinstance(exc, ValidationFailed) else "mobile")
+            if exc.code == "mobile_invalid":
+                errors = {"mobile": form_error or errors.get("mobile", "")}
+            return await self._page(request, {"errors": errors, "values": values}, 422)
+        return redirect("/members", flash="member_invited")
+
+    @post("/policy")
+    async def policy(self, request: Req) -> Template | Response[Any]:
+        me = await require_acting(request)
+        form = await request.form()
+        values = form_values(form, "threshold", "operator_may_confirm")
+        try:
+            raw = values["threshold"].strip()
+            threshold = parse_amount_field(raw, "threshold") if raw else None
+            allowed = values["operator_may_confirm"] == "1"
+            await (await resolve(request, SetApprovalPolicy))(me, threshold, allowed)
+        except DomainError as exc:
+            errors, _ = form_errors(exc, "threshold")
+            return await self._page(request, {"policy_errors": errors, "values": values}, 422)
+        return redirect("/members", flash="approval_policy_saved")
+
+    @post("/{user_id:str}/role")
+    async def change_role(self, request: Req, user_id: FromPath[str]) -> Template | Response[Any]:
+        me = await require_acting(request)
+        form = await request.form()
+        try:
+            await (await resolve(request, ChangeMemberRole))(me, user_id, form_values(form, "role")["role"])
+        except DomainError as exc:
+            if exc.code == "not_found":
+                raise
+            return await self._page(
+                request, {"form_error": form_errors(exc)[1]}, 409 if exc.code == "last_owner" else 403
+            )
+        return redirect("/members", flash="member_role_changed")
+
+    @post("/{user_id:str}/remove")
+    async def remove(self, request: Req, user_id: FromPath[str]) -> Template | Response[Any]:
+        me = await require_acting(request)
+        try:
+            await (await resolve(request, RemoveMember))(me, user_id)
+        except DomainError as exc:
+            if exc.code == "not_found":
+                raise
+            return await self._page(request, {"form_error": form_errors(exc)[1]}, 409)
+        return redirect("/members", flash="member_removed")
+
+    @post("/invitations/{invitation_id:str}/withdraw")
+    async def withdraw(self, request: Req, invitation_id: FromPath[str]) -> Response[Any]:
+        await (await resolve(request, WithdrawInvitation))(await require_acting(request), invitation_id)
+        return redirect("/members", flash="invitation_withdrawn")
+
+
+class InvitationPages(Controller):
+    path = "/invitation"
+    include_in_schema = False
+
+    @get("/")
+    async def invitation(self, request: Req) -> Template | Response[Any]:
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        pending = await (await resolve(request, PendingInvitation))(found.user.id)
+        context = {"invitation": pending, "role_labels": ROLE_LABELS, "is_member": await acting(request) is not None}
+        return await render(request, "teams/invitation.html", context)
+
+    @post("/accept")
+    async def accept(self, request: Req) -> Template | Response[Any]:
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        try:
+            await (await resolve(request, AcceptInvitation))(found.user.id)
+        except DomainError as exc:
+            pending = await (await resolve(request, PendingInvitation))(found.user.id)
+            context = {
+                "invitation": pending,
+                "role_labels": ROLE_LABELS,
+                "is_member": False,
+                "form_error": form_errors(exc)[1],
+            }
+            return await render(request, "teams/invitation.html", context, status_code=409)
+        return redirect("/", flash="invitation_accepted")
+
+
+APPROVAL_ERRORS = frozenset(
+    {
+        "otp_invalid",
+        "otp_expired",
+        "otp_locked",
+        "approval_own_request",
+        "approval_stale",
+        "role_forbidden",
+        "rate_limited",
+        "insufficient_funds",
+        "invalid_lines",
+        "request_not_draft",
+        "validation_error",
+    }
+)
+
+
+class ApprovalPages(Controller):
+    """The request page's approval box: ask for approval (the maker), get a code and approve (another member)."""
+
+    path = "/requests/{request_id:str}/approval"
+    include_in_schema = False
+
+    async def _do(self, request: Req, request_id: str, action: Any, done: str) -> Response[Any]:
+        me = await require_acting(request)
+        try:
+            await action(me)
+        except DomainError as exc:
+            if exc.code not in APPROVAL_ERRORS:
+                raise
+            return redirect(f"/requests/{request_id}", flash=f"approval_{exc.code}")
+        return redirect(f"/requests/{request_id}", flash=done)
+
+    @post("/")
+    async def submit(self, request: Req, request_id: FromPath[str]) -> Response[Any]:
+        async def action(me: Any) -> None:
+            await (await resolve(request, SubmitForApproval))(me, request_id)
+
+        return await self._do(request, request_id, action, "approval_requested")
+
+    @post("/code")
+    async def code(self, request: Req, request_id: FromPath[str]) -> Response[Any]:
+        async def action(me: Any) -> None:
+            await (await resolve(request, SendApprovalCode))(me, request_id, client_address(request))
+
+        return await self._do(request, request_id, action, "approval_code_sent")
+
+    @post("/confirm")
+    async def confirm(self, request: Req, request_id: FromPath[str]) -> Response[Any]:
+        form = await request.form()
+        code = form_values(form, "code")["code"]
+
+        async def action(me: Any) -> None:
+            await (await resolve(request, ApproveRequest))(me, request_id, code)
+
+        return await self._do(request, request_id, action, "request_approved")
