@@ -31,6 +31,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("calendar.remind", 30),
     PeriodicJob("messaging.low_balance", 60),
     PeriodicJob("reports.purge_exports", 600),
+    PeriodicJob("reports.fold_totals", 10),
 )
 
 
