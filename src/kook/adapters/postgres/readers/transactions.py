@@ -201,6 +201,10 @@ class SqlTransactionReader(TransactionReader):
     async def totals(self, filter: TransactionFilter) -> TransactionTotals:
         query = self._totals_query(filter)
         async with self._factory() as session:
+            if (await session.connection()).dialect.name == "postgresql":
+                # A prepared statement turns generic after five runs, and the generic plan of a request's or a
+                # mobile's totals reads the customer's whole index (its values unknown): plan for the values.
+                await session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
             count, amount, succeeded, refunded = (await session.execute(query)).one()
         return TransactionTotals(int(count), int(amount), int(succeeded), int(refunded))
 
