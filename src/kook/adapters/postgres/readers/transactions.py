@@ -161,7 +161,9 @@ class SqlTransactionReader(TransactionReader):
         ids = sa.select(L.id.label("id"), L.sent_at.label("sent_at")).where(*_where(filter))
         if after is not None:
             moment, ident = after
-            ids = ids.where(sa.or_(L.sent_at < moment, sa.and_(L.sent_at == moment, L.id < ident)))
+            # a row comparison, which the index's range takes (an OR of the two would be a filter: every later
+            # page would skip all the rows of the pages before it — quadratic over an export)
+            ids = ids.where(sa.tuple_(L.sent_at, L.id) < sa.tuple_(sa.literal(moment, L.sent_at.type), ident))
         chosen = ids.order_by(L.sent_at.desc(), L.id.desc()).limit(limit).subquery("chosen")
         return (
             sa.select(*_COLUMNS)
@@ -194,9 +196,10 @@ class SqlTransactionReader(TransactionReader):
         both = sa.union_all(*parts).subquery("parts")
         return sa.select(*(sa.func.coalesce(sa.func.sum(column), 0) for column in both.c))
 
-    def queries(self, filter: TransactionFilter) -> list[Any]:
-        """The statements a page and its totals run (the EXPLAIN test checks their plans)."""
-        return [self._page_query(filter, None, 51), self._totals_query(filter)]
+    def queries(self, filter: TransactionFilter, after: TransactionCursor | None = None) -> list[Any]:
+        """The statements a page (the first, or the one after ``after``) and its totals run (the EXPLAIN test
+        checks their plans)."""
+        return [self._page_query(filter, after, 51), self._totals_query(filter)]
 
     async def totals(self, filter: TransactionFilter) -> TransactionTotals:
         query = self._totals_query(filter)
