@@ -145,3 +145,23 @@ async def test_no_filter_combination_scans_the_lines_table(engine: AsyncEngine) 
                     if node["Node Type"] == "Seq Scan" and node.get("Relation Name") == "request_lines":
                         scans.append(f"{name} ({kind})")
     assert not scans, "sequential scans of request_lines: " + "; ".join(scans)
+
+
+async def test_a_later_page_starts_in_the_index_not_after_filtering_the_earlier_ones(engine: AsyncEngine) -> None:
+    """The keyset cursor is a range of the index (a filter on it would make every page of an export skip all
+    the rows before it)."""
+    reader = SqlTransactionReader(make_session_factory(engine))
+    after = (START + timedelta(days=150), 10**9)
+    filtered: list[str] = []
+    async with engine.connect() as conn:
+        for name, filter in filters():
+            compiled = reader.queries(filter, after)[0].compile(
+                dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+            )
+            params = compiled.construct_params()
+            args = tuple(params[key] for key in compiled.positiontup or ())
+            plan = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", args)).scalar_one()[0]["Plan"]
+            for node in _nodes(plan):
+                if node.get("Relation Name") == "request_lines" and "sent_at <" in node.get("Filter", ""):
+                    filtered.append(name)
+    assert not filtered, "the cursor is a filter, not an index range: " + "; ".join(filtered)

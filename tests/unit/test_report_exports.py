@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 
 from kook.adapters.excel.export_files import LocalExportFiles
-from kook.adapters.excel.report_workbook import _user_text
+from kook.adapters.excel.report_workbook import _local_parts, _user_text
 from kook.application.reporting.export_transactions import MAX_EXPORT_ROWS
 from kook.application.reporting.exports import ExportNotFound, ReportExport
+from kook.domain.shared.jalali import TEHRAN, from_gregorian
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 
@@ -88,3 +91,19 @@ def test_plain_text_stays_a_plain_value_without_illegal_characters() -> None:
     assert _user_text(sheet, "a\x01b") == "ab"
     assert _user_text(sheet, "\x01=1") is not None and _user_text(sheet, "\x01=1").data_type == "s"
     assert _user_text(sheet, "") is None and _user_text(sheet, None) is None
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)))
+def test_an_exported_time_is_tehrans_jalali_day_and_minute(moment: datetime) -> None:
+    """The export makes each minute's date and time once: the same text as converting the moment itself,
+    across Iran's old daylight saving, Nowruz and leap Esfand."""
+    local = moment.astimezone(TEHRAN)
+    year, month, day = from_gregorian(local.date())
+    assert _local_parts(moment) == (f"{year:04d}/{month:02d}/{day:02d}", f"{local.hour:02d}:{local.minute:02d}")
+
+
+def test_exported_times_at_tehrans_midnight_nowruz_and_leap_esfand() -> None:
+    assert _local_parts(datetime(2026, 12, 2, 20, 29, 59, tzinfo=UTC)) == ("1405/09/11", "23:59")
+    assert _local_parts(datetime(2026, 12, 2, 20, 30, tzinfo=UTC)) == ("1405/09/12", "00:00")
+    assert _local_parts(datetime(2026, 3, 20, 20, 30, tzinfo=UTC)) == ("1405/01/01", "00:00")  # Nowruz 1405
+    assert _local_parts(datetime(2025, 3, 20, 20, 29, tzinfo=UTC)) == ("1403/12/30", "23:59")  # leap Esfand 1403

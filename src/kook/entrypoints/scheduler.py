@@ -32,6 +32,7 @@ JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("messaging.low_balance", 60),
     PeriodicJob("reports.purge_exports", 600),
     PeriodicJob("webhooks.send", 2),
+    PeriodicJob("reports.fold_totals", 10),
 )
 
 

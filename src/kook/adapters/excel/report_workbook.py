@@ -133,9 +133,16 @@ def _jalali_day(day: date) -> str:
     return f"{year:04d}/{month:02d}/{number:02d}"
 
 
-def _local_parts(moment: datetime) -> tuple[str, str]:
-    local = moment.astimezone(TEHRAN)
+@functools.lru_cache(maxsize=8192)
+def _minute_parts(minute: int) -> tuple[str, str]:
+    local = datetime.fromtimestamp(minute * 60, TEHRAN)
     return _jalali_day(local.date()), f"{local.hour:02d}:{local.minute:02d}"
+
+
+def _local_parts(moment: datetime) -> tuple[str, str]:
+    """Tehran's Jalali day and hh:mm of ``moment``, made once per minute (a request's lines are sent within
+    minutes of each other; Tehran's offsets are whole minutes, so the UTC minute names the local one)."""
+    return _minute_parts(int(moment.timestamp()) // 60)
 
 
 def _append_totals(workbook: Any, totals: TransactionTotals) -> None:

@@ -119,3 +119,9 @@ class ExportFiles(Protocol):
     async def delete_older_than(self, seconds: int, keep: set[str]) -> int:
         """Removes files older than ``seconds`` whose key is not in ``keep`` (left over by a crash)."""
         ...
+
+
+class TransactionTotalsFolder(Protocol):
+    async def fold(self) -> int:
+        """Folds the lines' pending changes into the totals rollup (atomically); returns how many it folded."""
+        ...

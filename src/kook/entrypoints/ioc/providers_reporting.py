@@ -15,6 +15,7 @@ from kook.adapters.postgres.readers.payments import SqlPaymentReader
 from kook.adapters.postgres.readers.sales import SqlSalesReader
 from kook.adapters.postgres.readers.transactions import SqlTransactionReader
 from kook.adapters.postgres.repositories.report_exports import SqlExportRepository
+from kook.adapters.postgres.repositories.report_totals import SqlTransactionTotalsFolder
 from kook.application.reporting.daily_totals import DailyTotalsReader, DailyTotalsReport
 from kook.application.reporting.export_transactions import ExportTransactions
 from kook.application.reporting.exports import (
@@ -25,9 +26,15 @@ from kook.application.reporting.exports import (
     RunTransactionExport,
     StartTransactionExport,
 )
+from kook.application.reporting.fold_totals import FoldTransactionTotals
 from kook.application.reporting.list_transactions import ListTransactions
 from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentReader, PaymentWorkbook
-from kook.application.reporting.ports import ExportFiles, TransactionReader, TransactionWorkbook
+from kook.application.reporting.ports import (
+    ExportFiles,
+    TransactionReader,
+    TransactionTotalsFolder,
+    TransactionWorkbook,
+)
 from kook.application.reporting.sales import ExportSalesSummary, SalesReader, SalesSummaryReport, SalesWorkbook
 from kook.entrypoints.settings import Settings
 
@@ -51,7 +58,12 @@ class ReportingProvider(Provider):
     def export_repository(self, factory: async_sessionmaker[AsyncSession]) -> ExportRepository:
         return SqlExportRepository(factory)
 
+    @provide(scope=Scope.APP)
+    def totals_folder(self, factory: async_sessionmaker[AsyncSession]) -> TransactionTotalsFolder:
+        return SqlTransactionTotalsFolder(factory)
+
     list_transactions = provide(ListTransactions)
+    fold_transaction_totals = provide(FoldTransactionTotals)
     export_transactions = provide(ExportTransactions)
 
     @provide(scope=Scope.APP)

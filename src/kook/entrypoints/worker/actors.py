@@ -11,6 +11,7 @@ from kook.application.messaging.low_balance import CheckLowBalances
 from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.reporting.exports import PurgeExpiredExports, RunTransactionExport
+from kook.application.reporting.fold_totals import FoldTransactionTotals
 from kook.application.wallet.payments import ExpireStalePayments
 from kook.application.webhooks.endpoints import SendDueDeliveries
 from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
@@ -91,3 +92,10 @@ async def purge_exports(purge: FromDishka[PurgeExpiredExports]) -> None:
 @kook_actor("webhooks.send", max_retries=0, time_limit=300_000)
 async def send_webhooks(send: FromDishka[SendDueDeliveries]) -> None:
     await send()
+
+
+# The transaction totals' rollup: the lines' changes the trigger logged, folded in (exact either way; folding
+# keeps the totals' reads small).
+@kook_actor("reports.fold_totals", max_retries=0, time_limit=300_000)
+async def fold_totals(fold: FromDishka[FoldTransactionTotals]) -> None:
+    await fold()
