@@ -280,8 +280,8 @@ from tests.unit import test_fulfilment_templates as _fulfilment_templates  # noq
 from tests.unit import test_report_export_templates as _report_templates  # noqa: E402, F401
 from tests.unit import test_reports_templates as _reports_templates  # noqa: E402, F401
 from tests.unit import test_requests_templates as _requests_templates  # noqa: E402, F401
-from tests.unit import test_webhook_templates as _webhook_templates  # noqa: E402, F401
 from tests.unit import test_teams_templates as _teams_templates  # noqa: E402, F401
+from tests.unit import test_webhook_templates as _webhook_templates  # noqa: E402, F401
 
 FORM_PAGES = {
     "identity/signup.html": (
