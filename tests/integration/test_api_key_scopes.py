@@ -44,6 +44,8 @@ IDS = {
     "message_id": "0" * 32,
     "event_id": "0" * 32,
     "endpoint_id": "0" * 32,
+    "user_id": "0" * 32,
+    "invitation_id": "0" * 32,
     "delivery_id": "0" * 32,
     "customer_id": "0" * 32,
     "package_id": "0" * 32,

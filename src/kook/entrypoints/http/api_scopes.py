@@ -46,6 +46,22 @@ ROUTE_SCOPES: dict[tuple[str, str], str | None] = {
     ("POST", "/api/v1/auth/signup"): REFUSED,
     ("POST", "/api/v1/auth/signup/verify"): REFUSED,
     ("GET", "/api/v1/dev/sms"): REFUSED,
+    # teams and approvals: members and rules are for the web login; a key may send a request for approval and
+    # read where it stands, but the approval itself is a person with their own SMS code (the point of a checker)
+    ("GET", "/api/v1/members"): REFUSED,
+    ("PATCH", "/api/v1/members/{user_id}"): REFUSED,
+    ("DELETE", "/api/v1/members/{user_id}"): REFUSED,
+    ("GET", "/api/v1/members/invitations"): REFUSED,
+    ("POST", "/api/v1/members/invitations"): REFUSED,
+    ("DELETE", "/api/v1/members/invitations/{invitation_id}"): REFUSED,
+    ("GET", "/api/v1/invitation"): REFUSED,
+    ("POST", "/api/v1/invitation/accept"): REFUSED,
+    ("GET", "/api/v1/approval-policy"): REFUSED,
+    ("PUT", "/api/v1/approval-policy"): REFUSED,
+    ("GET", "/api/v1/requests/{request_id}/approval"): RR,
+    ("POST", "/api/v1/requests/{request_id}/approval"): RW,
+    ("POST", "/api/v1/requests/{request_id}/approval/code"): REFUSED,
+    ("POST", "/api/v1/requests/{request_id}/approval/confirm"): REFUSED,
     # customer profile and services: read only
     ("GET", "/api/v1/customer"): ANY_KEY,
     ("PUT", "/api/v1/customer"): REFUSED,

@@ -206,6 +206,9 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
         if found.key is not None:
             check_key_access(found.key, request.method, route_template(request))
             await check_key_rate(await resolve(request, RateLimiter), found.key)  # type: ignore[type-abstract]
+            # and the key's maker must still hold a role that may do the route's action (a key outlives neither
+            # its maker's membership nor a demotion)
+            await guard_role(request)
             return
     await check_csrf(request)
     await guard_role(request)
