@@ -92,6 +92,8 @@ audit_log = sa.Table(
     sa.Column("subject", sa.String(128), nullable=False),
     sa.Column("before", sa.JSON(), nullable=True),
     sa.Column("after", sa.JSON(), nullable=True),
+    # The client address of the HTTP request behind the action; NULL for the scheduler and the workers.
+    sa.Column("address", sa.String(64), nullable=True),
 )
 
 sandbox_sms = sa.Table(

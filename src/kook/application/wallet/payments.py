@@ -168,6 +168,20 @@ class _Settler:
                         memo=f"پرداخت آنلاین {verification.reference or ''}".strip(),
                     )
                     payment.mark_verified(now, verification.reference, verification.card_mask, verification.code)
+                    if credited:
+                        # who: the customer whose wallet it is, through the gateway (the payer's return, or the
+                        # expiry job's inquiry); from where: the return's client address (none for the job)
+                        await uow.audit.record(
+                            actor=payment.customer_id,
+                            action="payment.credit",
+                            subject=f"payment:{payment.id}",
+                            after={
+                                "status": payment.status.value,
+                                "amount": payment.amount,
+                                "reference": verification.reference,
+                                "via": "inquiry" if expire_if_unpaid else "callback",
+                            },
+                        )
                 await uow.commit()
             except Exception as exc:
                 failure = exc

@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.adapters.request_origin import set_client_address
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
 from kook.entrypoints.http.api.catalog import (
@@ -40,7 +41,7 @@ from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsC
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
-from kook.entrypoints.http.context import SESSION_COOKIE, require_staff
+from kook.entrypoints.http.context import SESSION_COOKIE, client_address, require_staff
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.documents import InvoiceController, StatementDownloadPages, WalletStatementsController
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -100,6 +101,7 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
         is_static = str(scope.get("path", "")).startswith("/static/")
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        set_client_address(None)  # before_request sets it once the route is known
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -187,6 +189,7 @@ STAFF_DOORS = frozenset({"/admin/login", "/admin/logout"})
 
 
 async def before_request(request: Request[Any, Any, Any]) -> None:
+    set_client_address(client_address(request))  # the audit rows of this request say where it came from
     await check_csrf(request)
     path = request.url.path.rstrip("/")
     if path.startswith(STAFF_PREFIXES) and path not in STAFF_DOORS:

@@ -5,11 +5,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres import tables
+from kook.adapters.request_origin import client_address
 from kook.application.shared.ports import AuditLog, Clock
 
 
 class SqlAuditLog(AuditLog):
-    """Written in the same transaction as the action it records."""
+    """Written in the same transaction as the action it records, with the client address of the request."""
 
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self._session = session
@@ -26,6 +27,12 @@ class SqlAuditLog(AuditLog):
     ) -> None:
         await self._session.execute(
             tables.audit_log.insert().values(
-                at=self._clock.now(), actor=actor, action=action, subject=subject, before=before, after=after
+                at=self._clock.now(),
+                actor=actor,
+                action=action,
+                subject=subject,
+                before=before,
+                after=after,
+                address=client_address(),
             )
         )

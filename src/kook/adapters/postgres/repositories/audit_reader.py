@@ -48,6 +48,7 @@ class SqlAuditReader(AuditReader):
                 before=r.before,
                 after=r.after,
                 actor_label=labels.get(r.actor, r.actor),
+                address=r.address,
             )
             for r in rows
         ]
