@@ -113,9 +113,8 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                 ]
-                content_type = dict(headers).get(b"content-type", b"")
-                if content_type.startswith(b"text/html"):
-                    wanted.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                # every answer, not only pages: a JSON body or a download opened in a tab runs nothing either
+                wanted.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 if hsts:
                     wanted.append((b"strict-transport-security", HSTS.encode()))
                 for name, value in wanted:
