@@ -1,18 +1,22 @@
 """Issue 16 (authorisation matrix): every route with an id, read from the app's route table, called by every kind
-of caller — its owner, another customer, anonymous, a dead session (after logout, after a password change), a
-customer on staff routes and each staff role that is not the route's. A route it does not know how to call fails
-the test (add its path parameter to ``IDS`` below or to test_http_hardening's, its staff area to ``STAFF_ROLES``).
+of caller — its owner, another customer, anonymous, a dead session (after logout, after a password change, idle
+past its limit), a customer on staff routes and each staff role that is not the route's. A route it does not know
+how to call fails the test (add its path parameter to ``IDS`` below or to test_http_hardening's, its staff area to ``STAFF_ROLES``).
 
 Figures (printed): routes × callers tried, and leaks (an answer that is not the refusal it must be) — zero.
 """
 
 from __future__ import annotations
 
+import secrets as secrets_module
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
+from kook.application.identity.ports import PrincipalKind, SessionStore, WebSession
+from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
 from tests.integration.helpers import Client, sign_up
 from tests.integration.test_customers_api import staff_session, use
@@ -77,6 +81,27 @@ async def _request(client: Client, jar: Jar, method: str, url: str, *, token: bo
     return await client.request(method, url, json={}, headers=headers, follow_redirects=False)
 
 
+async def _expired_session(settings: Settings, user_id: str) -> Jar:
+    """A session of ``user_id`` last seen past the idle limit (as one left open in a browser overnight)."""
+    container = make_http_container(settings)
+    try:
+        async with container() as scope:
+            store = await scope.get(SessionStore)
+            long_ago = datetime.now(UTC) - timedelta(minutes=settings.session.idle_minutes + 1)
+            session = WebSession(
+                id=secrets_module.token_urlsafe(32),
+                principal_kind=PrincipalKind.USER,
+                principal_id=user_id,
+                csrf_token=secrets_module.token_urlsafe(32),
+                created_at=long_ago,
+                last_seen_at=long_ago,
+            )
+            await store.create(session)
+    finally:
+        await container.close()
+    return {"kook_session": session.id, "csrftoken": session.csrf_token}
+
+
 async def _owned(client: Client, settings: Settings) -> tuple[Jar, dict[str, str], list[str]]:
     """The demo customer with a request (and a line), a slip, a payment, an API key; its ids; text only it sees."""
     owner = await demo_customer(client, settings)
@@ -138,6 +163,11 @@ async def test_every_route_with_an_id_refuses_everyone_but_its_owner(
     )
     assert changed.status_code == 204
 
+    client.cookies.clear()
+    me = await sign_up(client, "09129990004")
+    expired = await _expired_session(settings, me["id"])
+    assert (await client.get("/api/v1/me", headers=use(client, expired))).status_code == 401
+
     tried = 0
     leaks: list[str] = []
 
@@ -149,11 +179,12 @@ async def test_every_route_with_an_id_refuses_everyone_but_its_owner(
         is_api = path.startswith("/api/")
         staff_route = is_staff(path)
 
-        # anonymous, and the two dead sessions: unauthenticated (API 401; a page sends to its login)
+        # anonymous, and the dead sessions: unauthenticated (API 401; a page sends to its login)
         dead: tuple[tuple[str, Jar], ...] = (
             ("anonymous", {}),
             ("logged-out session", logged_out),
             ("session after password change", stale),
+            ("expired session", expired),
         )
         for who, jar in dead:
             tried += 1
