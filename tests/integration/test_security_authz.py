@@ -1,7 +1,8 @@
 """Issue 16 (authorisation matrix): every route with an id, read from the app's route table, called by every kind
 of caller — its owner, another customer, anonymous, a dead session (after logout, after a password change, idle
 past its limit), a customer on staff routes and each staff role that is not the route's. A route it does not know
-how to call fails the test (add its path parameter to ``IDS`` below or to test_http_hardening's, its staff area to ``STAFF_ROLES``).
+how to call fails the test (add its path parameter to ``IDS`` below or to test_http_hardening's, its staff area
+to ``STAFF_ROLES``).
 
 Figures (printed): routes × callers tried, and leaks (an answer that is not the refusal it must be) — zero.
 """
