@@ -233,3 +233,25 @@ async def test_staff_sessions_rotate_and_end_alike(client: Client, settings: Set
     assert out.status_code == 303
     use(client, second)
     assert (await client.get("/admin", follow_redirects=False)).status_code == 303
+
+
+async def test_staff_sign_out_everywhere(client: Client, settings: Settings) -> None:
+    first = await staff_session(client, settings, "finance", "09350000002")
+    use(client, first)
+    page = await client.get("/admin/login")
+    second = await client.post(
+        "/admin/login",
+        data={"mobile": "09350000002", "password": STAFF_PASSWORD, "csrf_token": page_token(page.text)},
+        follow_redirects=False,
+    )
+    mine = dict(second.cookies)
+    use(client, mine)
+    home = await client.get("/admin")
+    assert 'action="/admin/sessions/end-all"' in home.text
+    ended = await client.post(
+        "/admin/sessions/end-all", data={"csrf_token": page_token(home.text)}, follow_redirects=False
+    )
+    assert ended.status_code == 303 and ended.headers["location"] == "/admin/login"
+    for jar in (first, mine):
+        use(client, jar)
+        assert (await client.get("/admin", follow_redirects=False)).status_code == 303

@@ -333,6 +333,17 @@ class StaffPages(Controller):
         clear_session_cookies(request, response)
         return response
 
+    @post("/sessions/end-all")
+    async def end_all_sessions(self, request: Req) -> Response[Any]:
+        """Sign out everywhere: every session of this staff member ends, this one included."""
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        await (await resolve(request, EndAllSessions))(PrincipalKind.STAFF, found.staff.id)
+        response = redirect("/admin/login", flash="logged_out_everywhere")
+        clear_session_cookies(request, response)
+        return response
+
 
 def _status(exc: DomainError) -> int:
     if isinstance(exc, RateLimited):
