@@ -204,3 +204,35 @@ def test_rtl_and_phone_width(browser: Browser, portal: Portal, screens: Screens)
         screens.take(page, "profile-360")
     finally:
         context.close()
+
+
+def test_sign_out_everywhere_ends_the_other_browser_too(
+    browser: Browser, page: Page, portal: Portal, screens: Screens
+) -> None:
+    mobile = "09125553333"
+    mobile_fa = mobile.translate(LATIN_TO_PERSIAN)
+    password = "Kook-e2e-pass3"
+    page.goto("/login")
+    _sign_up(page, portal, screens, mobile_fa, password)
+    page.get_by_label("کد تأیید").fill(portal.latest_code(mobile))
+    page.get_by_role("button", name="تأیید").click()
+    _at(page, portal, "/")
+
+    # the same person on another computer
+    other = browser.new_context(base_url=portal.url, locale="fa-IR").new_page()
+    other.goto("/login")
+    other.get_by_label("شماره موبایل").fill(mobile_fa)
+    other.get_by_label("کلمه عبور").fill(password)
+    other.get_by_role("button", name="ورود", exact=True).click()
+    expect(other.get_by_role("heading", level=1)).to_have_text(f"{FULL_NAME} عزیز، خوش آمدید")
+
+    page.goto("/profile")
+    page.on("dialog", lambda dialog: dialog.accept())  # «از حساب خود در همه دستگاه‌ها … خارج می‌شوید»
+    screens.take(page, "profile-sessions")
+    page.get_by_test_id("end-all-sessions").click()
+    _at(page, portal, "/login")
+    expect(page.get_by_role("status").filter(has_text="در همه دستگاه‌ها و مرورگرها خارج شدید")).to_be_visible()
+
+    other.goto("/requests")  # the other computer is logged out too
+    expect(other).to_have_url(re.compile(r"/login$"))
+    other.context.close()

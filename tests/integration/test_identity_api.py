@@ -467,5 +467,5 @@ async def test_secure_cookies_outside_dev(settings_factory: Any) -> None:
         code = await last_code(test_client, MOBILE)
         response = await test_client.post("/api/v1/auth/signup/verify", json={"mobile": MOBILE, "code": code})
     cookies = [c.lower() for c in response.headers.get_list("set-cookie")]
-    session_cookie = next(c for c in cookies if c.startswith("kook_session="))
+    session_cookie = next(c for c in cookies if c.startswith("__host-kook_session="))
     assert "secure" in session_cookie and "httponly" in session_cookie

@@ -174,4 +174,6 @@ def test_admin_catalogue_shows_bounds_errors_and_routes(env: jinja2.Environment)
     bad_min = re.search(r'<input id="f-min-3" name="airtime_min"[^>]*>', html)
     assert bad_min and "is-invalid" in bad_min.group(0) and 'value="x"' in bad_min.group(0)
     assert "پیش‌فرض استقرار" in html and "sandbox-shatel" not in html and "sandbox-sht" in html
-    assert html.count("data-confirm=") == len(PACKAGES)  # every deactivation asks first
+    deactivations = re.findall(r'<form [^>]*action="/admin/catalog/packages/[^"]+/deactivate"[^>]*>', html)
+    assert len(deactivations) == len(PACKAGES)
+    assert all("data-confirm=" in form for form in deactivations)  # every deactivation asks first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -357,7 +358,7 @@ def test_decided_profiles_have_no_decision_forms(env: jinja2.Environment) -> Non
 
 
 def test_audit_page(env: jinja2.Environment) -> None:
-    entries = review(CustomerStatus.REJECTED).history
+    entries = [dataclasses.replace(e, address="203.0.113.7") for e in review(CustomerStatus.REJECTED).history]
     html = render(
         env,
         "customers/admin_audit.html",
@@ -372,6 +373,7 @@ def test_audit_page(env: jinja2.Environment) -> None:
     assert 'data-action="customer.reject">رد اطلاعات مشتری</td>' in html and "۰۹۳۵۱۱۱۰۰۰۱" in html
     assert "رد شده" in html and "ناقص" in html  # the after state, in Persian
     assert 'href="/admin/audit?cursor=1&action=&subject="' in html
+    assert 'dir="ltr" title="نشانی درخواست">203.0.113.7</div>' in html  # where it came from
 
 
 # --------------------------------------------------------------------------- for test_templates_render.py

@@ -96,6 +96,8 @@ audit_log = sa.Table(
     sa.Column("before", sa.JSON(), nullable=True),
     sa.Column("after", sa.JSON(), nullable=True),
     sa.Column("member_id", sa.String(32), nullable=True),  # the customer's member who acted (issue 18)
+    # The client address of the HTTP request behind the action; NULL for the scheduler and the workers.
+    sa.Column("address", sa.String(64), nullable=True),
 )
 
 sandbox_sms = sa.Table(

@@ -17,6 +17,7 @@ class AuditEntry:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     actor_label: str = field(default="")  # a staff member's mobile and role, when the actor is staff
+    address: str | None = None  # the client address of the request behind it; None for background work
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ class CancelRequest:
             request = await owned_request(uow, request_id, customer_id, lock=True)
             if request.status is RequestStatus.CANCELLED:
                 return request.status
+            before = {"status": request.status.value, "held": request.total_held}
             if request.cancel(self._clock.now()) and request.total_held:
                 await self._poster.release(
                     uow.ledger,
@@ -169,5 +170,12 @@ class CancelRequest:
                 )
             await uow.requests.save(request)
             await uow.lines.set_status(request.id, LineStatus.VALID.value, LineStatus.CANCELLED.value)
+            await uow.audit.record(
+                actor=customer_id,
+                action="request.cancelled",
+                subject=request.id,
+                before=before,
+                after={"status": request.status.value},
+            )
             await uow.commit()
             return request.status

@@ -174,6 +174,19 @@ class _Settler:
                             "payment.credited",
                             [{"kind": "payment", "payment_id": payment.id, "amount": payment.amount}],
                         )
+                        # who: the customer whose wallet it is, through the gateway (the payer's return, or the
+                        # expiry job's inquiry); from where: the return's client address (none for the job)
+                        await uow.audit.record(
+                            actor=payment.customer_id,
+                            action="payment.credit",
+                            subject=f"payment:{payment.id}",
+                            after={
+                                "status": payment.status.value,
+                                "amount": payment.amount,
+                                "reference": verification.reference,
+                                "via": "inquiry" if expire_if_unpaid else "callback",
+                            },
+                        )
                 await uow.commit()
             except Exception as exc:
                 failure = exc

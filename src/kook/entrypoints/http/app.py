@@ -19,6 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.adapters.request_origin import set_client_address
 from kook.application.identity.ports import RateLimiter
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
@@ -49,7 +50,7 @@ from kook.entrypoints.http.api.teams import (
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
 from kook.entrypoints.http.api.webhooks import WebhooksController
 from kook.entrypoints.http.api_scopes import check_key_access, check_key_rate, route_template
-from kook.entrypoints.http.context import SESSION_COOKIE, caller, require_staff, resolve
+from kook.entrypoints.http.context import SESSION_COOKIE, caller, client_address, require_staff, resolve
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.documents import InvoiceController, StatementDownloadPages, WalletStatementsController
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
@@ -112,6 +113,7 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
         is_static = str(scope.get("path", "")).startswith("/static/")
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        set_client_address(None)  # before_request sets it once the route is known
 
         async def send_with_id(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -123,9 +125,8 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
                 ]
-                content_type = dict(headers).get(b"content-type", b"")
-                if content_type.startswith(b"text/html"):
-                    wanted.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                # every answer, not only pages: a JSON body or a download opened in a tab runs nothing either
+                wanted.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
                 if hsts:
                     wanted.append((b"strict-transport-security", HSTS.encode()))
                 for name, value in wanted:
@@ -199,6 +200,7 @@ STAFF_DOORS = frozenset({"/admin/login", "/admin/logout"})
 
 
 async def before_request(request: Request[Any, Any, Any]) -> None:
+    set_client_address(client_address(request))  # the audit rows of this request say where it came from
     if request.headers.get("authorization", "")[:7].lower() == "bearer ":
         # A bearer key: authenticated here, then the route table says whether this key may call this route, and
         # the key's own rate limit is counted. No cookie is involved, so no CSRF check applies.

@@ -26,6 +26,11 @@ CSRF_COOKIE = "csrftoken"
 ANON_CSRF_COOKIE = "kook_anon_csrf"
 CSRF_HEADER = "x-csrftoken"
 CSRF_FIELD = "csrf_token"
+# Outside dev every cookie is Secure, and its name carries the __Host- prefix: the browser then keeps it only when
+# it was set Secure, from this very host (no Domain attribute), for path / — a sibling subdomain or a plain-http
+# man in the middle cannot plant or shadow it. The prefix requires Secure, so dev over plain http (secure cookies
+# off) keeps the bare names.
+HOST_PREFIX = "__Host-"
 
 T = TypeVar("T")
 
@@ -49,12 +54,22 @@ def settings_of(request: Request[Any, Any, Any]) -> Settings:
     return settings
 
 
+def cookie_name(settings: Settings, name: str) -> str:
+    """``name`` as the browser stores it: with the __Host- prefix whenever cookies are Secure."""
+    return HOST_PREFIX + name if settings.secure_cookies else name
+
+
+def session_id_of(request: Request[Any, Any, Any]) -> str | None:
+    """The session id the request's cookie carries, if any."""
+    return request.cookies.get(cookie_name(settings_of(request), SESSION_COOKIE))
+
+
 async def current_session(request: Request[Any, Any, Any]) -> WebSession | None:
     if "kook_session_resolved" in request.state:
         session: WebSession | None = request.state.kook_session_resolved
         return session
     session = None
-    session_id = request.cookies.get(SESSION_COOKIE)
+    session_id = session_id_of(request)
     if session_id:
         session = await (await resolve(request, ResolveSession))(session_id)
     request.state.kook_session_resolved = session

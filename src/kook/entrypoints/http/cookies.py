@@ -1,4 +1,7 @@
-"""The cookies Kook sets, all with explicit options (SPEC §2)."""
+"""The cookies Kook sets, all with explicit options (SPEC §2).
+
+Outside dev they are Secure and named with the ``__Host-`` prefix (context.cookie_name): no Domain, path /.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from litestar import Request, Response
 from litestar.datastructures import Cookie
 
 from kook.application.identity.ports import WebSession
-from kook.entrypoints.http.context import ANON_CSRF_COOKIE, CSRF_COOKIE, SESSION_COOKIE, settings_of
+from kook.entrypoints.http.context import ANON_CSRF_COOKIE, CSRF_COOKIE, SESSION_COOKIE, cookie_name, settings_of
 
 
 def session_cookies(request: Request[Any, Any, Any], session: WebSession) -> list[Cookie]:
@@ -18,7 +21,7 @@ def session_cookies(request: Request[Any, Any, Any], session: WebSession) -> lis
     max_age = settings.session.absolute_hours * 3600
     return [
         Cookie(
-            key=SESSION_COOKIE,
+            key=cookie_name(settings, SESSION_COOKIE),
             value=session.id,
             path="/",
             httponly=True,
@@ -26,9 +29,10 @@ def session_cookies(request: Request[Any, Any, Any], session: WebSession) -> lis
             secure=secure,
             max_age=max_age,
         ),
-        # Readable by the page's script so htmx and fetch can echo it in x-csrftoken.
+        # The page's script reads the token from the page (meta csrf-token); the API's caller from the login's
+        # answer (csrf_token) or this cookie.
         Cookie(
-            key=CSRF_COOKIE,
+            key=cookie_name(settings, CSRF_COOKIE),
             value=session.csrf_token,
             path="/",
             httponly=False,
@@ -39,23 +43,36 @@ def session_cookies(request: Request[Any, Any, Any], session: WebSession) -> lis
     ]
 
 
-def clear_session_cookies(response: Response[Any]) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(CSRF_COOKIE, path="/")
+def clear_session_cookies(request: Request[Any, Any, Any], response: Response[Any]) -> None:
+    """Expire the session's cookies (with the same Secure flag: a browser ignores a __Host- cookie set without)."""
+    settings = settings_of(request)
+    for name, httponly in ((SESSION_COOKIE, True), (CSRF_COOKIE, False)):
+        response.set_cookie(
+            key=cookie_name(settings, name),
+            value="",
+            path="/",
+            max_age=0,
+            expires=0,
+            httponly=httponly,
+            samesite="lax",
+            secure=settings.secure_cookies,
+        )
 
 
 def anonymous_csrf(request: Request[Any, Any, Any]) -> tuple[str, Cookie | None]:
     """The token a public form carries before anyone is logged in (double submit)."""
-    token = request.cookies.get(ANON_CSRF_COOKIE, "")
+    settings = settings_of(request)
+    name = cookie_name(settings, ANON_CSRF_COOKIE)
+    token = request.cookies.get(name, "")
     if 20 <= len(token) <= 128:
         return token, None
     token = secrets.token_urlsafe(32)
     cookie = Cookie(
-        key=ANON_CSRF_COOKIE,
+        key=name,
         value=token,
         path="/",
         httponly=True,
         samesite="lax",
-        secure=settings_of(request).secure_cookies,
+        secure=settings.secure_cookies,
     )
     return token, cookie

@@ -23,8 +23,9 @@ from kook.entrypoints.http.context import (
     ANON_CSRF_COOKIE,
     CSRF_FIELD,
     CSRF_HEADER,
-    SESSION_COOKIE,
+    cookie_name,
     current_session,
+    session_id_of,
     settings_of,
 )
 
@@ -74,13 +75,17 @@ async def check_csrf(request: Request[Any, Any, Any]) -> None:
     path = request.url.path
     if request.method in SAFE_METHODS or path.startswith(EXEMPT_PREFIXES) or _CALLBACK.match(path):
         return
-    has_session_cookie = SESSION_COOKIE in request.cookies
+    has_session_cookie = session_id_of(request) is not None
     is_api = request.url.path.startswith("/api/")
     if is_api and not has_session_cookie:
         return
     check_origin(request)
     session = await current_session(request) if has_session_cookie else None
-    expected = session.csrf_token if session is not None else request.cookies.get(ANON_CSRF_COOKIE, "")
+    expected = (
+        session.csrf_token
+        if session is not None
+        else request.cookies.get(cookie_name(settings_of(request), ANON_CSRF_COOKIE), "")
+    )
     provided = request.headers.get(CSRF_HEADER, "")
     if not provided and request.content_type[0] in FORM_TYPES:
         form = await request.form()

@@ -301,6 +301,7 @@ FLASH: dict[str, tuple[str, str]] = {
     ),
     "logged_in": ("success", "با موفقیت وارد شدید."),
     "logged_out": ("info", "از حساب خود خارج شدید."),
+    "logged_out_everywhere": ("info", "از حساب خود در همه دستگاه‌ها و مرورگرها خارج شدید."),
     "password_changed": ("success", "کلمه عبور با موفقیت تغییر کرد."),
     "api_key_revoked": ("info", "کلید API باطل شد."),
     "webhook_deleted": ("info", "نشانی وب‌هوک حذف شد؛ دیگر چیزی به آن فرستاده نمی‌شود."),
@@ -406,6 +407,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "request.run_skip_chosen": "رد کردن یک اجرای پیش رو",
     "request.run_unskipped": "بازگرداندن اجرای ردشده",
     "request.end_changed": "تغییر پایان درخواست تکراری",
+    "request.cancelled": "لغو درخواست",
+    "payment.credit": "واریز پرداخت آنلاین به کیف پول",
 }
 AUDIT_ACTION_OTHER = "عملیات دیگر"
 
@@ -420,12 +423,16 @@ AUDIT_SUBJECTS: dict[str, str] = {
     "staff": "کارمند",
     "line": "ردیف درخواست",
     "request": "درخواست",
+    "payment": "پرداخت آنلاین",
 }
 AUDIT_ACTORS: dict[str, str] = {"system": "سامانه", "staff": "کارمند", "customer": "مشتری", "other": "دیگر"}
 
 # The fields of the before / after states.
 AUDIT_FIELDS: dict[str, str] = {
     "status": "وضعیت",
+    "held": "مبلغ رزروشده",
+    "reference": "شماره مرجع",
+    "via": "از راه",
     "kind": "نوع",
     "rejection_reason": "دلیل رد",
     "reason": "دلیل",

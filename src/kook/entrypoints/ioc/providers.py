@@ -49,7 +49,7 @@ from kook.application.identity.ports import (
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
 from kook.application.identity.request_login_code import RequestLoginCode
 from kook.application.identity.resend_sign_up_code import ResendSignUpCode
-from kook.application.identity.sessions import EndSession, ResolveSession, StartSession
+from kook.application.identity.sessions import EndAllSessions, EndSession, ResolveSession, StartSession
 from kook.application.identity.settings import IdentityPolicy, SessionPolicy
 from kook.application.identity.sign_up import SignUp
 from kook.application.identity.staff_log_in import StaffLogIn
@@ -224,6 +224,7 @@ def _identity_use_cases() -> Provider:
         StartSession,
         ResolveSession,
         EndSession,
+        EndAllSessions,
         ChangePassword,
         CreateApiKey,
         ListApiKeys,

@@ -5,12 +5,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres import tables
+from kook.adapters.request_origin import client_address
 from kook.application.shared.acting import acting_member
 from kook.application.shared.ports import AuditLog, Clock
 
 
 class SqlAuditLog(AuditLog):
-    """Written in the same transaction as the action it records."""
+    """Written in the same transaction as the action it records, with the client address of the request."""
 
     def __init__(self, session: AsyncSession, clock: Clock) -> None:
         self._session = session
@@ -34,5 +35,6 @@ class SqlAuditLog(AuditLog):
                 before=before,
                 after=after,
                 member_id=acting_member.get(),
+                address=client_address(),
             )
         )

@@ -56,6 +56,7 @@ class SqlAuditReader(AuditReader):
                 before=r.before,
                 after=r.after,
                 actor_label=_with_member(labels.get(r.actor, r.actor), members.get(r.member_id or "")),
+                address=r.address,
             )
             for r in rows
         ]

@@ -155,6 +155,7 @@ class AuditOut(msgspec.Struct):
     subject: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    address: str | None = None  # the client address the action came from; null for background work
 
 
 class AuditList(msgspec.Struct):
@@ -197,6 +198,7 @@ def audit_out(entry: AuditEntry) -> AuditOut:
         subject=entry.subject,
         before=entry.before,
         after=entry.after,
+        address=entry.address,
     )
 
 

@@ -16,14 +16,14 @@ from kook.application.identity.change_password import ChangePassword, ChangePass
 from kook.application.identity.log_in import LogIn, LogInCommand
 from kook.application.identity.ports import PrincipalKind
 from kook.application.identity.request_login_code import RequestLoginCode
-from kook.application.identity.sessions import EndSession, StartSession
+from kook.application.identity.sessions import EndAllSessions, EndSession, StartSession
 from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
 from kook.application.teams.members import ResolveMember
 from kook.domain.identity.user import User
 from kook.domain.shared.errors import Unauthenticated
-from kook.entrypoints.http.context import SESSION_COOKIE, caller, client_address, require_user, resolve
+from kook.entrypoints.http.context import caller, client_address, require_user, resolve, session_id_of
 from kook.entrypoints.http.cookies import clear_session_cookies, session_cookies
 
 Short = Annotated[str, msgspec.Meta(max_length=200)]
@@ -134,7 +134,7 @@ async def customer_ref(request: Request[Any, Any, Any], user: User) -> CustomerR
 
 
 async def _logged_in(request: Request[Any, Any, Any], user: User, *, otp_login: bool = False) -> Response[Me]:
-    old = request.cookies.get(SESSION_COOKIE)
+    old = session_id_of(request)
     session = await (await resolve(request, StartSession))(
         PrincipalKind.USER, user.id, otp_login=otp_login, replaces=old
     )
@@ -189,11 +189,11 @@ class AuthController(Controller):
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
-        session_id = request.cookies.get(SESSION_COOKIE)
+        session_id = session_id_of(request)
         if session_id:
             await (await resolve(request, EndSession))(session_id)
         response: Response[None] = Response(None, status_code=HTTP_204_NO_CONTENT)
-        clear_session_cookies(response)
+        clear_session_cookies(request, response)
         return response
 
 
@@ -208,6 +208,16 @@ class MeController(Controller):
         return me_of(
             found.user, found.session.csrf_token if found.session else None, await customer_ref(request, found.user)
         )
+
+    @delete("/me/sessions", status_code=HTTP_204_NO_CONTENT)
+    async def end_all_sessions(self, request: Request[Any, Any, Any]) -> Response[None]:
+        """Sign out everywhere: every web session of the caller ends, this one included (API keys stay)."""
+        found = await require_user(request)
+        assert found.user is not None
+        await (await resolve(request, EndAllSessions))(PrincipalKind.USER, found.user.id)
+        response: Response[None] = Response(None, status_code=HTTP_204_NO_CONTENT)
+        clear_session_cookies(request, response)
+        return response
 
     @post("/me/password", status_code=HTTP_204_NO_CONTENT)
     async def change_password(self, request: Request[Any, Any, Any], data: JSONBody[PasswordBody]) -> None:

@@ -56,6 +56,7 @@ class AuditRow:
     subject_href: str | None
     before: list[tuple[str, Markup]]
     after: list[tuple[str, Markup]]
+    address: str | None = None  # where the action came from (the request's client address)
 
 
 def action_label(code: str) -> str:
@@ -168,6 +169,7 @@ def audit_rows(entries: Iterable[AuditEntry]) -> list[AuditRow]:
                 subject_href=href,
                 before=state(entry.before),
                 after=state(entry.after),
+                address=entry.address,
             )
         )
     return rows

@@ -16,14 +16,14 @@ from kook.application.identity.log_in import LogIn, LogInCommand
 from kook.application.identity.ports import PrincipalKind
 from kook.application.identity.request_login_code import RequestLoginCode
 from kook.application.identity.resend_sign_up_code import ResendSignUpCode
-from kook.application.identity.sessions import EndSession, StartSession
+from kook.application.identity.sessions import EndAllSessions, EndSession, StartSession
 from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
 from kook.domain.shared.errors import DomainError, RateLimited, ValidationFailed
 from kook.domain.shared.mobile import normalize_mobile, to_latin_digits
-from kook.entrypoints.http.context import SESSION_COOKIE, caller, client_address, resolve
+from kook.entrypoints.http.context import caller, client_address, resolve, session_id_of
 from kook.entrypoints.http.cookies import clear_session_cookies, session_cookies
 from kook.entrypoints.http.messages import error_status, error_text
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
@@ -43,7 +43,7 @@ async def _start(
     request: Req, kind: str, principal_id: str, *, otp_login: bool = False, to: str = "/", flash: str = "logged_in"
 ) -> Response[Any]:
     session = await (await resolve(request, StartSession))(
-        kind, principal_id, otp_login=otp_login, replaces=request.cookies.get(SESSION_COOKIE)
+        kind, principal_id, otp_login=otp_login, replaces=session_id_of(request)
     )
     return redirect(to, flash=flash, cookies=session_cookies(request, session))
 
@@ -199,11 +199,22 @@ class IdentityPages(Controller):
 
     @post("/logout")
     async def logout(self, request: Req) -> Response[Any]:
-        session_id = request.cookies.get(SESSION_COOKIE)
+        session_id = session_id_of(request)
         if session_id:
             await (await resolve(request, EndSession))(session_id)
         response = redirect("/login", flash="logged_out")
-        clear_session_cookies(response)
+        clear_session_cookies(request, response)
+        return response
+
+    @post("/profile/sessions/end-all")
+    async def end_all_sessions(self, request: Req) -> Response[Any]:
+        """Sign out everywhere: every session of the user ends, this one included."""
+        found = await caller(request)
+        if found.user is None:
+            return redirect("/login")
+        await (await resolve(request, EndAllSessions))(PrincipalKind.USER, found.user.id)
+        response = redirect("/login", flash="logged_out_everywhere")
+        clear_session_cookies(request, response)
         return response
 
     # profile -----------------------------------------------------------------
@@ -338,11 +349,22 @@ class StaffPages(Controller):
 
     @post("/logout")
     async def logout(self, request: Req) -> Response[Any]:
-        session_id = request.cookies.get(SESSION_COOKIE)
+        session_id = session_id_of(request)
         if session_id:
             await (await resolve(request, EndSession))(session_id)
         response = redirect("/admin/login", flash="logged_out")
-        clear_session_cookies(response)
+        clear_session_cookies(request, response)
+        return response
+
+    @post("/sessions/end-all")
+    async def end_all_sessions(self, request: Req) -> Response[Any]:
+        """Sign out everywhere: every session of this staff member ends, this one included."""
+        found = await caller(request)
+        if found.staff is None:
+            return redirect("/admin/login")
+        await (await resolve(request, EndAllSessions))(PrincipalKind.STAFF, found.staff.id)
+        response = redirect("/admin/login", flash="logged_out_everywhere")
+        clear_session_cookies(request, response)
         return response
 
 

@@ -4,7 +4,7 @@ requests waiting for approval, and the member named in the audit log.
 Every existing customer's user becomes its owner.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-03
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = "0018"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
