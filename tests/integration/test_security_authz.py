@@ -43,6 +43,8 @@ STAFF_ROLES = {
     "prefixes": "admin",
     "audit": "admin",
     "announcements": "admin",
+    # every staff member's own API keys: no role is wrong, but nobody reaches a key that is not theirs
+    "api-keys": "own",
 }
 ROLES = ("reviewer", "finance", "admin")
 
@@ -234,6 +236,19 @@ async def test_every_route_with_an_id_refuses_everyone_but_its_owner(
             elif answer.status_code not in (303, 401, 403):  # a form: its CSRF token is refused, or to the login
                 leak(who, method, path, answer, "expected a refusal")
 
+        if staff_route and staff_role(path) == "own":
+            # the ids are the customer owner's objects: no staff member, of any role, reaches them
+            for who, jar in [("the owner customer", owner), ("another customer", other)]:
+                tried += 1
+                answer = await _request(client, jar, method, url)
+                if answer.status_code != 403:
+                    leak(who, method, path, answer, "expected 403 on a staff route")
+            for role_name in ROLES:
+                tried += 1
+                answer = await _request(client, staff[role_name], method, url)
+                if answer.status_code != 404 or any(s in answer.text for s in secrets):
+                    leak(f"staff {role_name}", method, path, answer, "expected 404 (not their own)")
+            continue
         if staff_route:
             role = staff_role(path)
             tried += 2

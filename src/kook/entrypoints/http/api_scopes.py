@@ -36,6 +36,7 @@ ROUTE_SCOPES: dict[tuple[str, str], str | None] = {
     # identity: who am I; everything else about the account is for the web login
     ("GET", "/api/v1/me"): ANY_KEY,
     ("POST", "/api/v1/me/password"): REFUSED,
+    ("DELETE", "/api/v1/me/sessions"): REFUSED,
     ("GET", "/api/v1/api-keys"): REFUSED,
     ("POST", "/api/v1/api-keys"): REFUSED,
     ("DELETE", "/api/v1/api-keys/{key_id}"): REFUSED,

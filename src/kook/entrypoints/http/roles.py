@@ -137,6 +137,8 @@ ROUTE_ACTIONS: Final[dict[tuple[str, str], Action | None]] = {
     ("POST", "/webhooks/deliveries/{delivery_id}/replay"): Action.SETTINGS,
     ("GET", "/docs/integration"): OPEN,
     ("GET", "/profile"): OPEN,
+    ("POST", "/profile/sessions/end-all"): OPEN,
+    ("DELETE", "/api/v1/me/sessions"): OPEN,
     ("POST", "/profile/api-keys"): Action.SETTINGS,
     ("POST", "/profile/api-keys/{key_id}/revoke"): Action.SETTINGS,
     ("POST", "/profile/password"): OPEN,

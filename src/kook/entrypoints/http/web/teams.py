@@ -29,6 +29,7 @@ from kook.domain.customers.members import PERMISSIONS, Action, Role
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
 from kook.entrypoints.http.context import caller, client_address, resolve
+from kook.entrypoints.http.messages import error_status
 from kook.entrypoints.http.roles import acting, require_acting
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
@@ -113,9 +114,8 @@ class MemberPages(Controller):
         except DomainError as exc:
             if exc.code == "not_found":
                 raise
-            return await self._page(
-                request, {"form_error": form_errors(exc)[1]}, 409 if exc.code == "last_owner" else 403
-            )
+            # the error's own status: a role that is not one 422, the last owner 409, an owner's role 403
+            return await self._page(request, {"form_error": form_errors(exc)[1]}, error_status(exc.code))
         return redirect("/members", flash="member_role_changed")
 
     @post("/{user_id:str}/remove")
