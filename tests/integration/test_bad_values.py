@@ -158,6 +158,10 @@ async def _try_everything(client: Client, app: Litestar, settings: Settings) -> 
                     "payment_id",
                     "event_id",
                     "export_id",
+                    "user_id",
+                    "invitation_id",
+                    "endpoint_id",
+                    "delivery_id",
                 ]
             )
         },
