@@ -428,8 +428,11 @@ def test_the_error_workbook_never_holds_a_formula(reader: CalamineSheetReader) -
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     width = len(hostile)
     assert values[0] == ["mobile", "=amount", *[None] * (width - 2), "ردیف", "ستون خطا", "کد خطا", "توضیح خطا"]
-    # (XML turns a carriage return into a line feed; still text)
-    assert values[1][:width] == [*(text.replace("\r", "\n") for text in hostile[:-1]), "ab"]
+    # (a carriage return comes back as itself or, through some XML writers, as a line feed: either way text)
+    assert [str(v).replace("\r", "\n") for v in values[1][:width]] == [
+        *(text.replace("\r", "\n") for text in hostile[:-1]),
+        "ab",
+    ]
     assert values[1][width:] == [2, "شماره موبایل", "mobile_invalid", "شماره موبایل نامعتبر است"]
     assert values[2][width:] == [5, "مبلغ", "amount_out_of_range", "=خارج از بازه"]
     assert values[3][width:] == [7, None, "=cmd", "-"]

@@ -45,6 +45,7 @@ from kook.entrypoints.http.app import TEMPLATES
 from kook.entrypoints.http.csrf import check_csrf
 from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.web.filters import register_filters
+from kook.entrypoints.settings import load_settings
 from kook.sandbox.gateway import (
     SandboxGatewayBook,
     SandboxGatewayController,
@@ -369,6 +370,7 @@ def _page_app(store: Store) -> Litestar:
         logging_config=None,
     )
     setup_dishka(container, app)
+    app.state.settings = load_settings({"KOOK_ENV": "test"})  # the CSRF check names its cookies from them
     return app
 
 

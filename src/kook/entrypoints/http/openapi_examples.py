@@ -106,6 +106,11 @@ REQUEST_EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/admin/catalog/routes/{code}"): {"rate_limit_per_second": 50, "max_concurrency": 100},
     ("POST", "/api/v1/admin/prefixes"): {"prefix": "0991", "operator": 1, "note": "رند جدید"},
     ("PATCH", "/api/v1/admin/prefixes/{prefix_id}"): {"note": "بازبینی شد"},
+    # teams and approvals
+    ("POST", "/api/v1/members/invitations"): {"mobile": "09121234568", "role": "approver"},
+    ("PATCH", "/api/v1/members/{user_id}"): {"role": "finance"},
+    ("PUT", "/api/v1/approval-policy"): {"threshold": 100_000_000, "operator_may_confirm": True},
+    ("POST", R + "/approval/confirm"): {"code": "123456"},
 }
 
 
