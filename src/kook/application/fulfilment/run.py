@@ -34,7 +34,7 @@ from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig, Ful
 from kook.application.fulfilment.texts import request_finished
 from kook.application.routing.ports import OperatorGateways, OutcomeStatus, TopUpOutcome, TopUpRequest
 from kook.application.routing.routes import LoadOperatorRouting
-from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
+from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher, Telemetry
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.fulfilment import (
     FAILED,
@@ -94,11 +94,19 @@ class Recorded:
 
 
 class OutcomeRecorder:
-    def __init__(self, uow: FulfilmentUnitOfWork, poster: LedgerPoster, clock: Clock, config: FulfilmentConfig) -> None:
+    def __init__(
+        self,
+        uow: FulfilmentUnitOfWork,
+        poster: LedgerPoster,
+        clock: Clock,
+        config: FulfilmentConfig,
+        telemetry: Telemetry,
+    ) -> None:
         self._uow = uow
         self._poster = poster
         self._clock = clock
         self._config = config
+        self._telemetry = telemetry
 
     async def record(
         self,
@@ -176,6 +184,10 @@ class OutcomeRecorder:
                             after={"status": change.status, "request": request.id, "price": change.price},
                         )
                 await uow.commit()
+                outcomes: dict[str, int] = defaultdict(int)
+                for change in changes:
+                    outcomes[change.status] += 1
+                self._telemetry.lines_changed(outcomes)
             back = sum(1 for c in changes if c.status == WAITING)
             return Recorded(len(changes), finished, back)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.adapters.metrics.prometheus import observe_http
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
 from kook.entrypoints.http.api.catalog import (
@@ -38,7 +40,7 @@ from kook.entrypoints.http.api.messaging import (
 from kook.entrypoints.http.api.reports import AdminReportsController, ReportExportsController, ReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
-from kook.entrypoints.http.api.system import DevController, favicon, health
+from kook.entrypoints.http.api.system import DevController, favicon, health, metrics, ready
 from kook.entrypoints.http.api.wallet import AdminDepositController, WalletController
 from kook.entrypoints.http.context import SESSION_COOKIE, require_staff
 from kook.entrypoints.http.csrf import check_csrf
@@ -78,7 +80,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
-    """Binds a request id to every log line of the request and echoes it back; sets the security headers.
+    """Binds a request id to every log line of the request and echoes it back; sets the security headers;
+    counts the request in the metrics (by route template and status) with its duration.
 
     It wraps the whole ASGI app (not the route handlers): answers the router gives itself — 404 for an unknown
     path, 405 for a wrong method — carry the headers too. A Content-Security-Policy on every HTML answer, HSTS
@@ -100,9 +103,13 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
         is_static = str(scope.get("path", "")).startswith("/static/")
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = 500  # a handler that fails before answering
 
         async def send_with_id(message: Any) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = int(message["status"])
                 headers = [(bytes(name).lower(), bytes(value)) for name, value in message.get("headers") or []]
                 present = {name for name, _ in headers}
                 wanted = [
@@ -131,6 +138,9 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
             await app(scope, receive, send_with_id)
         finally:
             structlog.contextvars.clear_contextvars()
+            # the route's template (set by the router on this same scope), never the raw path: bounded labels
+            route = str(scope.get("path_template") or "unmatched")
+            observe_http(str(scope.get("method", "")), route, status, time.perf_counter() - started)
 
     return middleware
 
@@ -199,6 +209,8 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     container = container or make_http_container(settings)
     handlers: list[Any] = [
         health,
+        ready,
+        metrics,
         favicon,
         AuthController,
         MeController,
