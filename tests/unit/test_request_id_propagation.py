@@ -55,6 +55,8 @@ def test_the_worker_binds_the_carried_id_with_the_job_id(broker: StubBroker) -> 
     bound = structlog.contextvars.get_contextvars()
     assert bound == {"job_id": message.message_id, "actor": "test.job", "request_id": "req-abc-2"}
     structlog.contextvars.clear_contextvars()
-    plain: dramatiq.Message[Any] = dramatiq.Message(queue_name="default", actor_name="test.job", args=(), kwargs={}, options={})
+    plain: dramatiq.Message[Any] = dramatiq.Message(
+        queue_name="default", actor_name="test.job", args=(), kwargs={}, options={}
+    )
     BindMessageLogContext().before_process_message(broker, MessageProxy(plain))
     assert "request_id" not in structlog.contextvars.get_contextvars()

@@ -93,6 +93,32 @@ def cmd_ledger_verify(_args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_ready(_args: argparse.Namespace) -> int:
+    """Exit 0 when the database and Redis answer (compose's health check of every process), 1 otherwise."""
+    import json
+
+    from redis.asyncio import Redis
+
+    from kook.adapters.health import check_ready
+    from kook.adapters.postgres.engine import make_engine
+
+    settings = _settings()
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        try:
+            found = await check_ready(engine, redis)
+        finally:
+            await engine.dispose()
+            if redis is not None:
+                await redis.aclose()
+        print(json.dumps({"ready": found.ready, "database": found.database, "redis": found.redis}))
+        return 0 if found.ready else 1
+
+    return asyncio.run(run())
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -101,6 +127,10 @@ def cmd_web(args: argparse.Namespace) -> int:
     settings = _settings()
     app = create_app(settings)
     _freeze_boot_objects()
+    # uvicorn handles SIGTERM itself (graceful), then raises the signal again once it stopped: this handler makes
+    # that final one a clean exit (status 0), not a death by signal
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, _exit_cleanly)
     uvicorn.run(
         app,
         host=args.host,
@@ -108,8 +138,17 @@ def cmd_web(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         proxy_headers=settings.http.trust_proxy_headers,
+        # SIGTERM: stop accepting, let the requests in flight finish (at most this long), then stop
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     return 0
+
+
+GRACEFUL_SECONDS = 30
+
+
+def _exit_cleanly(signum: int, _frame: Any) -> None:
+    raise SystemExit(0)
 
 
 def _freeze_boot_objects() -> None:
@@ -164,11 +203,22 @@ def cmd_scheduler(_args: argparse.Namespace) -> int:
     _use_uvloop()
 
     async def run() -> None:
+        from redis.asyncio import Redis
+
+        from kook.adapters.redis.scheduler_claims import RedisSchedulerClaims
+
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await run_scheduler(DramatiqDispatcher(broker), stop, jobs_for(settings))
+        # several schedulers may run: each job's period is claimed in Redis, so it is enqueued once
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        claims = RedisSchedulerClaims(redis) if redis is not None else None
+        try:
+            await run_scheduler(DramatiqDispatcher(broker), stop, jobs_for(settings), claims=claims)
+        finally:
+            if redis is not None:
+                await redis.aclose()
 
     _freeze_boot_objects()
     asyncio.run(run())
@@ -224,7 +274,16 @@ def cmd_operator_sim(args: argparse.Namespace) -> int:
         flush=True,
     )
     _freeze_boot_objects()
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    for sig in (signal.SIGTERM, signal.SIGINT):  # a clean exit after uvicorn's graceful stop (see cmd_web)
+        signal.signal(sig, _exit_cleanly)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )
     return 0
 
 
@@ -253,8 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--threads", type=int, default=8)
     worker.set_defaults(func=cmd_worker)
 
-    scheduler = commands.add_parser("scheduler", help="the one scheduler process")
+    scheduler = commands.add_parser("scheduler", help="a scheduler process (several may run: jobs are claimed)")
     scheduler.set_defaults(func=cmd_scheduler)
+
+    ready = commands.add_parser("ready", help="exit 0 when the database and Redis answer (a health check)")
+    ready.set_defaults(func=cmd_ready)
 
     migrate = commands.add_parser("migrate", help="upgrade the database to the newest schema")
     migrate.set_defaults(func=cmd_migrate)

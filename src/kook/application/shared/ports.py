@@ -71,3 +71,9 @@ class Telemetry(Protocol):
 class NullTelemetry(Telemetry):
     def lines_changed(self, outcomes: Mapping[str, int]) -> None:
         return None
+
+
+class ShutdownSignal(Protocol):
+    """Whether this process has been asked to stop (SIGTERM): long work hands back what it has not started."""
+
+    def requested(self) -> bool: ...

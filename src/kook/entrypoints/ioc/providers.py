@@ -50,7 +50,7 @@ from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifySignUp
 from kook.application.shared.background import BackgroundWork
-from kook.application.shared.ports import Clock, SmsSender, Telemetry
+from kook.application.shared.ports import Clock, ShutdownSignal, SmsSender, Telemetry
 from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
 from kook.entrypoints.ioc.providers_calendar import CalendarProvider
@@ -72,6 +72,12 @@ class InfrastructureProvider(Provider):
     @provide
     def clock(self) -> Clock:
         return SystemClock()
+
+    @provide
+    def shutdown_signal(self) -> ShutdownSignal:
+        from kook.adapters.process import ProcessShutdown
+
+        return ProcessShutdown()
 
     @provide
     def telemetry(self) -> Telemetry:

@@ -85,11 +85,24 @@ class DishkaMiddleware(Middleware):
 
     def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         # before: the worker threads take messages as soon as they start, ahead of after_worker_boot
+        from kook.adapters.process import clear_shutdown
+
+        clear_shutdown()
         global _container
         _container = make_worker_container(self._settings)
         log.info("worker_started", queues=sorted(broker.get_declared_queues()))
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # first: the messages in progress see it and hand back what they have not started (fulfilment runs
+        # give their claimed, unsent lines back and hand the request over to another worker)
+        from kook.adapters.process import request_shutdown
+
+        request_shutdown()
+        log.info("worker_stopping_messages")
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # after the worker threads finished their messages (not before: they still use the container), before
+        # the AsyncIO middleware stops the event loop (after-hooks run in reverse order of the middleware)
         global _container
         container, _container = _container, None
         if container is not None:

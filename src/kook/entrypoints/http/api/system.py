@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from litestar.response import Redirect
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kook.adapters.health import check_ready
 from kook.adapters.metrics.prometheus import CONTENT_TYPE, render
 from kook.adapters.metrics.scrape import scrape
 from kook.application.shared.background import BackgroundWork
@@ -49,32 +49,14 @@ class Readiness(msgspec.Struct):
     redis: str  # "ok", "failed", or "none" (the embedded default has no Redis)
 
 
-READY_TIMEOUT_SECONDS = 2.0
-
-
 @get("/ready", tags=["system"])
 async def ready(request: Request[Any, Any, Any]) -> Response[Readiness]:
     """Readiness: 200 when the database and Redis both answer, else 503 naming the one that did not."""
-    database = "ok"
-    try:
-        engine = await resolve(request, AsyncEngine)
-        async with asyncio.timeout(READY_TIMEOUT_SECONDS), engine.connect() as connection:
-            await connection.execute(sa.text("SELECT 1"))
-    except Exception:
-        database = "failed"
-    redis_state = "none"
+    engine = await resolve(request, AsyncEngine)
     redis = await resolve(request, Redis | None)  # type: ignore[arg-type]
-    if redis is not None:
-        try:
-            async with asyncio.timeout(READY_TIMEOUT_SECONDS):
-                await redis.ping()
-            redis_state = "ok"
-        except Exception:
-            redis_state = "failed"
-    body = Readiness(
-        status="unavailable" if "failed" in (database, redis_state) else "ready", database=database, redis=redis_state
-    )
-    return Response(body, status_code=200 if body.status == "ready" else 503)
+    found = await check_ready(engine, redis)
+    body = Readiness(status="ready" if found.ready else "unavailable", database=found.database, redis=found.redis)
+    return Response(body, status_code=200 if found.ready else 503)
 
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
