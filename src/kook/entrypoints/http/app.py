@@ -205,6 +205,22 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
         await require_staff(request)
 
 
+def create_app_from_environment() -> Litestar:
+    """The app of a ``kook web`` server process: granian imports it by name and calls it (settings from the
+    environment, checked once more by the parent before it started)."""
+    import gc
+
+    from kook.entrypoints.logging import configure_logging
+    from kook.entrypoints.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.effective_log_format)
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()  # see cli._freeze_boot_objects
+    return app
+
+
 def create_app(settings: Settings, container: AsyncContainer | None = None) -> Litestar:
     container = container or make_http_container(settings)
     handlers: list[Any] = [

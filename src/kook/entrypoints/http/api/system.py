@@ -20,7 +20,7 @@ from kook.adapters.metrics.scrape import scrape
 from kook.application.shared.background import BackgroundWork
 from kook.domain.shared.errors import DomainError, Forbidden
 from kook.domain.shared.mobile import normalize_mobile
-from kook.entrypoints.http.context import resolve, settings_of
+from kook.entrypoints.http.context import client_address, resolve, settings_of
 from kook.sandbox.sms_inbox import SandboxInbox
 
 
@@ -71,7 +71,7 @@ async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             raise Forbidden()
-    elif request.client is None or request.client.host not in LOOPBACK:
+    elif client_address(request) not in LOOPBACK:  # behind a trusted proxy: the forwarded address
         raise Forbidden()
     engine = await resolve(request, AsyncEngine)
     redis = await resolve(request, Redis | None)  # type: ignore[arg-type]
