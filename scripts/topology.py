@@ -20,6 +20,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -122,25 +123,38 @@ class Topology:
         shutil.rmtree(metrics, ignore_errors=True)  # prometheus-client's multiprocess files start empty
         metrics.mkdir(parents=True)
         (self.run_dir / "logs").mkdir(parents=True, exist_ok=True)
+        for proc in self.procs:  # another process on a port would answer in this one's place
+            if proc.url:
+                port = int(proc.url.removesuffix("/sim").rsplit(":", 1)[1])
+                with socket.socket() as probe:
+                    if probe.connect_ex((self.host, port)) == 0:
+                        raise SystemExit(f"topology: port {port} ({proc.name}) is already in use")
         if migrate:
             self.migrate()
-        for proc in self.procs:
-            self.spawn(proc)
-        self.wait_ready(wait_seconds)
+        try:
+            for proc in self.procs:
+                self.spawn(proc)
+            self.wait_ready(wait_seconds)
+        except BaseException:
+            self.stop()  # never leave half a topology running
+            raise
 
     def spawn(self, proc: Proc) -> None:
         proc.log = self.run_dir / "logs" / f"{proc.name}.log"
         with proc.log.open("ab") as out:
-            proc.process = subprocess.Popen([*KOOK, *proc.args], env=self.env(), stdout=out, stderr=subprocess.STDOUT)
+            # a session of its own: ``kill`` takes the whole process (granian's server and its worker process)
+            proc.process = subprocess.Popen(
+                [*KOOK, *proc.args], env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def get(self, name: str) -> Proc:
         return next(p for p in self.procs if p.name == name)
 
     def kill(self, name: str) -> None:
-        """SIGKILL one process (the fault runs)."""
+        """SIGKILL one process and its children, as when its machine or container dies (the fault runs)."""
         proc = self.get(name)
         if proc.process is not None and proc.running:
-            proc.process.send_signal(signal.SIGKILL)
+            os.killpg(proc.process.pid, signal.SIGKILL)
             proc.process.wait(timeout=30)
 
     def restart(self, name: str, wait_seconds: float = 120.0) -> None:
