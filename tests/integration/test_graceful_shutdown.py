@@ -17,6 +17,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from tests.integration.fulfilment_procs import (
     check_outcome,
     cluster,
     confirm_request,
+    execute,
     fetch,
     free_port,
     mobiles,
@@ -45,12 +47,31 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def backing(migrated_pg: str, redis_url: str) -> tuple[str, str]:
+def backing(migrated_pg: str, redis_url: str) -> Iterator[tuple[str, str]]:
     from tests.integration.conftest import _clean_pg, _clean_redis
 
     asyncio.run(_clean_pg(migrated_pg))
     asyncio.run(_clean_redis(redis_url))
-    return migrated_pg, redis_url
+    # the routes are seeded (not emptied between tests): put back the limits a test changes
+    routes = asyncio.run(
+        fetch(
+            migrated_pg,
+            "SELECT operator, max_concurrency, rate_limit_per_second, breaker_failure_threshold FROM operator_routes",
+        )
+    )
+    yield migrated_pg, redis_url
+    for route in routes:
+        asyncio.run(
+            execute(
+                migrated_pg,
+                "UPDATE operator_routes SET max_concurrency = $2, rate_limit_per_second = $3, "
+                "breaker_failure_threshold = $4 WHERE operator = $1",
+                route["operator"],
+                route["max_concurrency"],
+                route["rate_limit_per_second"],
+                route["breaker_failure_threshold"],
+            )
+        )
 
 
 def _wait(what: str, condition: Any, seconds: float = 60.0, tail: Any = None) -> Any:

@@ -103,10 +103,13 @@ class DishkaMiddleware(Middleware):
     def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         # after the worker threads finished their messages (not before: they still use the container), before
         # the AsyncIO middleware stops the event loop (after-hooks run in reverse order of the middleware)
+        from kook.adapters.process import clear_shutdown
+
         global _container
         container, _container = _container, None
         if container is not None:
             get_event_loop_thread().run_coroutine(container.close())  # type: ignore[union-attr]
+        clear_shutdown()  # every message has finished: a process that goes on (tests, serve) works normally again
         log.info("worker_stopped")
 
 
