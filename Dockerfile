@@ -49,7 +49,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 kook \
- && useradd --system --uid 10001 --gid kook --home-dir /app --no-create-home --shell /usr/sbin/nologin kook
+ && useradd --system --uid 10001 --gid kook --home-dir /app --no-create-home --shell /usr/sbin/nologin kook \
+ && mkdir -p /data && chown kook:kook /data
+# /data: KOOK_DATA_DIR in compose.yaml (slips, exports), a volume shared by web and worker; a new named volume
+# takes this directory's owner
 WORKDIR /app
 COPY --from=build /app/.venv /app/.venv
 COPY --from=build /app/src /app/src

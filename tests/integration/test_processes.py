@@ -165,3 +165,58 @@ def test_ledger_verify_finds_nothing_on_fresh_books(tmp_path: Path) -> None:
     result = _run(["ledger", "verify"], env)
     assert result.returncode == 0, result.stderr
     assert "every wallet equals the sum of its postings" in result.stdout
+
+
+def test_worker_logs_the_carried_request_id_and_counts_the_job_in_the_shared_metrics_directory(
+    tmp_path: Path, migrated_pg: str, redis_url: str
+) -> None:
+    """A message enqueued with a request id (as a web request enqueues it) is processed under that id in the
+    worker's JSON log lines; the job's outcome lands in PROMETHEUS_MULTIPROC_DIR, which /metrics sums."""
+    import json
+
+    import dramatiq
+    from dramatiq.brokers.redis import RedisBroker
+    from prometheus_client import CollectorRegistry, generate_latest
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    from tests.integration.conftest import _clean_pg, _clean_redis
+
+    asyncio.run(_clean_pg(migrated_pg))
+    asyncio.run(_clean_redis(redis_url))
+    asyncio.run(_insert_old_code(migrated_pg))
+    metrics_dir = tmp_path / "prom"
+    metrics_dir.mkdir()
+    env = _env(
+        tmp_path, KOOK_DATABASE_URL=migrated_pg, KOOK_REDIS_URL=redis_url, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)
+    )
+    worker = subprocess.Popen(
+        [*KOOK, "worker", "--threads", "2"], env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    try:
+        broker = RedisBroker(url=redis_url, namespace="kook")  # type: ignore[no-untyped-call]
+        broker.enqueue(
+            dramatiq.Message(
+                queue_name="default",
+                actor_name="identity.purge_expired",
+                args=(),
+                kwargs={},
+                options={"request_id": "req-from-web-7"},
+            )
+        )
+        broker.close()
+        deadline = time.monotonic() + 180  # a worker boots slowly on a loaded machine
+        while asyncio.run(_codes_left(migrated_pg)) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert asyncio.run(_codes_left(migrated_pg)) == 0
+    finally:
+        code, err = _stop(worker)
+    assert code == 0, err[-3000:]
+    events = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    purged = [e for e in events if e.get("event") == "identity_purged"]
+    assert purged, err[-3000:]
+    assert purged[0]["request_id"] == "req-from-web-7"
+    assert purged[0]["actor"] == "identity.purge_expired" and purged[0]["job_id"]
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(metrics_dir))  # type: ignore[no-untyped-call]
+    text = generate_latest(registry).decode()
+    assert 'kook_jobs_total{actor="identity.purge_expired",outcome="succeeded"} 1.0' in text

@@ -93,6 +93,10 @@ class FulfilmentSettings(msgspec.Struct, frozen=True):
     check_every_seconds: int = 5
 
 
+class MetricsSettings(msgspec.Struct, frozen=True):
+    token: str = ""  # /metrics: a bearer token that must be presented; empty: answered to loopback callers only
+
+
 class RunSettings(msgspec.Struct, frozen=True):
     reminder_hours: float = 24.0  # a short wallet is reminded this long before a run (0: never)
 
@@ -167,6 +171,7 @@ class Settings(msgspec.Struct, frozen=True):
     vat_percent: int = 10  # VAT included in the prices; an invoice splits its total at this rate
     run: RunSettings = RunSettings()
     webhook: WebhookSettings = WebhookSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @property
     def is_sandbox_env(self) -> bool:

@@ -34,7 +34,7 @@ from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig, Ful
 from kook.application.fulfilment.texts import request_finished
 from kook.application.routing.ports import OperatorGateways, OutcomeStatus, TopUpOutcome, TopUpRequest
 from kook.application.routing.routes import LoadOperatorRouting
-from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
+from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher, ShutdownSignal, Telemetry
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.fulfilment import (
     FAILED,
@@ -94,11 +94,19 @@ class Recorded:
 
 
 class OutcomeRecorder:
-    def __init__(self, uow: FulfilmentUnitOfWork, poster: LedgerPoster, clock: Clock, config: FulfilmentConfig) -> None:
+    def __init__(
+        self,
+        uow: FulfilmentUnitOfWork,
+        poster: LedgerPoster,
+        clock: Clock,
+        config: FulfilmentConfig,
+        telemetry: Telemetry,
+    ) -> None:
         self._uow = uow
         self._poster = poster
         self._clock = clock
         self._config = config
+        self._telemetry = telemetry
 
     async def record(
         self,
@@ -209,6 +217,10 @@ class OutcomeRecorder:
                             after={"status": change.status, "request": request.id, "price": change.price},
                         )
                 await uow.commit()
+                outcomes: dict[str, int] = defaultdict(int)
+                for change in changes:
+                    outcomes[change.status] += 1
+                self._telemetry.lines_changed(outcomes)
             back = sum(1 for c in changes if c.status == WAITING)
             return Recorded(len(changes), finished, back)
 
@@ -280,12 +292,23 @@ class FinishNotice:
 
 
 class _Sender:
-    """Sends claimed lines (or asks about them) through their routes within the routes' limits."""
+    """Sends claimed lines (or asks about them) through their routes within the routes' limits.
 
-    def __init__(self, gateways: OperatorGateways, limiter: RouteLimiter, config: FulfilmentConfig) -> None:
+    Once the process is asked to stop, a claimed line not yet on the wire is not sent: it is answered
+    ``NOT_TAKEN`` (back to waiting, attempt not counted) so another worker sends it; calls already made are
+    waited for and recorded."""
+
+    def __init__(
+        self,
+        gateways: OperatorGateways,
+        limiter: RouteLimiter,
+        config: FulfilmentConfig,
+        shutdown: ShutdownSignal | None = None,
+    ) -> None:
         self._gateways = gateways
         self._limiter = limiter
         self._config = config
+        self._shutdown = shutdown
 
     async def send(self, routing: OperatorRouting, line: ClaimedLine) -> Answered:
         return await self._call(routing, line, inquiry=False)
@@ -306,9 +329,14 @@ class _Sender:
             if inquiry:  # the route is off: ask later
                 return Answered(line.id, Answer.NOT_TAKEN, "route_unavailable")
             return Answered(line.id, Answer.FAILED, "route_unavailable")
+        if self._stopping(inquiry):
+            return Answered(line.id, Answer.NOT_TAKEN, "worker_stopping")
         slot = await self._limiter.acquire(route, wait_seconds=self._config.slot_wait_seconds)
         if slot is None:  # breaker open or too busy: not sent, the line waits again (attempt not counted)
             return Answered(line.id, Answer.NOT_TAKEN, "route_busy")
+        if self._stopping(inquiry):  # asked to stop while it waited for its slot: still not sent
+            await self._limiter.release(slot, healthy=True)
+            return Answered(line.id, Answer.NOT_TAKEN, "worker_stopping")
         healthy = False
         try:
             gateway = self._gateways.for_route(route)
@@ -335,6 +363,9 @@ class _Sender:
             await self._limiter.release(slot, healthy=healthy)
         return Answered(line.id, answer_of(outcome), outcome.code, outcome.provider_ref)
 
+    def _stopping(self, inquiry: bool) -> bool:
+        return not inquiry and self._shutdown is not None and self._shutdown.requested()
+
 
 class RunRequest:
     """One ``fulfilment.run`` message: claim, send and record chunks of a request until none is left."""
@@ -350,16 +381,18 @@ class RunRequest:
         dispatcher: Dispatcher,
         clock: Clock,
         config: FulfilmentConfig,
+        shutdown: ShutdownSignal,
     ) -> None:
         self._uow = uow
         self._recorder = recorder
         self._notice = notice
-        self._sender = _Sender(gateways, limiter, config)
+        self._sender = _Sender(gateways, limiter, config, shutdown)
         self._load_routing = load_routing
         self._limiter = limiter
         self._dispatcher = dispatcher
         self._clock = clock
         self._config = config
+        self._shutdown = shutdown
 
     async def __call__(self, request_id: str) -> int:
         """The number of lines sent.
@@ -394,8 +427,9 @@ class RunRequest:
 
         while True:
             now = time.monotonic()
-            if now >= deadline and not handed_over and (more or tasks):
-                # hand over to a fresh message (keeps messages short; another worker may take it) and drain
+            if (now >= deadline or self._shutdown.requested()) and not handed_over and (more or tasks):
+                # hand over to a fresh message (keeps messages short; another worker may take it) and drain;
+                # asked to stop (SIGTERM), the same at once: lines not yet sent go back to waiting (``_Sender``)
                 handed_over = True
                 dispatch_runs(self._dispatcher, request_id, 1)
             if more and not handed_over and now >= rest_until and len(tasks) + cfg.chunk_size <= cfg.window:

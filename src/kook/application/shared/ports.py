@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -57,3 +58,22 @@ class CustomerNotifier(Protocol):
     """
 
     async def notify(self, customer_id: str, *, kind: str, title: str, body: str, sms: str | None = None) -> None: ...
+
+
+class Telemetry(Protocol):
+    """Counts what happened, for monitoring (Prometheus in production). Never raises."""
+
+    def lines_changed(self, outcomes: Mapping[str, int]) -> None:
+        """``outcomes``: how many lines reached each status in one committed transaction."""
+        ...
+
+
+class NullTelemetry(Telemetry):
+    def lines_changed(self, outcomes: Mapping[str, int]) -> None:
+        return None
+
+
+class ShutdownSignal(Protocol):
+    """Whether this process has been asked to stop (SIGTERM): long work hands back what it has not started."""
+
+    def requested(self) -> bool: ...

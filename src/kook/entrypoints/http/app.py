@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from kook.adapters.metrics.prometheus import observe_http
 from kook.adapters.request_origin import set_client_address
 from kook.application.identity.ports import RateLimiter
 from kook.domain.shared.errors import ValidationFailed
@@ -40,7 +42,7 @@ from kook.entrypoints.http.api.messaging import (
 from kook.entrypoints.http.api.reports import AdminReportsController, ReportExportsController, ReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
-from kook.entrypoints.http.api.system import DevController, favicon, health
+from kook.entrypoints.http.api.system import DevController, favicon, health, metrics, ready
 from kook.entrypoints.http.api.teams import (
     ApprovalController,
     ApprovalPolicyController,
@@ -91,7 +93,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 
 def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
-    """Binds a request id to every log line of the request and echoes it back; sets the security headers.
+    """Binds a request id to every log line of the request and echoes it back; sets the security headers;
+    counts the request in the metrics (by route template and status) with its duration.
 
     It wraps the whole ASGI app (not the route handlers): answers the router gives itself — 404 for an unknown
     path, 405 for a wrong method — carry the headers too. A Content-Security-Policy on every HTML answer, HSTS
@@ -114,9 +117,13 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         set_client_address(None)  # before_request sets it once the route is known
+        started = time.perf_counter()
+        status = 500  # a handler that fails before answering
 
         async def send_with_id(message: Any) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = int(message["status"])
                 headers = [(bytes(name).lower(), bytes(value)) for name, value in message.get("headers") or []]
                 present = {name for name, _ in headers}
                 wanted = [
@@ -144,6 +151,9 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
             await app(scope, receive, send_with_id)
         finally:
             structlog.contextvars.clear_contextvars()
+            # the route's template (set by the router on this same scope), never the raw path: bounded labels
+            route = str(scope.get("path_template") or "unmatched")
+            observe_http(str(scope.get("method", "")), route, status, time.perf_counter() - started)
 
     return middleware
 
@@ -221,10 +231,28 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
         await require_staff(request)
 
 
+def create_app_from_environment() -> Litestar:
+    """The app of a ``kook web`` server process: granian imports it by name and calls it (settings from the
+    environment, checked once more by the parent before it started)."""
+    import gc
+
+    from kook.entrypoints.logging import configure_logging
+    from kook.entrypoints.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.effective_log_format)
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()  # see cli._freeze_boot_objects
+    return app
+
+
 def create_app(settings: Settings, container: AsyncContainer | None = None) -> Litestar:
     container = container or make_http_container(settings)
     handlers: list[Any] = [
         health,
+        ready,
+        metrics,
         favicon,
         AuthController,
         MeController,

@@ -21,7 +21,7 @@ log = structlog.get_logger(__name__)
 
 
 def wants_json(request: Request[Any, Any, Any]) -> bool:
-    return request.url.path.startswith(("/api/", "/health", "/sim/"))
+    return request.url.path.startswith(("/api/", "/health", "/ready", "/metrics", "/sim/"))
 
 
 def error_response(

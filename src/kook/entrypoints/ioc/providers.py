@@ -56,7 +56,7 @@ from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifySignUp
 from kook.application.shared.background import BackgroundWork
-from kook.application.shared.ports import Clock, SmsSender
+from kook.application.shared.ports import Clock, ShutdownSignal, SmsSender, Telemetry
 from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
 from kook.entrypoints.ioc.providers_calendar import CalendarProvider
@@ -79,6 +79,18 @@ class InfrastructureProvider(Provider):
     @provide
     def clock(self) -> Clock:
         return SystemClock()
+
+    @provide
+    def shutdown_signal(self) -> ShutdownSignal:
+        from kook.adapters.process import ProcessShutdown
+
+        return ProcessShutdown()
+
+    @provide
+    def telemetry(self) -> Telemetry:
+        from kook.adapters.metrics.prometheus import PrometheusTelemetry
+
+        return PrometheusTelemetry()
 
     @provide
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:

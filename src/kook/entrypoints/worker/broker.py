@@ -8,6 +8,8 @@ under ``kook serve``. The broker is set before the actor module is imported.
 from __future__ import annotations
 
 import importlib
+import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 
@@ -83,22 +85,59 @@ class DishkaMiddleware(Middleware):
 
     def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         # before: the worker threads take messages as soon as they start, ahead of after_worker_boot
+        from kook.adapters.process import clear_shutdown
+
+        clear_shutdown()
         global _container
         _container = make_worker_container(self._settings)
         log.info("worker_started", queues=sorted(broker.get_declared_queues()))
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # first: the messages in progress see it and hand back what they have not started (fulfilment runs
+        # give their claimed, unsent lines back and hand the request over to another worker)
+        from kook.adapters.process import request_shutdown
+
+        request_shutdown()
+        log.info("worker_stopping_messages")
+
+    def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        # after the worker threads finished their messages (not before: they still use the container), before
+        # the AsyncIO middleware stops the event loop (after-hooks run in reverse order of the middleware)
+        from kook.adapters.process import clear_shutdown
+
         global _container
         container, _container = _container, None
         if container is not None:
             get_event_loop_thread().run_coroutine(container.close())  # type: ignore[union-attr]
+        clear_shutdown()  # every message has finished: a process that goes on (tests, serve) works normally again
         log.info("worker_stopped")
 
 
+REQUEST_ID_OPTION = "request_id"
+
+
+class CarryRequestId(Middleware):
+    """Every message enqueued while a request id is bound (an HTTP request, or a message that carried one) carries
+    it in its options, so the jobs a request starts log under the same id."""
+
+    def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message[Any], delay: int | None) -> None:
+        request_id = structlog.contextvars.get_contextvars().get("request_id")
+        if request_id and REQUEST_ID_OPTION not in message.options:
+            message.options[REQUEST_ID_OPTION] = str(request_id)
+
+
 class BindMessageLogContext(Middleware):
+    """Binds the message's id, actor and (when it carries one) request id to every log line of its processing.
+
+    Bound on the worker thread; the actor's coroutine sees it too (the event loop thread runs it in a copy of the
+    submitting thread's context)."""
+
     def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(job_id=message.message_id, actor=message.actor_name)
+        request_id = message.options.get(REQUEST_ID_OPTION)
+        if isinstance(request_id, str) and request_id:
+            structlog.contextvars.bind_contextvars(request_id=request_id)
 
     def after_process_message(
         self,
@@ -109,6 +148,40 @@ class BindMessageLogContext(Middleware):
         exception: BaseException | None = None,
     ) -> None:
         structlog.contextvars.clear_contextvars()
+
+
+class JobMetrics(Middleware):
+    """Counts each processed message by actor and outcome (succeeded, failed, skipped) with its duration."""
+
+    def __init__(self) -> None:
+        self._started: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
+        with self._lock:
+            self._started[message.message_id] = time.perf_counter()
+
+    def _took(self, message: MessageProxy) -> float | None:
+        with self._lock:
+            started = self._started.pop(message.message_id, None)
+        return None if started is None else time.perf_counter() - started
+
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: MessageProxy,
+        *,
+        result: Any = None,
+        exception: BaseException | None = None,
+    ) -> None:
+        from kook.adapters.metrics.prometheus import observe_job
+
+        observe_job(message.actor_name, "failed" if exception is not None else "succeeded", self._took(message))
+
+    def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
+        from kook.adapters.metrics.prometheus import observe_job
+
+        observe_job(message.actor_name, "skipped", self._took(message))
 
 
 def build_broker(settings: Settings) -> dramatiq.Broker:
@@ -125,7 +198,9 @@ def build_broker(settings: Settings) -> dramatiq.Broker:
         broker.emit_after("process_boot")
     broker.add_middleware(AsyncIO())
     broker.add_middleware(DishkaMiddleware(settings))
+    broker.add_middleware(CarryRequestId())
     broker.add_middleware(BindMessageLogContext())
+    broker.add_middleware(JobMetrics())
     return broker
 
 

@@ -1,21 +1,26 @@
-"""Health, the favicon, and the sandbox inbox (dev and test only)."""
+"""Health, readiness, metrics, the favicon, and the sandbox inbox (dev and test only)."""
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Redirect
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kook.adapters.health import check_ready
+from kook.adapters.metrics.prometheus import CONTENT_TYPE, render
+from kook.adapters.metrics.scrape import scrape
 from kook.application.shared.background import BackgroundWork
-from kook.domain.shared.errors import DomainError
+from kook.domain.shared.errors import DomainError, Forbidden
 from kook.domain.shared.mobile import normalize_mobile
-from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.context import client_address, resolve, settings_of
 from kook.sandbox.sms_inbox import SandboxInbox
 
 
@@ -36,6 +41,42 @@ async def health(request: Request[Any, Any, Any]) -> Health:
     async with engine.connect() as connection:
         await connection.execute(sa.text("SELECT 1"))
     return Health(status="ok")
+
+
+class Readiness(msgspec.Struct):
+    status: str  # "ready" or "unavailable"
+    database: str  # "ok" or "failed"
+    redis: str  # "ok", "failed", or "none" (the embedded default has no Redis)
+
+
+@get("/ready", tags=["system"])
+async def ready(request: Request[Any, Any, Any]) -> Response[Readiness]:
+    """Readiness: 200 when the database and Redis both answer, else 503 naming the one that did not."""
+    engine = await resolve(request, AsyncEngine)
+    redis = await resolve(request, Redis | None)  # type: ignore[arg-type]
+    found = await check_ready(engine, redis)
+    body = Readiness(status="ready" if found.ready else "unavailable", database=found.database, redis=found.redis)
+    return Response(body, status_code=200 if found.ready else 503)
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+@get("/metrics", include_in_schema=False)
+async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """Prometheus metrics. With ``KOOK_METRICS_TOKEN`` set, only to ``Authorization: Bearer <token>``; without,
+    only to loopback callers. Anyone else gets 403 ``forbidden``."""
+    token = settings_of(request).metrics.token
+    if token:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise Forbidden()
+    elif client_address(request) not in LOOPBACK:  # behind a trusted proxy: the forwarded address
+        raise Forbidden()
+    engine = await resolve(request, AsyncEngine)
+    redis = await resolve(request, Redis | None)  # type: ignore[arg-type]
+    figures = await scrape(engine, redis)
+    return Response(render(figures), media_type=CONTENT_TYPE)
 
 
 FAVICON = "/static/favicon.svg"

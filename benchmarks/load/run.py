@@ -1,0 +1,275 @@
+"""The production topology under load (issue 17), headless, time-bounded, on loopback only.
+
+    KOOK_BENCH_DATABASE_URL=postgresql+asyncpg://…/bench KOOK_BENCH_REDIS_URL=redis://…/6 \\
+        .venv/bin/python benchmarks/load/run.py [--users 20] [--minutes 1] [--fault]
+
+Starts ``scripts/topology.py``'s set (simulator with 50 ms latency, two web, three workers, two schedulers)
+on scratch databases, seeds one customer with a funded wallet, runs ``locustfile.py`` (logins, 1,000-row uploads,
+confirmations, progress polls, report queries, online payments) spread over both web processes, then waits for
+every confirmed request to finish and prints p50/p95 per route, the error rate and lines per minute. Afterwards
+``kook ledger verify`` must be clean and the simulator must have applied every succeeded line exactly once (and
+no failed one). ``--fault`` SIGKILLs one worker and one web process halfway and restarts them: same checks.
+
+The defaults are small because the development machine has 2 cores shared with other work; the issue's full
+load is ``--users 200 --minutes 5``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+CREDIT = 10**13  # rials: every upload the run can make
+
+
+def _topology_module() -> Any:
+    spec = importlib.util.spec_from_file_location("kook_topology", ROOT / "scripts" / "topology.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["kook_topology"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg", "postgresql")
+
+
+async def _reset(url: str, redis_url: str) -> None:
+    import asyncpg
+    from redis.asyncio import Redis
+
+    conn = await asyncpg.connect(_dsn(url))
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        await conn.close()
+    redis = Redis.from_url(redis_url)
+    await redis.flushdb()
+    await redis.aclose()
+
+
+async def _seed(env: dict[str, str]) -> None:
+    import asyncpg
+
+    from kook.application.wallet.ledger_poster import LedgerPoster
+    from kook.application.wallet.ports import WalletUnitOfWork
+    from kook.domain.wallet.ledger import EntryKind, bank_account
+    from kook.entrypoints.ioc.containers import make_worker_container
+    from kook.entrypoints.settings import load_settings
+    from kook.sandbox.demo import seed_demo_data
+
+    settings = load_settings(env)
+    container = make_worker_container(settings)
+    try:
+        await seed_demo_data(container)
+        conn = await asyncpg.connect(_dsn(settings.database_url))
+        try:
+            customer = await conn.fetchval("SELECT id FROM customers LIMIT 1")
+            # room enough on every route that the operator's latency, not the limits, paces the lines
+            await conn.execute("UPDATE operator_routes SET max_concurrency = 64, rate_limit_per_second = 5000")
+        finally:
+            await conn.close()
+        async with container() as scope:
+            uow = await scope.get(WalletUnitOfWork)
+            poster = await scope.get(LedgerPoster)
+            async with uow:
+                await poster.credit(
+                    uow.ledger, customer, CREDIT, bank_account("load"), key="load-seed", kind=EntryKind.DEPOSIT
+                )
+                await uow.commit()
+    finally:
+        await container.close()
+
+
+async def _lines(url: str) -> dict[str, int]:
+    """Lines by status, and ``open_requests``: requests still in fulfilment (confirmed or running)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_dsn(url))
+    try:
+        rows = await conn.fetch("SELECT status, count(*) AS n FROM request_lines GROUP BY status")
+        found = {row["status"]: int(row["n"]) for row in rows}
+        found["open_requests"] = int(
+            await conn.fetchval("SELECT count(*) FROM requests WHERE status IN ('confirmed', 'running')")
+        )
+        return found
+    finally:
+        await conn.close()
+
+
+async def _exactly_once(url: str) -> list[str]:
+    """What is wrong between the lines and the simulator's ledger of applied top-ups (empty: nothing)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_dsn(url))
+    try:
+        problems = []
+        twice = await conn.fetchval(
+            "SELECT count(*) FROM (SELECT reference FROM sim_topups WHERE status = 'applied' "
+            "GROUP BY reference HAVING count(*) > 1) t"
+        )
+        if twice:
+            problems.append(f"{twice} reference(s) applied more than once")
+        missing = await conn.fetchval(
+            "SELECT count(*) FROM request_lines l WHERE l.status = 'succeeded' AND NOT EXISTS "
+            "(SELECT 1 FROM sim_topups s WHERE s.reference = l.reference AND s.status = 'applied')"
+        )
+        if missing:
+            problems.append(f"{missing} succeeded line(s) the simulator never applied")
+        refunded = await conn.fetchval(
+            "SELECT count(*) FROM request_lines l WHERE l.status = 'failed' AND EXISTS "
+            "(SELECT 1 FROM sim_topups s WHERE s.reference = l.reference AND s.status = 'applied')"
+        )
+        if refunded:
+            problems.append(f"{refunded} failed (refunded) line(s) the simulator applied")
+        applied = await conn.fetchval("SELECT count(*) FROM sim_topups WHERE status = 'applied'")
+        succeeded = await conn.fetchval("SELECT count(*) FROM request_lines WHERE status = 'succeeded'")
+        if applied != succeeded:
+            problems.append(f"{applied} applied top-ups for {succeeded} succeeded lines")
+        held = await conn.fetchval("SELECT coalesce(sum(held), 0) FROM wallets")
+        open_requests = await conn.fetchval("SELECT count(*) FROM requests WHERE status IN ('confirmed', 'running')")
+        if held and not open_requests:
+            problems.append(f"{held} rials still held with no request open")
+        return problems
+    finally:
+        await conn.close()
+
+
+def _stats(prefix: Path) -> list[dict[str, str]]:
+    path = Path(f"{prefix}_stats.csv")
+    with path.open() as f:
+        return list(csv.DictReader(f))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--spawn-rate", type=float, default=5.0)
+    parser.add_argument("--minutes", type=float, default=1.0)
+    parser.add_argument("--fault", action="store_true", help="SIGKILL worker-1 and web-1 halfway, then restart them")
+    parser.add_argument("--finish-seconds", type=float, default=600.0, help="how long to wait for the lines to finish")
+    args = parser.parse_args()
+    url, redis_url = os.environ.get("KOOK_BENCH_DATABASE_URL", ""), os.environ.get("KOOK_BENCH_REDIS_URL", "")
+    if not url.startswith("postgresql") or not redis_url:
+        raise SystemExit("set KOOK_BENCH_DATABASE_URL (scratch PostgreSQL) and KOOK_BENCH_REDIS_URL (scratch Redis db)")
+    run_dir = Path(tempfile.mkdtemp(prefix="kook-load-"))
+    os.environ.update(KOOK_DATABASE_URL=url, KOOK_REDIS_URL=redis_url)
+    extra = {
+        "KOOK_ENV": "test",
+        "KOOK_DATA_DIR": str(run_dir / "data"),
+        "KOOK_DEMO_DATA": "false",
+        "KOOK_LOGIN_PER_ADDRESS": "1000000",  # every user comes from 127.0.0.1
+        "KOOK_ARGON2_MAX_CONCURRENT": "2",
+        "KOOK_HTTP_SECURE_COOKIES": "false",
+        "KOOK_WALLET_PAYMENT_MAX": "500000000",
+    }
+    asyncio.run(_reset(url, redis_url))
+    topology = _topology_module().Topology(sim_args=["--latency-ms", "50"], run_dir=run_dir, extra_env=extra)
+    env = topology.env()
+    from kook.adapters.postgres.migrate import upgrade
+
+    upgrade(url)
+    asyncio.run(_seed({k: v for k, v in env.items() if k.startswith("KOOK_")}))
+    faults = " with faults" if args.fault else ""
+    print(f"load: {args.users} users for {args.minutes:g} min{faults}; starting the topology")
+    topology.start(migrate=False)
+    print(topology.describe(), flush=True)
+    seconds = int(args.minutes * 60)
+    prefix = run_dir / "locust"
+    locust_env = dict(env, KOOK_LOAD_WEBS=",".join(topology.web_urls))
+    events: list[str] = []
+
+    def strike() -> None:
+        time.sleep(seconds / 2)
+        for name in ("worker-1", "web-1"):
+            topology.kill(name)
+            events.append(f"{time.strftime('%H:%M:%S')} SIGKILL {name}")
+        for name in ("worker-1", "web-1"):
+            topology.restart(name)
+            events.append(f"{time.strftime('%H:%M:%S')} restarted {name}")
+
+    striker = threading.Thread(target=strike, daemon=True) if args.fault else None
+    try:
+        before = asyncio.run(_lines(url))
+        began = time.monotonic()
+        if striker:
+            striker.start()
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("locust")),
+                "-f",
+                str(HERE / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{seconds}s",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            env=locust_env,
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+        load_seconds = time.monotonic() - began
+        if striker:
+            striker.join(timeout=300)
+        during = asyncio.run(_lines(url))
+        deadline = time.monotonic() + args.finish_seconds
+        counts = during
+        while time.monotonic() < deadline:
+            counts = asyncio.run(_lines(url))
+            if counts["open_requests"] == 0:
+                break
+            time.sleep(2)
+        finished_seconds = time.monotonic() - began
+    finally:
+        codes = topology.stop()
+    rows = _stats(prefix)
+    print(f"\n{'route':<28} {'requests':>8} {'fail':>6} {'p50 ms':>8} {'p95 ms':>8}")
+    total = failures = 0
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            total, failures = int(row["Request Count"]), int(row["Failure Count"])
+        print(f"{row['Name']:<28} {row['Request Count']:>8} {row['Failure Count']:>6} {row['50%']:>8} {row['95%']:>8}")
+    final = lambda c: c.get("succeeded", 0) + c.get("failed", 0)  # noqa: E731
+    done_in_load = final(during) - final(before)
+    print(f"\nerror rate {failures / max(1, total):.2%} ({failures} of {total})")
+    print(f"lines final during the load: {done_in_load} ({done_in_load / (load_seconds / 60):.0f} lines/min)")
+    print(f"lines at the end: {counts} (all final {finished_seconds:.0f} s after the start)")
+    for event in events:
+        print(event)
+    verify = subprocess.run(
+        [sys.executable, "-m", "kook.entrypoints.cli", "ledger", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(f"kook ledger verify: exit {verify.returncode}: {verify.stdout.strip()[-300:]}")
+    problems = asyncio.run(_exactly_once(url))
+    print(problems or "simulator: every succeeded line applied exactly once, no failed line applied")
+    print("stopped: " + ", ".join(f"{name}={code}" for name, code in codes.items()))
+    return 0 if verify.returncode == 0 and not problems else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
