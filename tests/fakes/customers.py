@@ -34,7 +34,12 @@ from kook.application.services.activate_service import ActivateService
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.services.get_service_terms import GetServiceTerms
 from kook.application.services.list_services import ListServices
-from kook.application.services.ports import ActivationRepository, ServiceRepository, ServicesUnitOfWork
+from kook.application.services.ports import (
+    ActivationRepository,
+    OwnerAccess,
+    ServiceRepository,
+    ServicesUnitOfWork,
+)
 from kook.domain.customers.customer import Customer, CustomerStatus, validate_details
 from kook.domain.identity.staff import StaffMember, StaffRole
 from kook.domain.identity.user import User, UserStatus
@@ -261,6 +266,12 @@ class FakeActivationRepository(ActivationRepository):
             (a for a in self._state().activations if (a.customer_id, a.service_code) == (customer_id, service_code)),
             None,
         )
+
+    async def access_of_owner(self, user_id: str, service_code: str) -> OwnerAccess | None:
+        customer = next((c for c in self._state().customers.values() if c.owner_user_id == user_id), None)
+        if customer is None:
+            return None
+        return OwnerAccess(customer.id, customer.is_approved, await self.get(customer.id, service_code) is not None)
 
     async def add(self, activation: ServiceActivation) -> None:
         if await self.get(activation.customer_id, activation.service_code) is not None:

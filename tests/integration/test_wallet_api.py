@@ -252,3 +252,30 @@ async def test_a_customer_without_the_service_has_no_wallet(client: Client) -> N
     assert (await client.get("/api/v1/wallet")).status_code == 403
     started = await client.post("/api/v1/wallet/payments", json={"amount": 100_000}, headers=csrf(body))
     assert started.status_code == 403 and started.json()["code"] == "profile_not_approved"
+
+
+async def test_reads_recover_after_the_database_dropped_every_connection(client: Client, settings: Settings) -> None:
+    """The web engine does not ping a connection on checkout: when PostgreSQL drops the pool's connections (a
+    restart, an idle cut), the request that meets a dead one may fail, and the pool is renewed for the next."""
+    if not settings.database_url.startswith("postgresql"):
+        return  # SQLite has no server to drop connections
+    import asyncpg
+
+    use(client, await demo_customer(client, settings))
+    expected = {"available": 0, "held": 0, "total": 0}
+    for _ in range(3):  # the pool now holds connections
+        assert (await client.get("/api/v1/wallet")).json() == expected
+    admin = await asyncpg.connect(settings.database_url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert killed >= 1
+    first = await client.get("/api/v1/wallet")
+    assert first.status_code in (200, 500), first.text
+    for _ in range(3):
+        after = await client.get("/api/v1/wallet")
+        assert after.status_code == 200 and after.json() == expected

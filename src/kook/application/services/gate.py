@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from kook.application.services.access import approved_customer
 from kook.application.services.ports import ServicesUnitOfWork
+from kook.domain.customers.customer import ProfileNotApproved
 from kook.domain.services.service import ServiceCode, ServiceNotActive
 
 
@@ -21,7 +21,10 @@ class EnterpriseTopupGate:
 
     async def __call__(self, user_id: str) -> str:
         async with self._uow as uow:
-            customer = await approved_customer(uow, user_id)
-            if await uow.activations.get(customer.id, ServiceCode.ENTERPRISE_TOPUP.value) is None:
-                raise ServiceNotActive()
-            return customer.id
+            # one statement (asked on every request of a customer's wallet and requests)
+            access = await uow.activations.access_of_owner(user_id, ServiceCode.ENTERPRISE_TOPUP.value)
+        if access is None or not access.approved:
+            raise ProfileNotApproved()
+        if not access.active:
+            raise ServiceNotActive()
+        return access.customer_id

@@ -20,9 +20,23 @@ class ServiceRepository(Protocol):
     async def terms(self, code: str, version: str) -> ServiceTerms | None: ...
 
 
+@dataclass(frozen=True)
+class OwnerAccess:
+    """What the enterprise top-up gate asks on every request, in one read: the user's customer, whether it is
+    approved, whether the service is activated for it."""
+
+    customer_id: str
+    approved: bool
+    active: bool
+
+
 class ActivationRepository(Protocol):
     async def for_customer(self, customer_id: str) -> list[ServiceActivation]: ...
     async def get(self, customer_id: str, service_code: str) -> ServiceActivation | None: ...
+    async def access_of_owner(self, user_id: str, service_code: str) -> OwnerAccess | None:
+        """None when the user owns no customer."""
+        ...
+
     async def add(self, activation: ServiceActivation) -> None:
         """Raises Conflict when the customer already has the service."""
         ...

@@ -7,7 +7,7 @@ from kook.entrypoints.settings import Settings
 
 
 def make_http_container(settings: Settings, *extra: Provider) -> AsyncContainer:
-    return make_async_container(*all_providers(), *extra, context={Settings: settings})
+    return make_async_container(*all_providers(web=True), *extra, context={Settings: settings})
 
 
 def make_worker_container(settings: Settings, *extra: Provider) -> AsyncContainer:

@@ -19,7 +19,7 @@ from kook.adapters.clock import SystemClock
 from kook.adapters.crypto.passwords import Argon2PasswordHasher
 from kook.adapters.crypto.secrets import HmacSecretHasher, SecureCodeGenerator
 from kook.adapters.memory_rate_limiter import MemoryRateLimiter
-from kook.adapters.postgres.engine import make_engine, make_session_factory
+from kook.adapters.postgres.engine import ReadSessions, make_engine, make_read_sessions, make_session_factory
 from kook.adapters.postgres.session_store import SqlSessionStore
 from kook.adapters.postgres.unit_of_work import SqlIdentityUnitOfWork
 from kook.adapters.redis.rate_limiter import RedisRateLimiter
@@ -73,8 +73,15 @@ from kook.sandbox.sms_inbox import SandboxInbox, SandboxSmsSender
 
 
 class InfrastructureProvider(Provider):
+    """``web=True`` (the HTTP server's container): the engine does not ping a connection on every checkout
+    (see ``make_engine``); workers keep the ping, a message's retry being dearer than a ping."""
+
     scope = Scope.APP
     settings = from_context(provides=Settings, scope=Scope.APP)
+
+    def __init__(self, *, web: bool = False) -> None:
+        super().__init__()
+        self._web = web
 
     @provide
     def clock(self) -> Clock:
@@ -94,13 +101,17 @@ class InfrastructureProvider(Provider):
 
     @provide
     async def engine(self, settings: Settings) -> AsyncIterator[AsyncEngine]:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, pre_ping=not self._web)
         yield engine
         await engine.dispose()
 
     @provide
     def session_factory(self, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
         return make_session_factory(engine)
+
+    @provide
+    def read_sessions(self, engine: AsyncEngine, factory: async_sessionmaker[AsyncSession]) -> ReadSessions:
+        return make_read_sessions(engine, factory)
 
     @provide
     async def redis(self, settings: Settings) -> AsyncIterator[Redis | None]:
@@ -223,6 +234,15 @@ class IdentityProvider(Provider):
 
     password_login = provide(PasswordLogin)
 
+    # read-only: in autocommit (see ReadSessions), asked on every authenticated request
+    @provide
+    def get_user(self, reads: ReadSessions, clock: Clock) -> GetUser:
+        return GetUser(SqlIdentityUnitOfWork(reads.factory, clock))
+
+    @provide
+    def get_staff(self, reads: ReadSessions, clock: Clock) -> GetStaff:
+        return GetStaff(SqlIdentityUnitOfWork(reads.factory, clock))
+
 
 def _identity_use_cases() -> Provider:
     provider = Provider(scope=Scope.REQUEST)
@@ -245,18 +265,16 @@ def _identity_use_cases() -> Provider:
         AuthenticateKey,
         CreateStaff,
         StaffLogIn,
-        GetUser,
-        GetStaff,
         PurgeExpiredIdentityData,
     ):
         provider.provide(use_case)
     return provider
 
 
-def all_providers() -> list[Provider]:
+def all_providers(*, web: bool = False) -> list[Provider]:
     """Every context's provider; a new context adds its own here."""
     return [
-        InfrastructureProvider(),
+        InfrastructureProvider(web=web),
         IdentityProvider(),
         _identity_use_cases(),
         WalletInfrastructure(),

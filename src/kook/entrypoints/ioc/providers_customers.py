@@ -5,6 +5,7 @@ from __future__ import annotations
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from kook.adapters.postgres.engine import ReadSessions
 from kook.adapters.postgres.repositories.audit_reader import SqlAuditReader
 from kook.adapters.postgres.unit_of_work_customers import (
     SqlCustomersUnitOfWork,
@@ -84,7 +85,11 @@ class CustomersProvider(Provider):
         return SqlAuditReader(factory)
 
     notifier = provide(NotifyCustomer, provides=CustomerNotifier)
-    gate = provide(EnterpriseTopupGate)
+
+    @provide
+    def gate(self, reads: ReadSessions, clock: Clock) -> EnterpriseTopupGate:
+        """Read-only (the customer and its activation, no lock): in autocommit, see ReadSessions."""
+        return EnterpriseTopupGate(SqlServicesUnitOfWork(reads.factory, clock))
 
     get_customer_of_user = provide(GetCustomerOfUser)
     save_customer_draft = provide(SaveCustomerDraft)

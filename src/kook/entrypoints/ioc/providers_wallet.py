@@ -11,7 +11,7 @@ from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.payment_gateway.zarinpal import ZarinpalGateway, ZarinpalSettings
-from kook.adapters.postgres.engine import make_engine, make_session_factory
+from kook.adapters.postgres.engine import ReadSessions, make_engine, make_session_factory
 from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_payments
 from kook.adapters.postgres.unit_of_work import SqlWalletUnitOfWork
 from kook.adapters.slips.file_store import FileSlipStore
@@ -117,7 +117,11 @@ class WalletUseCases(Provider):
     def unit_of_work(self, factory: async_sessionmaker[AsyncSession], clock: Clock) -> WalletUnitOfWork:
         return SqlWalletUnitOfWork(factory, clock)
 
-    get_wallet = provide(GetWallet)
+    @provide
+    def get_wallet(self, reads: ReadSessions, clock: Clock) -> GetWallet:
+        """One SELECT of the wallet row: in autocommit, see ReadSessions."""
+        return GetWallet(SqlWalletUnitOfWork(reads.factory, clock))
+
     statement = provide(GetStatement)
     list_payments = provide(ListPayments)
     get_payment = provide(GetPayment)

@@ -4,8 +4,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres.repositories.base import flush_or_conflict
+from kook.adapters.postgres.tables_customers import customers
 from kook.adapters.postgres.tables_services import service_activations, services
-from kook.application.services.ports import ActivationRepository, ServiceRepository
+from kook.application.services.ports import ActivationRepository, OwnerAccess, ServiceRepository
+from kook.domain.customers.customer import CustomerStatus
 from kook.domain.services.service import Service, ServiceActivation, ServiceTerms
 
 
@@ -37,6 +39,17 @@ class SqlActivationRepository(ActivationRepository):
         c = service_activations.c
         query = sa.select(ServiceActivation).where(c.customer_id == customer_id, c.service_code == service_code)
         return (await self._session.execute(query)).scalar_one_or_none()
+
+    async def access_of_owner(self, user_id: str, service_code: str) -> OwnerAccess | None:
+        a = service_activations.c
+        active = sa.select(a.id).where(a.customer_id == customers.c.id, a.service_code == service_code).exists()
+        query = sa.select(customers.c.id, customers.c.status, active.label("active")).where(
+            customers.c.owner_user_id == user_id
+        )
+        row = (await self._session.execute(query)).first()
+        if row is None:
+            return None
+        return OwnerAccess(row.id, row.status == CustomerStatus.APPROVED, bool(row.active))
 
     async def add(self, activation: ServiceActivation) -> None:
         self._session.add(activation)
