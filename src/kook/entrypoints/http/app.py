@@ -211,7 +211,8 @@ STAFF_DOORS = frozenset({"/admin/login", "/admin/logout"})
 
 async def before_request(request: Request[Any, Any, Any]) -> None:
     set_client_address(client_address(request))  # the audit rows of this request say where it came from
-    if request.headers.get("authorization", "")[:7].lower() == "bearer ":
+    # (/metrics takes its own bearer token, KOOK_METRICS_TOKEN: not an API key)
+    if request.headers.get("authorization", "")[:7].lower() == "bearer " and request.url.path != "/metrics":
         # A bearer key: authenticated here, then the route table says whether this key may call this route, and
         # the key's own rate limit is counted. No cookie is involved, so no CSRF check applies.
         found = await caller(request)

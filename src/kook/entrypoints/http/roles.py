@@ -38,6 +38,8 @@ OPEN_PREFIXES: Final = (
     "/sandbox",
     "/api/v1/dev",
     "/health",
+    "/ready",
+    "/metrics",
     "/favicon.ico",
 )
 

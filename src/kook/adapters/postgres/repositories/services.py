@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kook.adapters.postgres.repositories.base import flush_or_conflict
 from kook.adapters.postgres.tables_customers import customers
 from kook.adapters.postgres.tables_services import service_activations, services
+from kook.adapters.postgres.tables_teams import customer_members
 from kook.application.services.ports import ActivationRepository, OwnerAccess, ServiceRepository
 from kook.domain.customers.customer import CustomerStatus
 from kook.domain.services.service import Service, ServiceActivation, ServiceTerms
@@ -43,8 +44,10 @@ class SqlActivationRepository(ActivationRepository):
     async def access_of_owner(self, user_id: str, service_code: str) -> OwnerAccess | None:
         a = service_activations.c
         active = sa.select(a.id).where(a.customer_id == customers.c.id, a.service_code == service_code).exists()
+        # the customer the user belongs to, as its owner or any other member (issue 18)
+        member_of = sa.select(customer_members.c.customer_id).where(customer_members.c.user_id == user_id)
         query = sa.select(customers.c.id, customers.c.status, active.label("active")).where(
-            customers.c.owner_user_id == user_id
+            customers.c.id == member_of.scalar_subquery()
         )
         row = (await self._session.execute(query)).first()
         if row is None:
