@@ -209,7 +209,7 @@ def test_rtl_and_phone_width(browser: Browser, portal: Portal, screens: Screens)
 def test_sign_out_everywhere_ends_the_other_browser_too(
     browser: Browser, page: Page, portal: Portal, screens: Screens
 ) -> None:
-    mobile = "09125553333"
+    mobile = "09125558844"
     mobile_fa = mobile.translate(LATIN_TO_PERSIAN)
     password = "Kook-e2e-pass3"
     page.goto("/login")
