@@ -523,21 +523,20 @@ FLASH.update(
         "request_approved": ("success", "درخواست تأیید و ثبت نهایی شد و مبلغ آن از کیف پول رزرو شد."),
     }
 )
-FLASH.update(
+# the refusals the request page's approval box shows as a flash (web/teams.py sends them as approval_<code>)
+APPROVAL_ERRORS = frozenset(
     {
-        f"approval_{code}": ("danger", ERRORS[code][1])
-        for code in (
-            "otp_invalid",
-            "otp_expired",
-            "otp_locked",
-            "approval_own_request",
-            "approval_stale",
-            "role_forbidden",
-            "rate_limited",
-            "insufficient_funds",
-            "invalid_lines",
-            "request_not_draft",
-            "validation_error",
-        )
+        "otp_invalid",
+        "otp_expired",
+        "otp_locked",
+        "approval_own_request",
+        "approval_stale",
+        "role_forbidden",
+        "rate_limited",
+        "insufficient_funds",
+        "invalid_lines",
+        "request_not_draft",
+        "validation_error",
     }
 )
+FLASH.update({f"approval_{code}": ("danger", ERRORS[code][1]) for code in sorted(APPROVAL_ERRORS)})

@@ -29,7 +29,7 @@ from kook.domain.customers.members import PERMISSIONS, Action, Role
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
 from kook.entrypoints.http.context import caller, client_address, resolve
-from kook.entrypoints.http.messages import error_status
+from kook.entrypoints.http.messages import APPROVAL_ERRORS, error_status
 from kook.entrypoints.http.roles import acting, require_acting
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
@@ -165,23 +165,6 @@ class InvitationPages(Controller):
             }
             return await render(request, "teams/invitation.html", context, status_code=409)
         return redirect("/", flash="invitation_accepted")
-
-
-APPROVAL_ERRORS = frozenset(
-    {
-        "otp_invalid",
-        "otp_expired",
-        "otp_locked",
-        "approval_own_request",
-        "approval_stale",
-        "role_forbidden",
-        "rate_limited",
-        "insufficient_funds",
-        "invalid_lines",
-        "request_not_draft",
-        "validation_error",
-    }
-)
 
 
 class ApprovalPages(Controller):
