@@ -1,4 +1,5 @@
-"""Report workbooks (ریز تراکنش) with openpyxl's write-only mode, off the event loop.
+"""Report workbooks (ریز تراکنش) with openpyxl's write-only mode, off the event loop (a large export:
+``transactions_export``).
 
 Opens right in Excel: right-to-left sheet, Persian headers, frozen header row,
 column widths, Jalali date and Tehran time columns, amounts as numbers with a
@@ -12,11 +13,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
-import queue
-import threading
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import IO, Any, Final
+from typing import Any, Final
 
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped, unused-ignore]
@@ -168,63 +167,7 @@ def _transactions_bytes(rows: Iterable[TransactionRow], totals: TransactionTotal
     return out.getvalue()
 
 
-_DONE: Final = object()
-
-
-class _Stream:
-    """A bounded hand-over from the event loop (reading batches) to a worker thread (writing them)."""
-
-    def __init__(self) -> None:
-        self.pending: queue.Queue[Any] = queue.Queue(maxsize=2)
-        self.written = 0
-        self.finished = threading.Event()  # the writer stopped (saved, or failed)
-
-    def put(self, item: Any) -> bool:
-        """In a thread: hand ``item`` over; False when the writer stopped and will take nothing more."""
-        while not self.finished.is_set():
-            try:
-                self.pending.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def write(self, totals: TransactionTotals, target: IO[bytes]) -> None:
-        try:
-            workbook = Workbook(write_only=True)
-            sheet = _open_sheet(workbook)
-            while (batch := self.pending.get()) is not _DONE:
-                self.written += _append_rows(sheet, batch)
-            _append_totals(workbook, totals)
-            workbook.save(target)
-        finally:
-            self.finished.set()
-
-
 class OpenpyxlReportWorkbook(TransactionWorkbook):
     async def transactions(self, rows: Iterable[TransactionRow], totals: TransactionTotals) -> bytes:
         # a few seconds of CPU for the largest export: keep the event loop free meanwhile
         return await asyncio.to_thread(_transactions_bytes, list(rows), totals)
-
-    async def write_transactions(
-        self,
-        batches: AsyncIterable[list[TransactionRow]],
-        totals: TransactionTotals,
-        target: IO[bytes],
-        progress: Callable[[int], Awaitable[None]] | None = None,
-    ) -> int:
-        """Streams the rows into ``target``: the database reads the next batch while a worker thread writes
-        this one (at most two batches wait between them), so memory holds a few batches whatever the size.
-        ``progress`` hears the rows written so far, after each batch handed over."""
-        stream = _Stream()
-        writer = asyncio.ensure_future(asyncio.to_thread(stream.write, totals, target))
-        try:
-            async for batch in batches:
-                if not await asyncio.to_thread(stream.put, batch):
-                    break  # the writer failed: its error is raised below
-                if progress is not None:
-                    await progress(stream.written)
-        finally:
-            await asyncio.to_thread(stream.put, _DONE)
-            await writer  # the writer's own error, if any
-        return stream.written

@@ -1,10 +1,11 @@
 """ریز تراکنش as an Excel file: the same filter as the page, every row of it, streamed.
 
-Rows go from the reader in keyset batches straight into openpyxl's write-only
-workbook, into a file of the export store; the caller streams that file to the
-client and deletes it. Up to ``MAX_EXPORT_ROWS`` rows answer at once; a larger
-filter is refused with ``export_too_large`` (details: ``rows``, ``limit`` and
-``export_url``, the route that makes it in the background — see ``exports.py``).
+Rows go from the database straight into openpyxl's write-only workbook, read and
+written in one worker thread (``TransactionExporter``), into a file of the export
+store; the caller streams that file to the client and deletes it. Up to
+``MAX_EXPORT_ROWS`` rows answer at once; a larger filter is refused with
+``export_too_large`` (details: ``rows``, ``limit`` and ``export_url``, the route
+that makes it in the background — see ``exports.py``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from kook.application.reporting.list_transactions import TransactionQuery, transaction_filter
-from kook.application.reporting.ports import ExportFiles, TransactionReader, TransactionWorkbook
+from kook.application.reporting.ports import ExportFiles, TransactionExporter, TransactionReader
 from kook.domain.shared.errors import DomainError
 
 MAX_EXPORT_ROWS: Final = 50_000
-EXPORT_BATCH: Final = 2_000
 BACKGROUND_EXPORT_URL: Final = "/api/v1/reports/transactions/exports"
 
 
@@ -35,9 +35,9 @@ class ExportedFile:
 class ExportTransactions:
     """The ``.xlsx`` of a transaction filter as a file, or ``ExportTooLarge`` (``rows``, ``limit``, ``export_url``)."""
 
-    def __init__(self, reader: TransactionReader, workbook: TransactionWorkbook, files: ExportFiles) -> None:
+    def __init__(self, reader: TransactionReader, exporter: TransactionExporter, files: ExportFiles) -> None:
         self._reader = reader
-        self._workbook = workbook
+        self._exporter = exporter
         self._files = files
 
     async def __call__(self, customer_id: str | None, query: TransactionQuery) -> ExportedFile:
@@ -50,9 +50,7 @@ class ExportTransactions:
         key = self._files.new_key()
         try:
             with self._files.open_new(key) as target:
-                rows = await self._workbook.write_transactions(
-                    self._reader.batches(filter, EXPORT_BATCH), totals, target
-                )
+                rows = await self._exporter.export(filter, totals, target)
         except BaseException:
             await self._files.delete(key)
             raise

@@ -17,9 +17,8 @@ from typing import Final, Protocol
 
 import structlog
 
-from kook.application.reporting.export_transactions import EXPORT_BATCH
 from kook.application.reporting.list_transactions import TransactionQuery, transaction_filter
-from kook.application.reporting.ports import ExportFiles, TransactionReader, TransactionWorkbook
+from kook.application.reporting.ports import ExportFiles, TransactionExporter, TransactionReader
 from kook.application.shared.ports import Clock, Dispatcher
 from kook.domain.shared.errors import NotFound
 from kook.domain.shared.ids import new_id
@@ -130,13 +129,13 @@ class RunTransactionExport:
         self,
         exports: ExportRepository,
         reader: TransactionReader,
-        workbook: TransactionWorkbook,
+        exporter: TransactionExporter,
         files: ExportFiles,
         clock: Clock,
     ) -> None:
         self._exports = exports
         self._reader = reader
-        self._workbook = workbook
+        self._exporter = exporter
         self._files = files
         self._clock = clock
 
@@ -158,9 +157,7 @@ class RunTransactionExport:
             filter = transaction_filter(export.query, export.customer_id)
             totals = await self._reader.totals(filter)
             with self._files.open_new(key) as target:
-                rows = await self._workbook.write_transactions(
-                    self._reader.batches(filter, EXPORT_BATCH), totals, target, progress
-                )
+                rows = await self._exporter.export(filter, totals, target, progress)
             size = await self._files.size(key) or 0
         except Exception:
             log.exception("report_export_failed", export_id=export_id)

@@ -7,7 +7,7 @@ last sent (``sent_at``); a report's day is Tehran's day.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Final, Protocol
@@ -85,15 +85,18 @@ class TransactionWorkbook(Protocol):
         """An ``.xlsx`` of the rows (right-to-left, Persian headers, Jalali times, no formula from user text)."""
         ...
 
-    async def write_transactions(
+
+class TransactionExporter(Protocol):
+    async def export(
         self,
-        batches: AsyncIterable[list[TransactionRow]],
+        filter: TransactionFilter,
         totals: TransactionTotals,
         target: IO[bytes],
         progress: Callable[[int], Awaitable[None]] | None = None,
     ) -> int:
-        """The same workbook written into ``target`` as the batches arrive (never all rows in memory);
-        ``progress`` hears the rows written so far. Returns the rows written."""
+        """The workbook of every row of ``filter`` (as ``TransactionWorkbook.transactions`` makes it, with
+        ``totals``) written into ``target`` as the rows are read, never all of them in memory, off the event
+        loop; ``progress`` hears the rows written so far. Returns the rows written."""
         ...
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from dishka import Provider, Scope, provide
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kook.adapters.excel.export_files import LocalExportFiles
 from kook.adapters.excel.money_workbooks import OpenpyxlMoneyWorkbooks
 from kook.adapters.excel.report_workbook import OpenpyxlReportWorkbook
+from kook.adapters.excel.transactions_export import ThreadedTransactionExport
 from kook.adapters.postgres.readers.daily_totals import SqlDailyTotalsReader
 from kook.adapters.postgres.readers.payments import SqlPaymentReader
 from kook.adapters.postgres.readers.sales import SqlSalesReader
+from kook.adapters.postgres.readers.transaction_rows import ThreadTransactionRows
 from kook.adapters.postgres.readers.transactions import SqlTransactionReader
 from kook.adapters.postgres.repositories.report_exports import SqlExportRepository
 from kook.adapters.postgres.repositories.report_totals import SqlTransactionTotalsFolder
@@ -31,6 +33,7 @@ from kook.application.reporting.list_transactions import ListTransactions
 from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentReader, PaymentWorkbook
 from kook.application.reporting.ports import (
     ExportFiles,
+    TransactionExporter,
     TransactionReader,
     TransactionTotalsFolder,
     TransactionWorkbook,
@@ -49,6 +52,10 @@ class ReportingProvider(Provider):
     @provide(scope=Scope.APP)
     def transaction_workbook(self) -> TransactionWorkbook:
         return OpenpyxlReportWorkbook()
+
+    @provide(scope=Scope.APP)
+    def transaction_exporter(self, engine: AsyncEngine) -> TransactionExporter:
+        return ThreadedTransactionExport(ThreadTransactionRows(engine))
 
     @provide(scope=Scope.APP)
     def export_files(self, settings: Settings) -> ExportFiles:
