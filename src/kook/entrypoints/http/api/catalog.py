@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Router, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -270,25 +271,34 @@ class CatalogController(Controller):
     tags = ["catalogue"]
 
     @get("/operators")
-    async def operators(self, request: Req) -> OperatorList:
+    @inject
+    async def operators(self, request: Req, list_operators: FromDishka[ListOperators]) -> OperatorList:
         await require_user(request)
-        views, shared = await (await resolve(request, ListOperators))()
+        views, shared = await list_operators()
         return OperatorList(items=[operator_out(v) for v in views], shared_prefixes=shared)
 
     @get("/packages")
-    async def packages(self, request: Req, operator: FromQuery[str | None] = None) -> PackageList:
+    @inject
+    async def packages(
+        self, request: Req, list_packages: FromDishka[ListPackages], operator: FromQuery[str | None] = None
+    ) -> PackageList:
         """The active packages, of one operator when ``operator`` (a code or a name) is given."""
         await require_user(request)
-        found = await (await resolve(request, ListPackages))(parse_optional_operator(operator), active_only=True)
+        found = await list_packages(parse_optional_operator(operator), active_only=True)
         return PackageList(items=[package_out(p) for p in found])
 
     @get("/lookup")
+    @inject
     async def lookup(
-        self, request: Req, mobile: FromQuery[str | None] = None, operator: FromQuery[str | None] = None
+        self,
+        request: Req,
+        look_up_operator: FromDishka[LookUpOperator],
+        mobile: FromQuery[str | None] = None,
+        operator: FromQuery[str | None] = None,
     ) -> LookupOut:
         """The normalised number and its operator — from the prefix, or the code given (a port) — or the error."""
         await require_user(request)
-        found = await (await resolve(request, LookUpOperator))(mobile, operator)
+        found = await look_up_operator(mobile, operator)
         return lookup_out(found)
 
 
@@ -300,18 +310,22 @@ class AdminCatalogController(Controller):
     tags = ["back office"]
 
     @get("/packages")
-    async def list_packages(self, request: Req) -> PackageList:
+    @inject
+    async def list_packages(self, request: Req, list_packages: FromDishka[ListPackages]) -> PackageList:
         await _admin(request)
         active = request.query_params.get("active")
-        found = await (await resolve(request, ListPackages))(operator_query(request), active_only=active == "true")
+        found = await list_packages(operator_query(request), active_only=active == "true")
         if active == "false":
             found = [p for p in found if not p.active]
         return PackageList(items=[package_out(p) for p in found])
 
     @post("/packages", status_code=HTTP_201_CREATED)
-    async def create_package(self, request: Req, data: JSONBody[NewPackageBody]) -> PackageOut:
+    @inject
+    async def create_package(
+        self, request: Req, create_package: FromDishka[CreatePackage], data: JSONBody[NewPackageBody]
+    ) -> PackageOut:
         actor = await _admin(request)
-        package = await (await resolve(request, CreatePackage))(
+        package = await create_package(
             PackageCommand(
                 operator=data.operator,
                 code=data.code,
@@ -326,17 +340,26 @@ class AdminCatalogController(Controller):
         return package_out(package)
 
     @get("/packages/{package_id:str}")
-    async def get_package(self, request: Req, package_id: FromPath[str]) -> PackageOut:
+    @inject
+    async def get_package(
+        self, request: Req, get_package: FromDishka[GetPackage], package_id: FromPath[str]
+    ) -> PackageOut:
         await _admin(request)
-        return package_out(await (await resolve(request, GetPackage))(package_id))
+        return package_out(await get_package(package_id))
 
     @patch("/packages/{package_id:str}")
+    @inject
     async def update_package(
-        self, request: Req, package_id: FromPath[str], data: JSONBody[PackageChangesBody]
+        self,
+        request: Req,
+        get_package: FromDishka[GetPackage],
+        update_package: FromDishka[UpdatePackage],
+        package_id: FromPath[str],
+        data: JSONBody[PackageChangesBody],
     ) -> PackageOut:
         actor = await _admin(request)
-        current = await (await resolve(request, GetPackage))(package_id)
-        package = await (await resolve(request, UpdatePackage))(
+        current = await get_package(package_id)
+        package = await update_package(
             package_id,
             PackageCommand(
                 title=data.title if data.title is not None else current.title,
@@ -350,38 +373,57 @@ class AdminCatalogController(Controller):
         return package_out(package)
 
     @post("/packages/{package_id:str}/deactivate", status_code=200)
-    async def deactivate_package(self, request: Req, package_id: FromPath[str]) -> PackageOut:
+    @inject
+    async def deactivate_package(
+        self, request: Req, set_package_active: FromDishka[SetPackageActive], package_id: FromPath[str]
+    ) -> PackageOut:
         actor = await _admin(request)
-        return package_out(await (await resolve(request, SetPackageActive))(package_id, active=False, actor=actor))
+        return package_out(await set_package_active(package_id, active=False, actor=actor))
 
     @post("/packages/{package_id:str}/activate", status_code=200)
-    async def activate_package(self, request: Req, package_id: FromPath[str]) -> PackageOut:
+    @inject
+    async def activate_package(
+        self, request: Req, set_package_active: FromDishka[SetPackageActive], package_id: FromPath[str]
+    ) -> PackageOut:
         actor = await _admin(request)
-        return package_out(await (await resolve(request, SetPackageActive))(package_id, active=True, actor=actor))
+        return package_out(await set_package_active(package_id, active=True, actor=actor))
 
     @get("/operators")
-    async def operators(self, request: Req) -> OperatorList:
+    @inject
+    async def operators(self, request: Req, list_operators: FromDishka[ListOperators]) -> OperatorList:
         await _admin(request)
-        views, shared = await (await resolve(request, ListOperators))()
+        views, shared = await list_operators()
         return OperatorList(items=[operator_out(v) for v in views], shared_prefixes=shared)
 
     @patch("/operators/{code:str}")
-    async def update_bounds(self, request: Req, code: FromPath[str], data: JSONBody[BoundsBody]) -> OperatorOut:
+    @inject
+    async def update_bounds(
+        self,
+        request: Req,
+        update_airtime_bounds: FromDishka[UpdateAirtimeBounds],
+        list_operators: FromDishka[ListOperators],
+        code: FromPath[str],
+        data: JSONBody[BoundsBody],
+    ) -> OperatorOut:
         actor = await _admin(request)
         operator = path_operator(code)
-        await (await resolve(request, UpdateAirtimeBounds))(
+        await update_airtime_bounds(
             AirtimeBoundsCommand(operator=operator, minimum=data.airtime_min, maximum=data.airtime_max, actor=actor)
         )
-        views, _shared = await (await resolve(request, ListOperators))()
+        views, _shared = await list_operators()
         return next(operator_out(v) for v in views if v.operator == operator)
 
     @get("/routes")
-    async def routes(self, request: Req) -> RouteList:
+    @inject
+    async def routes(self, request: Req, list_routes: FromDishka[ListRoutes]) -> RouteList:
         await _admin(request)
-        return RouteList(items=[route_out(r) for r in await (await resolve(request, ListRoutes))()])
+        return RouteList(items=[route_out(r) for r in await list_routes()])
 
     @patch("/routes/{code:str}")
-    async def update_route(self, request: Req, code: FromPath[str], data: JSONBody[RouteChangesBody]) -> RouteOut:
+    @inject
+    async def update_route(
+        self, request: Req, update_route: FromDishka[UpdateRoute], code: FromPath[str], data: JSONBody[RouteChangesBody]
+    ) -> RouteOut:
         actor = await _admin(request)
         operator = path_operator(code)
         changes: dict[str, Any] = {
@@ -393,9 +435,7 @@ class AdminCatalogController(Controller):
             changes[name] = None
         if "operator_codes" in changes:
             changes["operator_codes"] = _route_codes(changes["operator_codes"])
-        route = await (await resolve(request, UpdateRoute))(
-            UpdateRouteCommand(operator=operator, changes=changes, actor=actor)
-        )
+        route = await update_route(UpdateRouteCommand(operator=operator, changes=changes, actor=actor))
         return route_out(route)
 
 
@@ -414,29 +454,38 @@ class AdminPrefixController(Controller):
     tags = ["back office"]
 
     @get("/")
-    async def list_prefixes(self, request: Req) -> PrefixList:
+    @inject
+    async def list_prefixes(self, request: Req, list_prefixes: FromDishka[ListPrefixes]) -> PrefixList:
         await _admin(request)
-        return PrefixList(items=[prefix_out(p) for p in await (await resolve(request, ListPrefixes))()])
+        return PrefixList(items=[prefix_out(p) for p in await list_prefixes()])
 
     @post("/", status_code=HTTP_201_CREATED)
-    async def add_prefix(self, request: Req, data: JSONBody[PrefixBody]) -> PrefixOut:
+    @inject
+    async def add_prefix(
+        self, request: Req, add_prefix: FromDishka[AddPrefix], data: JSONBody[PrefixBody]
+    ) -> PrefixOut:
         actor = await _admin(request)
-        entry = await (await resolve(request, AddPrefix))(
-            PrefixCommand(prefix=data.prefix, operator=data.operator, note=data.note, actor=actor)
-        )
+        entry = await add_prefix(PrefixCommand(prefix=data.prefix, operator=data.operator, note=data.note, actor=actor))
         return prefix_out(entry)
 
     @get("/{prefix_id:str}")
-    async def get_prefix(self, request: Req, prefix_id: FromPath[str]) -> PrefixOut:
+    @inject
+    async def get_prefix(self, request: Req, get_prefix: FromDishka[GetPrefix], prefix_id: FromPath[str]) -> PrefixOut:
         await _admin(request)
-        return prefix_out(await (await resolve(request, GetPrefix))(prefix_id))
+        return prefix_out(await get_prefix(prefix_id))
 
     @patch("/{prefix_id:str}")
+    @inject
     async def update_prefix(
-        self, request: Req, prefix_id: FromPath[str], data: JSONBody[PrefixChangesBody]
+        self,
+        request: Req,
+        get_prefix: FromDishka[GetPrefix],
+        update_prefix: FromDishka[UpdatePrefix],
+        prefix_id: FromPath[str],
+        data: JSONBody[PrefixChangesBody],
     ) -> PrefixOut:
         actor = await _admin(request)
-        current = await (await resolve(request, GetPrefix))(prefix_id)
+        current = await get_prefix(prefix_id)
         operator: object
         if data.shared:
             operator = None
@@ -444,7 +493,7 @@ class AdminPrefixController(Controller):
             operator = data.operator
         else:
             operator = current.operator
-        entry = await (await resolve(request, UpdatePrefix))(
+        entry = await update_prefix(
             prefix_id,
             PrefixCommand(
                 prefix=data.prefix if data.prefix is not None else current.prefix,
@@ -456,9 +505,12 @@ class AdminPrefixController(Controller):
         return prefix_out(entry)
 
     @delete("/{prefix_id:str}", status_code=HTTP_204_NO_CONTENT)
-    async def delete_prefix(self, request: Req, prefix_id: FromPath[str]) -> None:
+    @inject
+    async def delete_prefix(
+        self, request: Req, delete_prefix: FromDishka[DeletePrefix], prefix_id: FromPath[str]
+    ) -> None:
         actor = await _admin(request)
-        await (await resolve(request, DeletePrefix))(prefix_id, actor)
+        await delete_prefix(prefix_id, actor)
 
 
 # --------------------------------------------------------------------------- the simulated operator (dev and test)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
@@ -448,9 +449,11 @@ class AdminReportsController(Controller):
         )
 
     @get("/daily-totals")
+    @inject
     async def daily_totals(
         self,
         request: Req,
+        daily_totals_report: FromDishka[DailyTotalsReport],
         start: Annotated[str | None, QueryParameter(name="from")] = None,
         end: Annotated[str | None, QueryParameter(name="to")] = None,
         customer: FromQuery[str | None] = None,
@@ -459,7 +462,7 @@ class AdminReportsController(Controller):
         out (operators: succeeded lines by day finished) per Tehran day, newest first, days without money
         left out. Without ``from``/``to``: the last 31 days. At most 366 days."""
         await require_staff(request, StaffRole.FINANCE)
-        result = await (await resolve(request, DailyTotalsReport))(start, end, staff_customer(customer))
+        result = await daily_totals_report(start, end, staff_customer(customer))
         return DailyTotalsOut([day_out(d) for d in result.days], day_out(result.total))
 
 
@@ -571,26 +574,35 @@ class ReportExportsController(Controller):
     tags = ["reports"]
 
     @post("/transactions/exports", status_code=HTTP_202_ACCEPTED)
-    async def start_transactions_export(self, request: Req, data: JSONBody[ExportIn]) -> ExportOut:
+    @inject
+    async def start_transactions_export(
+        self, request: Req, start_transaction_export: FromDishka[StartTransactionExport], data: JSONBody[ExportIn]
+    ) -> ExportOut:
         """ریز تراکنش as an Excel file made in the background, any size: 202 with the export's ``id`` and
         ``status``. Body: ``{"filter": {from, to, status, operator, product, package, request_id, mobile}}``
         (as the GET's query; a bad filter → 422 ``validation_error`` and nothing is queued). Follow it with
         ``GET /api/v1/reports/exports/{id}``; the file is kept for a day, for its owner only."""
         customer_id, user_id, _ = await customer_of(request)
-        export = await (await resolve(request, StartTransactionExport))(user_id, customer_id, data.filter.query())
+        export = await start_transaction_export(user_id, customer_id, data.filter.query())
         return export_out(export)
 
     @get("/exports/{export_id:str}")
-    async def export_status(self, request: Req, export_id: FromPath[str]) -> ExportOut:
+    @inject
+    async def export_status(
+        self, request: Req, export_status: FromDishka[ExportStatus], export_id: FromPath[str]
+    ) -> ExportOut:
         """A background export's status and progress (rows done of rows total); 404 ``export_not_found``
         for anyone but the person who asked for it, and once it expired."""
         _, user_id, _ = await customer_of(request)
-        return export_out(await (await resolve(request, ExportStatus))(user_id, export_id))
+        return export_out(await export_status(user_id, export_id))
 
     @get("/exports/{export_id:str}/file")
-    async def export_file(self, request: Req, export_id: FromPath[str]) -> Stream:
+    @inject
+    async def export_file(
+        self, request: Req, export_download: FromDishka[ExportDownload], export_id: FromPath[str]
+    ) -> Stream:
         """The finished export's ``.xlsx``, streamed; 404 ``export_not_found`` until it is done, after it
         expired, and for anyone but its owner."""
         _, user_id, _ = await customer_of(request)
-        path, _export = await (await resolve(request, ExportDownload))(user_id, export_id)
+        path, _export = await export_download(user_id, export_id)
         return xlsx_file_response(path, "transactions.xlsx", remove=False)

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -32,7 +33,6 @@ from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, JalaliDate
 from kook.domain.shared.money import MAX_STORABLE_RIALS, parse_rials
 from kook.entrypoints.http.api.wallet import customer_of
-from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.idempotency import idempotent
 from kook.entrypoints.http.messages import error_text
@@ -347,49 +347,69 @@ class RequestsController(Controller):
     tags = ["requests"]
 
     @post("/", status_code=201)
-    async def create(self, request: Req, data: JSONBody[RequestBody]) -> RequestOut:
+    @inject
+    async def create(
+        self, request: Req, create_request: FromDishka[CreateRequest], data: JSONBody[RequestBody]
+    ) -> RequestOut:
         customer_id, _, _ = await customer_of(request)
-        created = await (await resolve(request, CreateRequest))(customer_id, data.name, data.kind)
+        created = await create_request(customer_id, data.name, data.kind)
         return request_out(created)
 
     @get("/")
-    async def list_requests(self, request: Req, cursor: FromQuery[str | None] = None) -> RequestList:
+    @inject
+    async def list_requests(
+        self, request: Req, list_requests: FromDishka[ListRequests], cursor: FromQuery[str | None] = None
+    ) -> RequestList:
         customer_id, _, _ = await customer_of(request)
-        items = await (await resolve(request, ListRequests))(customer_id, decode_cursor(cursor), PAGE + 1)
+        items = await list_requests(customer_id, decode_cursor(cursor), PAGE + 1)
         page = items[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
         return RequestList([request_out(r) for r in page], next_cursor)
 
     @get("/{request_id:str}")
-    async def detail(self, request: Req, request_id: FromPath[str]) -> RequestOut:
+    @inject
+    async def detail(self, request: Req, get_request: FromDishka[GetRequest], request_id: FromPath[str]) -> RequestOut:
         customer_id, _, _ = await customer_of(request)
-        return request_out(await (await resolve(request, GetRequest))(request_id, customer_id))
+        return request_out(await get_request(request_id, customer_id))
 
     @patch("/{request_id:str}")
-    async def rename(self, request: Req, request_id: FromPath[str], data: JSONBody[RenameBody]) -> RequestOut:
+    @inject
+    async def rename(
+        self,
+        request: Req,
+        rename_request: FromDishka[RenameRequest],
+        request_id: FromPath[str],
+        data: JSONBody[RenameBody],
+    ) -> RequestOut:
         customer_id, _, _ = await customer_of(request)
-        return request_out(await (await resolve(request, RenameRequest))(request_id, customer_id, data.name))
+        return request_out(await rename_request(request_id, customer_id, data.name))
 
     @delete("/{request_id:str}", status_code=204)
-    async def remove(self, request: Req, request_id: FromPath[str]) -> None:
+    @inject
+    async def remove(self, request: Req, delete_request: FromDishka[DeleteRequest], request_id: FromPath[str]) -> None:
         customer_id, _, _ = await customer_of(request)
-        await (await resolve(request, DeleteRequest))(request_id, customer_id)
+        await delete_request(request_id, customer_id)
 
     @post("/{request_id:str}/lines", status_code=201)
-    async def add_line(self, request: Req, request_id: FromPath[str], data: JSONBody[LineBody]) -> LineOut:
+    @inject
+    async def add_line(
+        self, request: Req, add_line: FromDishka[AddLine], request_id: FromPath[str], data: JSONBody[LineBody]
+    ) -> LineOut:
         customer_id, _, _ = await customer_of(request)
-        return line_out(await (await resolve(request, AddLine))(request_id, customer_id, line_input(data)))
+        return line_out(await add_line(request_id, customer_id, line_input(data)))
 
     @get("/{request_id:str}/lines")
+    @inject
     async def lines(
         self,
         request: Req,
+        list_lines: FromDishka[ListLines],
         request_id: FromPath[str],
         status: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
     ) -> LineList:
         customer_id, _, _ = await customer_of(request)
-        found = await (await resolve(request, ListLines))(
+        found = await list_lines(
             request_id, customer_id, status=status or None, after=decode_line_cursor(cursor), limit=LINES_PAGE + 1
         )
         page = found[:LINES_PAGE]
@@ -397,22 +417,33 @@ class RequestsController(Controller):
         return LineList([line_out(view) for _, view in page], next_cursor)
 
     @patch("/{request_id:str}/lines/{line_id:str}")
+    @inject
     async def edit_line(
-        self, request: Req, request_id: FromPath[str], line_id: FromPath[str], data: JSONBody[LineBody]
+        self,
+        request: Req,
+        edit_line: FromDishka[EditLine],
+        request_id: FromPath[str],
+        line_id: FromPath[str],
+        data: JSONBody[LineBody],
     ) -> LineOut:
         customer_id, _, _ = await customer_of(request)
-        view = await (await resolve(request, EditLine))(request_id, customer_id, line_id_of(line_id), line_input(data))
+        view = await edit_line(request_id, customer_id, line_id_of(line_id), line_input(data))
         return line_out(view)
 
     @delete("/{request_id:str}/lines/{line_id:str}", status_code=204)
-    async def delete_line(self, request: Req, request_id: FromPath[str], line_id: FromPath[str]) -> None:
+    @inject
+    async def delete_line(
+        self, request: Req, delete_line: FromDishka[DeleteLine], request_id: FromPath[str], line_id: FromPath[str]
+    ) -> None:
         customer_id, _, _ = await customer_of(request)
-        await (await resolve(request, DeleteLine))(request_id, customer_id, line_id_of(line_id))
+        await delete_line(request_id, customer_id, line_id_of(line_id))
 
     @post("/{request_id:str}/uploads", status_code=201, request_max_body_size=UPLOAD_BODY_LIMIT)
+    @inject
     async def upload(
         self,
         request: Req,
+        import_upload: FromDishka[ImportUpload],
         request_id: FromPath[str],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> UploadOut:
@@ -422,7 +453,7 @@ class RequestsController(Controller):
         if not isinstance(file, UploadFile):
             raise ValidationFailed({"file": "required"})
         content = await file.read()
-        result = await (await resolve(request, ImportUpload))(
+        result = await import_upload(
             UploadCommand(
                 customer_id=customer_id,
                 request_id=request_id,
@@ -436,16 +467,27 @@ class RequestsController(Controller):
         return UploadOut(result.upload_id, result.rows, result.valid, result.invalid, result.duplicates)
 
     @get("/{request_id:str}/uploads/{upload_id:str}/errors.xlsx")
-    async def upload_errors(self, request: Req, request_id: FromPath[str], upload_id: FromPath[str]) -> Response[bytes]:
+    @inject
+    async def upload_errors(
+        self,
+        request: Req,
+        workbook_writer: FromDishka[WorkbookWriter],
+        upload_errors: FromDishka[UploadErrors],
+        request_id: FromPath[str],
+        upload_id: FromPath[str],
+    ) -> Response[bytes]:
         customer_id, _, _ = await customer_of(request)
-        headers, lines = await (await resolve(request, UploadErrors))(request_id, customer_id, upload_id)
-        writer = await resolve(request, WorkbookWriter)  # type: ignore[type-abstract]
+        headers, lines = await upload_errors(request_id, customer_id, upload_id)
+        writer = workbook_writer
         return xlsx_response(writer.error_workbook(headers, error_rows(lines)), f"errors-{upload_id[:8]}.xlsx")
 
     @get("/{request_id:str}/summary")
-    async def summary(self, request: Req, request_id: FromPath[str]) -> SummaryOut:
+    @inject
+    async def summary(
+        self, request: Req, summarize_request: FromDishka[SummarizeRequest], request_id: FromPath[str]
+    ) -> SummaryOut:
         customer_id, _, _ = await customer_of(request)
-        found = await (await resolve(request, SummarizeRequest))(request_id, customer_id)
+        found = await summarize_request(request_id, customer_id)
         return SummaryOut(
             lines=found.lines,
             valid=found.valid,
@@ -457,8 +499,13 @@ class RequestsController(Controller):
         )
 
     @post("/{request_id:str}/confirm", status_code=200)
+    @inject
     async def confirm(
-        self, request: Req, request_id: FromPath[str], data: JSONBody[ConfirmBody | None] = None
+        self,
+        request: Req,
+        confirm_request: FromDishka[ConfirmRequest],
+        request_id: FromPath[str],
+        data: JSONBody[ConfirmBody | None] = None,
     ) -> Response[StatusOut]:
         """Final confirmation; again → the same answer, nothing held twice. Honours ``Idempotency-Key``.
 
@@ -479,7 +526,7 @@ class RequestsController(Controller):
         await authorize_confirmation(request, request_id)
 
         async def run() -> StatusOut:
-            status = await (await resolve(request, ConfirmRequest))(
+            status = await confirm_request(
                 request_id,
                 customer_id,
                 schedule_at=body.schedule_at,
@@ -490,56 +537,82 @@ class RequestsController(Controller):
         return await idempotent(request, user_id, run, StatusOut, 200)
 
     @post("/{request_id:str}/cancel", status_code=200)
-    async def cancel(self, request: Req, request_id: FromPath[str]) -> StatusOut:
+    @inject
+    async def cancel(
+        self, request: Req, cancel_request: FromDishka[CancelRequest], request_id: FromPath[str]
+    ) -> StatusOut:
         customer_id, _, _ = await customer_of(request)
-        status = await (await resolve(request, CancelRequest))(request_id, customer_id)
+        status = await cancel_request(request_id, customer_id)
         return StatusOut(status.value)
 
     # ------------------------------------------------------------------ runs of a repeating request
 
     @get("/{request_id:str}/runs")
-    async def runs(self, request: Req, request_id: FromPath[str]) -> RunsOut:
+    @inject
+    async def runs(self, request: Req, list_runs: FromDishka[ListRuns], request_id: FromPath[str]) -> RunsOut:
         """Past runs (each with its lines' outcome counts and its money; an occurrence that could not be
         funded or was skipped has no request of its own) and the runs to come (up to 50), Tehran time with
         the Jalali date. A scheduled one-off request lists its one run to come."""
         customer_id, _, _ = await customer_of(request)
-        return runs_out(await (await resolve(request, ListRuns))(request_id, customer_id))
+        return runs_out(await list_runs(request_id, customer_id))
 
     @post("/{request_id:str}/runs/pause", status_code=200)
-    async def pause_runs(self, request: Req, request_id: FromPath[str]) -> RequestOut:
+    @inject
+    async def pause_runs(
+        self, request: Req, pause_runs: FromDishka[PauseRuns], request_id: FromPath[str]
+    ) -> RequestOut:
         """No run starts until resumed (nothing is held, so nothing is released); again → the same."""
         customer_id, _, _ = await customer_of(request)
-        return request_out(await (await resolve(request, PauseRuns))(request_id, customer_id))
+        return request_out(await pause_runs(request_id, customer_id))
 
     @post("/{request_id:str}/runs/resume", status_code=200)
-    async def resume_runs(self, request: Req, request_id: FromPath[str]) -> RequestOut:
+    @inject
+    async def resume_runs(
+        self, request: Req, resume_runs: FromDishka[ResumeRuns], request_id: FromPath[str]
+    ) -> RequestOut:
         """From the first occurrence after now; those that passed while paused are not runs."""
         customer_id, _, _ = await customer_of(request)
-        return request_out(await (await resolve(request, ResumeRuns))(request_id, customer_id))
+        return request_out(await resume_runs(request_id, customer_id))
 
     @post("/{request_id:str}/runs/skip", status_code=200)
-    async def skip_run(self, request: Req, request_id: FromPath[str], data: JSONBody[RunAtBody]) -> RequestOut:
+    @inject
+    async def skip_run(
+        self, request: Req, skip_run: FromDishka[SkipRun], request_id: FromPath[str], data: JSONBody[RunAtBody]
+    ) -> RequestOut:
         """``{run_at}``: one of the runs to come (as listed); it will not start and keeps its number."""
         customer_id, _, _ = await customer_of(request)
-        return request_out(await (await resolve(request, SkipRun))(request_id, customer_id, data.run_at))
+        return request_out(await skip_run(request_id, customer_id, data.run_at))
 
     @post("/{request_id:str}/runs/unskip", status_code=200)
-    async def unskip_run(self, request: Req, request_id: FromPath[str], data: JSONBody[RunAtBody]) -> RequestOut:
+    @inject
+    async def unskip_run(
+        self, request: Req, skip_run: FromDishka[SkipRun], request_id: FromPath[str], data: JSONBody[RunAtBody]
+    ) -> RequestOut:
         customer_id, _, _ = await customer_of(request)
-        return request_out(await (await resolve(request, SkipRun))(request_id, customer_id, data.run_at, undo=True))
+        return request_out(await skip_run(request_id, customer_id, data.run_at, undo=True))
 
     @post("/{request_id:str}/runs/end", status_code=200)
-    async def change_end(self, request: Req, request_id: FromPath[str], data: JSONBody[RunsEndBody]) -> RequestOut:
+    @inject
+    async def change_end(
+        self,
+        request: Req,
+        change_runs_end: FromDishka[ChangeRunsEnd],
+        request_id: FromPath[str],
+        data: JSONBody[RunsEndBody],
+    ) -> RequestOut:
         """``{until?, count?}``: a new last Tehran day (Jalali ``1405-12-29`` or ISO) and/or runs in all."""
         customer_id, _, _ = await customer_of(request)
-        changed = await (await resolve(request, ChangeRunsEnd))(request_id, customer_id, data.until, data.count)
+        changed = await change_runs_end(request_id, customer_id, data.until, data.count)
         return request_out(changed)
 
     @post("/{request_id:str}/runs/cancel", status_code=200)
-    async def cancel_runs(self, request: Req, request_id: FromPath[str]) -> StatusOut:
+    @inject
+    async def cancel_runs(
+        self, request: Req, cancel_future_runs: FromDishka[CancelFutureRuns], request_id: FromPath[str]
+    ) -> StatusOut:
         """All future runs (runs already started go on); a scheduled one-off request's hold is released."""
         customer_id, _, _ = await customer_of(request)
-        return StatusOut((await (await resolve(request, CancelFutureRuns))(request_id, customer_id)).value)
+        return StatusOut((await cancel_future_runs(request_id, customer_id)).value)
 
 
 class SampleSheetsController(Controller):
@@ -547,9 +620,12 @@ class SampleSheetsController(Controller):
     tags = ["requests"]
 
     @get("/{name:str}")
-    async def sample(self, request: Req, name: FromPath[str]) -> Response[bytes]:
+    @inject
+    async def sample(
+        self, request: Req, workbook_writer: FromDishka[WorkbookWriter], name: FromPath[str]
+    ) -> Response[bytes]:
         kinds = {"topup.xlsx": "topup", "package.xlsx": "package"}
         if name not in kinds:
             raise NotFound()
-        writer = await resolve(request, WorkbookWriter)  # type: ignore[type-abstract]
+        writer = workbook_writer
         return xlsx_response(writer.sample(kinds[name]), name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
@@ -80,14 +81,15 @@ class CatalogPages(Controller):
     include_in_schema = False
 
     @get("/catalog")
-    async def picker(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def picker(self, request: Req, list_packages: FromDishka[ListPackages]) -> Response[Any] | Template:
         found = await caller(request)
         if found.staff is not None:
             return redirect("/admin/catalog")
         if found.user is None:
             return redirect("/login")
         operator = _selected_operator(request)
-        packages = await (await resolve(request, ListPackages))(operator, active_only=True)
+        packages = await list_packages(operator, active_only=True)
         return await render(
             request,
             "catalog/packages.html",
@@ -168,13 +170,16 @@ class AdminCatalogPages(Controller):
         return await render(request, "catalog/admin_catalog.html", context, status_code=status_code)
 
     @post("/operators/{code:str}/bounds")
-    async def bounds(self, request: Req, code: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def bounds(
+        self, request: Req, update_airtime_bounds: FromDishka[UpdateAirtimeBounds], code: FromPath[str]
+    ) -> Response[Any] | Template:
         actor = await _admin(request)
         operator = parse_operator(code)
         form = await request.form()
         values = form_values(form, "airtime_min", "airtime_max")
         try:
-            await (await resolve(request, UpdateAirtimeBounds))(
+            await update_airtime_bounds(
                 AirtimeBoundsCommand(
                     operator=operator, minimum=values["airtime_min"], maximum=values["airtime_max"], actor=actor
                 )
@@ -226,12 +231,13 @@ class AdminCatalogPages(Controller):
         )
 
     @post("/packages")
-    async def create_package(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def create_package(self, request: Req, create_package: FromDishka[CreatePackage]) -> Response[Any] | Template:
         actor = await _admin(request)
         form = await request.form()
         values = form_values(form, *PACKAGE_FIELDS)
         try:
-            await (await resolve(request, CreatePackage))(
+            await create_package(
                 PackageCommand(
                     operator=values["operator"],
                     code=values["code"],
@@ -249,9 +255,12 @@ class AdminCatalogPages(Controller):
         return redirect(f"/admin/catalog?operator={values['operator']}", flash="package_created")
 
     @get("/packages/{package_id:str}/edit")
-    async def edit_package(self, request: Req, package_id: FromPath[str]) -> Template:
+    @inject
+    async def edit_package(
+        self, request: Req, get_package: FromDishka[GetPackage], package_id: FromPath[str]
+    ) -> Template:
         await _admin(request)
-        package = await (await resolve(request, GetPackage))(package_id)
+        package = await get_package(package_id)
         values = {
             "operator": str(int(package.operator)),
             "code": package.code,
@@ -264,14 +273,21 @@ class AdminCatalogPages(Controller):
         return await self._form(request, package_id, values, package=package)
 
     @post("/packages/{package_id:str}")
-    async def update_package(self, request: Req, package_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def update_package(
+        self,
+        request: Req,
+        get_package: FromDishka[GetPackage],
+        update_package: FromDishka[UpdatePackage],
+        package_id: FromPath[str],
+    ) -> Response[Any] | Template:
         actor = await _admin(request)
-        package = await (await resolve(request, GetPackage))(package_id)
+        package = await get_package(package_id)
         form = await request.form()
         values = form_values(form, *PACKAGE_FIELDS)
         values["operator"], values["code"] = str(int(package.operator)), package.code
         try:
-            await (await resolve(request, UpdatePackage))(
+            await update_package(
                 package_id,
                 PackageCommand(
                     title=values["title"],
@@ -296,23 +312,30 @@ class AdminCatalogPages(Controller):
         return redirect(f"/admin/catalog?operator={int(package.operator)}", flash="package_updated")
 
     @post("/packages/{package_id:str}/deactivate")
-    async def deactivate(self, request: Req, package_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def deactivate(
+        self, request: Req, set_package_active: FromDishka[SetPackageActive], package_id: FromPath[str]
+    ) -> Response[Any]:
         actor = await _admin(request)
-        package = await (await resolve(request, SetPackageActive))(package_id, active=False, actor=actor)
+        package = await set_package_active(package_id, active=False, actor=actor)
         return redirect(f"/admin/catalog?operator={int(package.operator)}", flash="package_deactivated")
 
     @post("/packages/{package_id:str}/activate")
-    async def activate(self, request: Req, package_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def activate(
+        self, request: Req, set_package_active: FromDishka[SetPackageActive], package_id: FromPath[str]
+    ) -> Response[Any]:
         actor = await _admin(request)
-        package = await (await resolve(request, SetPackageActive))(package_id, active=True, actor=actor)
+        package = await set_package_active(package_id, active=True, actor=actor)
         return redirect(f"/admin/catalog?operator={int(package.operator)}", flash="package_activated")
 
     # routes -----------------------------------------------------------------
     @get("/routes/{code:str}/edit")
-    async def edit_route(self, request: Req, code: FromPath[str]) -> Template:
+    @inject
+    async def edit_route(self, request: Req, list_routes: FromDishka[ListRoutes], code: FromPath[str]) -> Template:
         await _admin(request)
         operator = parse_operator(code)
-        route = next((r for r in await (await resolve(request, ListRoutes))() if r.operator == operator), None)
+        route = next((r for r in await list_routes() if r.operator == operator), None)
         if route is None:
             raise NotFound()
         values = {name: str(getattr(route, name)) for name in LIMITS}
@@ -352,10 +375,17 @@ class AdminCatalogPages(Controller):
         )
 
     @post("/routes/{code:str}")
-    async def update_route(self, request: Req, code: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def update_route(
+        self,
+        request: Req,
+        list_routes: FromDishka[ListRoutes],
+        update_route: FromDishka[UpdateRoute],
+        code: FromPath[str],
+    ) -> Response[Any] | Template:
         actor = await _admin(request)
         operator = parse_operator(code)
-        routes = await (await resolve(request, ListRoutes))()
+        routes = await list_routes()
         route = next((r for r in routes if r.operator == operator), None)
         if route is None:
             raise NotFound()
@@ -379,9 +409,7 @@ class AdminCatalogPages(Controller):
         try:
             if fields:
                 raise ValidationFailed(fields)
-            await (await resolve(request, UpdateRoute))(
-                UpdateRouteCommand(operator=operator, changes=changes, actor=actor)
-            )
+            await update_route(UpdateRouteCommand(operator=operator, changes=changes, actor=actor))
         except DomainError as exc:
             errors, general = form_errors(exc)
             if "operator_codes" in errors:
@@ -429,12 +457,13 @@ class AdminPrefixPages(Controller):
         )
 
     @post("/")
-    async def add(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def add(self, request: Req, add_prefix: FromDishka[AddPrefix]) -> Response[Any] | Template:
         actor = await _admin(request)
         form = await request.form()
         values = form_values(form, *PREFIX_FIELDS)
         try:
-            await (await resolve(request, AddPrefix))(
+            await add_prefix(
                 PrefixCommand(prefix=values["prefix"], operator=values["operator"], note=values["note"], actor=actor)
             )
         except DomainError as exc:
@@ -445,9 +474,10 @@ class AdminPrefixPages(Controller):
         return redirect("/admin/prefixes", flash="prefix_added")
 
     @get("/{prefix_id:str}/edit")
-    async def edit(self, request: Req, prefix_id: FromPath[str]) -> Template:
+    @inject
+    async def edit(self, request: Req, get_prefix: FromDishka[GetPrefix], prefix_id: FromPath[str]) -> Template:
         await _admin(request)
-        entry = await (await resolve(request, GetPrefix))(prefix_id)
+        entry = await get_prefix(prefix_id)
         values = {
             "prefix": entry.prefix,
             "operator": str(int(entry.operator)) if entry.operator is not None else "",
@@ -480,13 +510,20 @@ class AdminPrefixPages(Controller):
         )
 
     @post("/{prefix_id:str}")
-    async def update(self, request: Req, prefix_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def update(
+        self,
+        request: Req,
+        get_prefix: FromDishka[GetPrefix],
+        update_prefix: FromDishka[UpdatePrefix],
+        prefix_id: FromPath[str],
+    ) -> Response[Any] | Template:
         actor = await _admin(request)
-        entry = await (await resolve(request, GetPrefix))(prefix_id)
+        entry = await get_prefix(prefix_id)
         form = await request.form()
         values = form_values(form, *PREFIX_FIELDS)
         try:
-            await (await resolve(request, UpdatePrefix))(
+            await update_prefix(
                 prefix_id,
                 PrefixCommand(prefix=values["prefix"], operator=values["operator"], note=values["note"], actor=actor),
             )
@@ -496,10 +533,13 @@ class AdminPrefixPages(Controller):
         return redirect("/admin/prefixes", flash="prefix_updated")
 
     @post("/{prefix_id:str}/delete")
-    async def delete(self, request: Req, prefix_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def delete(
+        self, request: Req, delete_prefix: FromDishka[DeletePrefix], prefix_id: FromPath[str]
+    ) -> Response[Any] | Template:
         actor = await _admin(request)
         try:
-            await (await resolve(request, DeletePrefix))(prefix_id, actor)
+            await delete_prefix(prefix_id, actor)
         except LastPrefix as exc:  # the table as it is, with the reason above it
             _, general = form_errors(exc)
             return await self._index(request, form_error=general, status_code=_status(exc))

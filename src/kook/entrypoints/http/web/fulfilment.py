@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -40,9 +41,11 @@ class ProgressPages(Controller):
     exception_handlers = {ServiceRequired: service_required_redirect}
 
     @get("/{request_id:str}/progress")
+    @inject
     async def progress(
         self,
         request: Req,
+        get_progress: FromDishka[GetProgress],
         request_id: FromPath[str],
         status: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
@@ -57,7 +60,7 @@ class ProgressPages(Controller):
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        progress = await (await resolve(request, GetProgress))(request_id, found[0])
+        progress = await get_progress(request_id, found[0])
         context: dict[str, Any] = {"progress": progress, "request_id": request_id}
         if request.headers.get("hx-request") == "true":
             # read after the progress: a status only moves forward, so the pieces are never behind it
@@ -89,7 +92,10 @@ class UnknownLinePages(Controller):
         return await self._queue(request)
 
     @post("/{line_id:str}/resolve")
-    async def resolve_line(self, request: Req, line_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def resolve_line(
+        self, request: Req, resolve_unknown_line: FromDishka[ResolveUnknownLine], line_id: FromPath[str]
+    ) -> Template | Response[Any]:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         ident = _line_id(line_id)
@@ -97,7 +103,7 @@ class UnknownLinePages(Controller):
         outcome = form.get("outcome")
         outcome = outcome if isinstance(outcome, str) else ""
         try:
-            done = await (await resolve(request, ResolveUnknownLine))(ident, outcome, f"staff:{found.staff.id}")
+            done = await resolve_unknown_line(ident, outcome, f"staff:{found.staff.id}")
         except DomainError as exc:
             return await self._queue(request, {"form_error": error_text(exc.code)}, error_status(exc.code))
         return redirect("/admin/lines", flash=f"line_resolved_{done}")

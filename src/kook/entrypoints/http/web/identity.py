@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
@@ -52,13 +53,16 @@ class IdentityPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def dashboard(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def dashboard(
+        self, request: Req, get_customer_of_user: FromDishka[GetCustomerOfUser]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.staff is not None:
             return redirect("/admin")
         if found.user is None:
             return redirect("/login")
-        customer = await (await resolve(request, GetCustomerOfUser))(found.user.id)
+        customer = await get_customer_of_user(found.user.id)
         return await render(request, "identity/dashboard.html", {"active_menu": "dashboard", "customer": customer})
 
     # sign-up ---------------------------------------------------------------
@@ -67,11 +71,12 @@ class IdentityPages(Controller):
         return await render(request, "identity/signup.html")
 
     @post("/signup")
-    async def signup(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def signup(self, request: Req, sign_up: FromDishka[SignUp]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "first_name", "last_name", "password")
         try:
-            mobile = await (await resolve(request, SignUp))(
+            mobile = await sign_up(
                 SignUpCommand(
                     mobile=values["mobile"],
                     first_name=values["first_name"],
@@ -96,11 +101,12 @@ class IdentityPages(Controller):
         return await render(request, "identity/verify.html", {"mobile": _mobile_param(request)})
 
     @post("/signup/verify")
-    async def verify(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def verify(self, request: Req, verify_sign_up: FromDishka[VerifySignUp]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "code")
         try:
-            user = await (await resolve(request, VerifySignUp))(
+            user = await verify_sign_up(
                 VerifyCodeCommand(mobile=values["mobile"], code=values["code"], client_address=client_address(request))
             )
         except DomainError as exc:
@@ -117,11 +123,12 @@ class IdentityPages(Controller):
         return await _start(request, PrincipalKind.USER, user.id, flash="welcome")
 
     @post("/signup/resend")
-    async def resend(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def resend(self, request: Req, resend_sign_up_code: FromDishka[ResendSignUpCode]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile")
         try:
-            mobile = await (await resolve(request, ResendSignUpCode))(values["mobile"], client_address(request))
+            mobile = await resend_sign_up_code(values["mobile"], client_address(request))
         except DomainError as exc:
             return await render(
                 request,
@@ -137,11 +144,12 @@ class IdentityPages(Controller):
         return await render(request, "identity/login.html")
 
     @post("/login")
-    async def login(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def login(self, request: Req, log_in: FromDishka[LogIn]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "password")
         try:
-            user = await (await resolve(request, LogIn))(
+            user = await log_in(
                 LogInCommand(
                     mobile=values["mobile"], password=values["password"], client_address=client_address(request)
                 )
@@ -161,11 +169,12 @@ class IdentityPages(Controller):
         return await render(request, "identity/otp_request.html")
 
     @post("/login/otp")
-    async def otp(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def otp(self, request: Req, request_login_code: FromDishka[RequestLoginCode]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile")
         try:
-            mobile = await (await resolve(request, RequestLoginCode))(values["mobile"], client_address(request))
+            mobile = await request_login_code(values["mobile"], client_address(request))
         except DomainError as exc:
             errors, general = form_errors(exc, "mobile" if exc.code == "mobile_invalid" else None)
             return await render(
@@ -181,11 +190,14 @@ class IdentityPages(Controller):
         return await render(request, "identity/otp_verify.html", {"mobile": _mobile_param(request)})
 
     @post("/login/otp/verify")
-    async def otp_verify(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def otp_verify(
+        self, request: Req, verify_login_code: FromDishka[VerifyLoginCode]
+    ) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "code")
         try:
-            user = await (await resolve(request, VerifyLoginCode))(
+            user = await verify_login_code(
                 VerifyCodeCommand(mobile=values["mobile"], code=values["code"], client_address=client_address(request))
             )
         except DomainError as exc:
@@ -207,12 +219,13 @@ class IdentityPages(Controller):
         return response
 
     @post("/profile/sessions/end-all")
-    async def end_all_sessions(self, request: Req) -> Response[Any]:
+    @inject
+    async def end_all_sessions(self, request: Req, end_all_sessions: FromDishka[EndAllSessions]) -> Response[Any]:
         """Sign out everywhere: every session of the user ends, this one included."""
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, EndAllSessions))(PrincipalKind.USER, found.user.id)
+        await end_all_sessions(PrincipalKind.USER, found.user.id)
         response = redirect("/login", flash="logged_out_everywhere")
         clear_session_cookies(request, response)
         return response
@@ -240,14 +253,17 @@ class IdentityPages(Controller):
         return await render(request, "identity/profile.html", context, status_code=status_code)
 
     @post("/profile/password")
-    async def change_password(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def change_password(
+        self, request: Req, change_password: FromDishka[ChangePassword]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
         form = await request.form()
         values = form_values(form, "current_password", "new_password")
         try:
-            await (await resolve(request, ChangePassword))(
+            await change_password(
                 ChangePasswordCommand(
                     user_id=found.user.id,
                     current_password=values["current_password"] or None,
@@ -266,7 +282,8 @@ class IdentityPages(Controller):
         return redirect("/profile", flash="password_changed")
 
     @post("/profile/api-keys")
-    async def create_key(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def create_key(self, request: Req, create_api_key: FromDishka[CreateApiKey]) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
@@ -275,9 +292,7 @@ class IdentityPages(Controller):
         scopes = [s for s in form.getall("scopes", []) if isinstance(s, str)]
         try:
             per_minute = _per_minute(values["per_minute"])
-            _key, secret = await (await resolve(request, CreateApiKey))(
-                found.user.id, values["name"], scopes, per_minute
-            )
+            _key, secret = await create_api_key(found.user.id, values["name"], scopes, per_minute)
         except DomainError as exc:
             errors, general = form_errors(exc, "per_minute" if exc.code == "validation_error" else "name")
             return await self._profile(
@@ -286,11 +301,14 @@ class IdentityPages(Controller):
         return await self._profile(request, {"new_api_key": secret})
 
     @post("/profile/api-keys/{key_id:str}/revoke")
-    async def revoke_key(self, request: Req, key_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def revoke_key(
+        self, request: Req, revoke_api_key: FromDishka[RevokeApiKey], key_id: FromPath[str]
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, RevokeApiKey))(found.user.id, key_id)
+        await revoke_api_key(found.user.id, key_id)
         return redirect("/profile", flash="api_key_revoked")
 
 
@@ -328,11 +346,12 @@ class StaffPages(Controller):
         return await render(request, "staff/login.html")
 
     @post("/login")
-    async def login(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def login(self, request: Req, staff_log_in: FromDishka[StaffLogIn]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "password")
         try:
-            staff = await (await resolve(request, StaffLogIn))(
+            staff = await staff_log_in(
                 LogInCommand(
                     mobile=values["mobile"], password=values["password"], client_address=client_address(request)
                 )
@@ -357,12 +376,13 @@ class StaffPages(Controller):
         return response
 
     @post("/sessions/end-all")
-    async def end_all_sessions(self, request: Req) -> Response[Any]:
+    @inject
+    async def end_all_sessions(self, request: Req, end_all_sessions: FromDishka[EndAllSessions]) -> Response[Any]:
         """Sign out everywhere: every session of this staff member ends, this one included."""
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
-        await (await resolve(request, EndAllSessions))(PrincipalKind.STAFF, found.staff.id)
+        await end_all_sessions(PrincipalKind.STAFF, found.staff.id)
         response = redirect("/admin/login", flash="logged_out_everywhere")
         clear_session_cookies(request, response)
         return response

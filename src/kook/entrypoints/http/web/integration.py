@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -85,7 +86,13 @@ class IntegrationPages(Controller):
         return await render(request, "integration/webhooks.html", context, status_code=status_code)
 
     @post("/webhooks")
-    async def register(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def register(
+        self,
+        request: Req,
+        enterprise_topup_gate: FromDishka[EnterpriseTopupGate],
+        register_endpoint: FromDishka[RegisterEndpoint],
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
@@ -93,10 +100,8 @@ class IntegrationPages(Controller):
         values = form_values(form, "url")
         events = [e for e in form.getall("events", []) if isinstance(e, str)]
         try:
-            customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-            endpoint, secret = await (await resolve(request, RegisterEndpoint))(
-                customer_id, found.user.id, values["url"], events
-            )
+            customer_id = await enterprise_topup_gate(found.user.id)
+            endpoint, secret = await register_endpoint(customer_id, found.user.id, values["url"], events)
         except DomainError as exc:
             errors, general = form_errors(exc, "url")
             status = 409 if exc.code == "conflict" else 422
@@ -106,21 +111,35 @@ class IntegrationPages(Controller):
         return await self._page(request, {"new_secret": secret, "new_endpoint": endpoint})
 
     @post("/webhooks/{endpoint_id:str}/delete")
-    async def remove(self, request: Req, endpoint_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def remove(
+        self,
+        request: Req,
+        enterprise_topup_gate: FromDishka[EnterpriseTopupGate],
+        delete_endpoint: FromDishka[DeleteEndpoint],
+        endpoint_id: FromPath[str],
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-        await (await resolve(request, DeleteEndpoint))(customer_id, endpoint_id)
+        customer_id = await enterprise_topup_gate(found.user.id)
+        await delete_endpoint(customer_id, endpoint_id)
         return redirect("/webhooks", flash="webhook_deleted")
 
     @post("/webhooks/deliveries/{delivery_id:str}/replay")
-    async def replay(self, request: Req, delivery_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def replay(
+        self,
+        request: Req,
+        enterprise_topup_gate: FromDishka[EnterpriseTopupGate],
+        replay_delivery: FromDishka[ReplayDelivery],
+        delivery_id: FromPath[str],
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-        await (await resolve(request, ReplayDelivery))(customer_id, delivery_id)
+        customer_id = await enterprise_topup_gate(found.user.id)
+        await replay_delivery(customer_id, delivery_id)
         return redirect("/webhooks", flash="webhook_replayed")
 
 
@@ -145,15 +164,14 @@ class StaffKeyPages(Controller):
         return page
 
     @post("/")
-    async def create(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def create(self, request: Req, create_api_key: FromDishka[CreateApiKey]) -> Response[Any] | Template:
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
         values = form_values(await request.form(), "name")
         try:
-            _key, secret = await (await resolve(request, CreateApiKey))(
-                KeyOwner(staff_id=found.staff.id), values["name"]
-            )
+            _key, secret = await create_api_key(KeyOwner(staff_id=found.staff.id), values["name"])
         except DomainError as exc:
             errors, general = form_errors(exc, "name")
             page: Response[Any] | Template = await self._page(
@@ -164,11 +182,14 @@ class StaffKeyPages(Controller):
         return created
 
     @post("/{key_id:str}/revoke")
-    async def revoke(self, request: Req, key_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def revoke(
+        self, request: Req, revoke_api_key: FromDishka[RevokeApiKey], key_id: FromPath[str]
+    ) -> Response[Any]:
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
-        await (await resolve(request, RevokeApiKey))(KeyOwner(staff_id=found.staff.id), key_id)
+        await revoke_api_key(KeyOwner(staff_id=found.staff.id), key_id)
         return redirect("/admin/api-keys", flash="api_key_revoked")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Stream, Template
@@ -116,7 +117,10 @@ class ReportPages(Controller):
         return redirect("/reports/transactions")
 
     @get("/transactions")
-    async def transactions(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def transactions(
+        self, request: Req, list_transactions: FromDishka[ListTransactions]
+    ) -> Response[Any] | Template:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
@@ -134,7 +138,7 @@ class ReportPages(Controller):
         }
         try:
             cursor = decode_transaction_cursor(request.query_params.get("cursor"))
-            page = await (await resolve(request, ListTransactions))(found[0], _query(values), after=cursor, limit=PAGE)
+            page = await list_transactions(found[0], _query(values), after=cursor, limit=PAGE)
         except ValidationFailed as exc:
             context["errors"], _ = form_errors(exc)
             return await render(request, "reports/transactions.html", context, status_code=422)
@@ -146,13 +150,16 @@ class ReportPages(Controller):
         return await render(request, "reports/transactions.html", context)
 
     @get("/transactions.xlsx")
-    async def transactions_xlsx(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def transactions_xlsx(
+        self, request: Req, export_transactions: FromDishka[ExportTransactions]
+    ) -> Response[Any] | Template:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
         values = _filters(request)
         try:
-            exported = await (await resolve(request, ExportTransactions))(found[0], _query(values))
+            exported = await export_transactions(found[0], _query(values))
         except DomainError as exc:
             errors, general = form_errors(exc)
             context = {
@@ -320,7 +327,10 @@ class AdminReportPages(Controller):
         return redirect("/admin/reports/transactions")
 
     @get("/transactions")
-    async def transactions(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def transactions(
+        self, request: Req, customer_names: FromDishka[CustomerNames], list_transactions: FromDishka[ListTransactions]
+    ) -> Response[Any] | Template:
         if not await _staff(request):
             return redirect("/admin/login")
         values = _staff_values(request, FILTERS)
@@ -338,26 +348,27 @@ class AdminReportPages(Controller):
         try:
             customer_id = staff_customer(values.get("customer"))
             cursor = decode_transaction_cursor(request.query_params.get("cursor"))
-            page = await (await resolve(request, ListTransactions))(
-                customer_id, _query(values), after=cursor, limit=PAGE
-            )
+            page = await list_transactions(customer_id, _query(values), after=cursor, limit=PAGE)
         except ValidationFailed as exc:
             context["errors"], _ = form_errors(exc)
             return await render(request, "reports/transactions.html", context, status_code=422)
         context.update({"rows": page.rows, "totals": page.totals, "first_page": cursor is None})
-        context["customer_names"] = await (await resolve(request, CustomerNames))({r.customer_id for r in page.rows})
+        context["customer_names"] = await customer_names({r.customer_id for r in page.rows})
         if page.next_cursor is not None:
             context["next_query"] = urlencode({**values, "cursor": encode_transaction_cursor(page.next_cursor)})
         return await render(request, "reports/transactions.html", context)
 
     @get("/transactions.xlsx")
-    async def transactions_xlsx(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def transactions_xlsx(
+        self, request: Req, export_transactions: FromDishka[ExportTransactions]
+    ) -> Response[Any] | Template:
         if not await _staff(request):
             return redirect("/admin/login")
         values = _staff_values(request, FILTERS)
         try:
             customer_id = staff_customer(values.get("customer"))
-            exported = await (await resolve(request, ExportTransactions))(customer_id, _query(values))
+            exported = await export_transactions(customer_id, _query(values))
         except DomainError as exc:
             errors, general = form_errors(exc)
             context = {
@@ -417,16 +428,15 @@ class AdminReportPages(Controller):
         return await payments_download(request, customer_id, values, dict(STAFF))
 
     @get("/daily")
-    async def daily(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def daily(self, request: Req, daily_totals_report: FromDishka[DailyTotalsReport]) -> Response[Any] | Template:
         if not await _staff(request):
             return redirect("/admin/login")
         values = _staff_values(request, PERIOD)
         context: dict[str, Any] = {"active_menu": "reports", "values": values, "result": None, **STAFF}
         try:
             customer_id = staff_customer(values.get("customer"))
-            context["result"] = await (await resolve(request, DailyTotalsReport))(
-                values.get("from"), values.get("to"), customer_id
-            )
+            context["result"] = await daily_totals_report(values.get("from"), values.get("to"), customer_id)
         except ValidationFailed as exc:
             context["errors"], _ = form_errors(exc)
             return await render(request, "reports/daily.html", context, status_code=422)
@@ -460,14 +470,17 @@ class ReportExportPages(Controller):
     exception_handlers = {ServiceRequired: service_required_redirect}
 
     @post("/transactions/exports")
-    async def start_export(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def start_export(
+        self, request: Req, start_transaction_export: FromDishka[StartTransactionExport]
+    ) -> Response[Any] | Template:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
         values = {name: str(form.get(name)).strip()[:64] for name in FILTERS if str(form.get(name) or "").strip()}
         try:
-            export = await (await resolve(request, StartTransactionExport))(found[1], found[0], _query(values))
+            export = await start_transaction_export(found[1], found[0], _query(values))
         except ValidationFailed as exc:
             errors, _ = form_errors(exc)
             context = {
@@ -487,19 +500,25 @@ class ReportExportPages(Controller):
         return redirect(f"/reports/transactions?{urlencode({**values, 'export': export.id})}")
 
     @get("/exports/{export_id:str}")
-    async def export_progress(self, request: Req, export_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def export_progress(
+        self, request: Req, export_status: FromDishka[ExportStatus], export_id: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        export = await (await resolve(request, ExportStatus))(found[1], export_id)
+        export = await export_status(found[1], export_id)
         if not request.headers.get("hx-request"):
             return redirect(f"/reports/transactions?{urlencode({**_filter_values(export), 'export': export.id})}")
         return await render(request, "reports/_export.html", {"export": export})
 
     @get("/exports/{export_id:str}/file")
-    async def export_file(self, request: Req, export_id: FromPath[str]) -> Response[Any] | Stream:
+    @inject
+    async def export_file(
+        self, request: Req, export_download: FromDishka[ExportDownload], export_id: FromPath[str]
+    ) -> Response[Any] | Stream:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        path, _export = await (await resolve(request, ExportDownload))(found[1], export_id)
+        path, _export = await export_download(found[1], export_id)
         return xlsx_file_response(path, "transactions.xlsx", remove=False)

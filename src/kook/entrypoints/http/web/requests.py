@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
@@ -140,13 +141,14 @@ class RequestPages(Controller):
         return await self._list(request, found[0])
 
     @post("/")
-    async def create(self, request: Req) -> Template | Response[Any]:
+    @inject
+    async def create(self, request: Req, create_request: FromDishka[CreateRequest]) -> Template | Response[Any]:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
         try:
-            created = await (await resolve(request, CreateRequest))(found[0], form.get("name"), form.get("kind"))
+            created = await create_request(found[0], form.get("name"), form.get("kind"))
         except DomainError as exc:
             errors, form_error = form_errors(exc)
             values = form_values(form, "name", "kind")
@@ -264,29 +266,38 @@ class RequestPages(Controller):
         return redirect(target, flash=flash)
 
     @post("/{request_id:str}/rename")
-    async def rename(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def rename(
+        self, request: Req, rename_request: FromDishka[RenameRequest], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, RenameRequest))(request_id, customer_id, form.get("name"))
+            await rename_request(request_id, customer_id, form.get("name"))
             return f"/requests/{request_id}", "request_renamed"
 
         return await self._act(request, request_id, action, fields=("name",), dialog="rename")
 
     @post("/{request_id:str}/lines")
-    async def add_line(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def add_line(
+        self, request: Req, add_line: FromDishka[AddLine], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, AddLine))(request_id, customer_id, _line_input(form))
+            await add_line(request_id, customer_id, _line_input(form))
             return f"/requests/{request_id}", "line_added"
 
         return await self._act(request, request_id, action, fields=LINE_FIELDS, dialog="add")
 
     @post("/{request_id:str}/uploads", request_max_body_size=UPLOAD_BODY_LIMIT)
-    async def upload(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def upload(
+        self, request: Req, import_upload: FromDishka[ImportUpload], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str | None]:
             file = form.get("file")
             if not isinstance(file, UploadFile):
                 raise ValidationFailed({"file": "required"})
             kind = form.get("kind")
-            result = await (await resolve(request, ImportUpload))(
+            result = await import_upload(
                 UploadCommand(
                     customer_id=customer_id,
                     request_id=request_id,
@@ -303,31 +314,44 @@ class RequestPages(Controller):
         return await self._act(request, request_id, action, fields=UPLOAD_FIELDS, dialog="upload")
 
     @post("/{request_id:str}/delete")
-    async def delete(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def delete(
+        self, request: Req, delete_request: FromDishka[DeleteRequest], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, DeleteRequest))(request_id, customer_id)
+            await delete_request(request_id, customer_id)
             return "/requests", "request_deleted"
 
         return await self._act(request, request_id, action, dialog="delete")
 
     @post("/{request_id:str}/confirm")
-    async def confirm(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def confirm(
+        self, request: Req, confirm_request: FromDishka[ConfirmRequest], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         """The summary dialog's «تایید»: run now, at a Jalali date and time, or repeating (``when``)."""
 
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
             schedule_at, repeat = _plan_input(form)
             await authorize_confirmation(request, request_id)
-            await (await resolve(request, ConfirmRequest))(request_id, customer_id, schedule_at, repeat)
+            await confirm_request(request_id, customer_id, schedule_at, repeat)
             flash = "request_repeating" if repeat else "request_scheduled" if schedule_at else "request_confirmed"
             return f"/requests/{request_id}", flash
 
         return await self._act(request, request_id, action, dialog="summary")
 
     @post("/{request_id:str}/cancel")
-    async def cancel(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def cancel(
+        self,
+        request: Req,
+        get_request: FromDishka[GetRequest],
+        cancel_request: FromDishka[CancelRequest],
+        request_id: FromPath[str],
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            before = await (await resolve(request, GetRequest))(request_id, customer_id)
-            await (await resolve(request, CancelRequest))(request_id, customer_id)
+            before = await get_request(request_id, customer_id)
+            await cancel_request(request_id, customer_id)
             return f"/requests/{request_id}", "request_stopped" if before.repeating else "request_cancelled"
 
         return await self._act(request, request_id, action)
@@ -335,51 +359,73 @@ class RequestPages(Controller):
     # ------------------------------------------------------------------ the runs of a repeating request
 
     @post("/{request_id:str}/runs/pause")
-    async def pause_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def pause_runs(
+        self, request: Req, pause_runs: FromDishka[PauseRuns], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, PauseRuns))(request_id, customer_id)
+            await pause_runs(request_id, customer_id)
             return f"/requests/{request_id}", "runs_paused"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/resume")
-    async def resume_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def resume_runs(
+        self, request: Req, resume_runs: FromDishka[ResumeRuns], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, ResumeRuns))(request_id, customer_id)
+            await resume_runs(request_id, customer_id)
             return f"/requests/{request_id}", "runs_resumed"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/skip")
-    async def skip_run(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def skip_run(
+        self, request: Req, skip_run: FromDishka[SkipRun], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, SkipRun))(request_id, customer_id, form.get("run_at"))
+            await skip_run(request_id, customer_id, form.get("run_at"))
             return f"/requests/{request_id}", "run_skipped"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/unskip")
-    async def unskip_run(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def unskip_run(
+        self, request: Req, skip_run: FromDishka[SkipRun], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, SkipRun))(request_id, customer_id, form.get("run_at"), undo=True)
+            await skip_run(request_id, customer_id, form.get("run_at"), undo=True)
             return f"/requests/{request_id}", "run_unskipped"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/end")
-    async def change_end(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def change_end(
+        self, request: Req, change_runs_end: FromDishka[ChangeRunsEnd], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
             until, count = form.get("until"), form.get("count")
-            await (await resolve(request, ChangeRunsEnd))(request_id, customer_id, until, count)
+            await change_runs_end(request_id, customer_id, until, count)
             return f"/requests/{request_id}", "runs_end_changed"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/cancel")
-    async def cancel_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def cancel_runs(
+        self,
+        request: Req,
+        get_request: FromDishka[GetRequest],
+        cancel_future_runs: FromDishka[CancelFutureRuns],
+        request_id: FromPath[str],
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            before = await (await resolve(request, GetRequest))(request_id, customer_id)
-            await (await resolve(request, CancelFutureRuns))(request_id, customer_id)
+            before = await get_request(request_id, customer_id)
+            await cancel_future_runs(request_id, customer_id)
             return f"/requests/{request_id}", "request_stopped" if before.repeating else "request_cancelled"
 
         return await self._act(request, request_id, action)
@@ -460,8 +506,9 @@ class RequestPages(Controller):
         return await self._row(request, template, bulk, line_out(view))
 
     @post("/{request_id:str}/lines/{line_id:str}")
+    @inject
     async def edit_line(
-        self, request: Req, request_id: FromPath[str], line_id: FromPath[str]
+        self, request: Req, edit_line: FromDishka[EditLine], request_id: FromPath[str], line_id: FromPath[str]
     ) -> Template | Response[Any]:
         found = await _customer(request)
         if found is None:
@@ -470,7 +517,7 @@ class RequestPages(Controller):
         ident = line_id_of(line_id)
         status, cursor = _form_view(form)
         try:
-            view = await (await resolve(request, EditLine))(request_id, found[0], ident, _line_input(form))
+            view = await edit_line(request_id, found[0], ident, _line_input(form))
         except ValidationFailed as exc:
             errors, _ = form_errors(exc)
             values = form_values(form, *LINE_FIELDS)
@@ -492,8 +539,9 @@ class RequestPages(Controller):
         return redirect(f"/requests/{request_id}{_view_query(status, cursor)}", flash="line_updated")
 
     @post("/{request_id:str}/lines/{line_id:str}/delete")
+    @inject
     async def delete_line(
-        self, request: Req, request_id: FromPath[str], line_id: FromPath[str]
+        self, request: Req, delete_line: FromDishka[DeleteLine], request_id: FromPath[str], line_id: FromPath[str]
     ) -> Template | Response[Any]:
         found = await _customer(request)
         if found is None:
@@ -501,7 +549,7 @@ class RequestPages(Controller):
         form = await request.form()
         status, cursor = _form_view(form)
         try:
-            await (await resolve(request, DeleteLine))(request_id, found[0], line_id_of(line_id))
+            await delete_line(request_id, found[0], line_id_of(line_id))
         except DomainError as exc:
             if exc.code == "not_found":
                 raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -142,7 +143,8 @@ class WalletPages(Controller):
         return await self._page(request, found[0])
 
     @post("/payments")
-    async def pay(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def pay(self, request: Req, start_payment: FromDishka[StartPayment]) -> Response[Any] | Template:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
@@ -150,7 +152,7 @@ class WalletPages(Controller):
         form = await request.form()
         values = form_values(form, "amount")
         try:
-            started = await (await resolve(request, StartPayment))(
+            started = await start_payment(
                 customer_id=customer_id, user_id=user_id, amount=parse_amount_field(values["amount"]), mobile=mobile
             )
         except DomainError as exc:
@@ -164,7 +166,8 @@ class WalletPages(Controller):
         return redirect(started.redirect_url)
 
     @post("/deposits", request_max_body_size=SLIP_UPLOAD_LIMIT)
-    async def deposit(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def deposit(self, request: Req, submit_deposit: FromDishka[SubmitDeposit]) -> Response[Any] | Template:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
@@ -174,7 +177,7 @@ class WalletPages(Controller):
         try:
             bank, amount, deposit_date, tracking = parse_deposit_form(form)
             content, filename = await read_slip(form)
-            await (await resolve(request, SubmitDeposit))(
+            await submit_deposit(
                 SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
             )
         except DomainError as exc:
@@ -223,14 +226,15 @@ class WalletPages(Controller):
         )
 
     @get("/statement")
-    async def statement(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def statement(
+        self, request: Req, get_wallet: FromDishka[GetWallet], get_statement: FromDishka[GetStatement]
+    ) -> Response[Any] | Template:
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        lines = await described_lines(
-            request, found[0], await (await resolve(request, GetStatement))(found[0], None, 200)
-        )
-        wallet = await (await resolve(request, GetWallet))(found[0])
+        lines = await described_lines(request, found[0], await get_statement(found[0], None, 200))
+        wallet = await get_wallet(found[0])
         return await render(
             request,
             "wallet/statement.html",
@@ -248,14 +252,21 @@ class DepositReviewPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def queue(self, request: Req, status: FromQuery[str | None] = "pending") -> Response[Any] | Template:
+    @inject
+    async def queue(
+        self,
+        request: Req,
+        deposit_queue: FromDishka[DepositQueue],
+        customer_names: FromDishka[CustomerNames],
+        status: FromQuery[str | None] = "pending",
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
         await require_staff(request, StaffRole.FINANCE)
         chosen = status if status in ("pending", "approved", "rejected") else None
-        items = await (await resolve(request, DepositQueue))(chosen, None, 100)
-        names = await (await resolve(request, CustomerNames))({d.customer_id for d in items})
+        items = await deposit_queue(chosen, None, 100)
+        names = await customer_names({d.customer_id for d in items})
         return await render(
             request,
             "wallet/admin_deposits.html",
@@ -283,23 +294,29 @@ class DepositReviewPages(Controller):
         }
 
     @post("/{deposit_id:str}/approve")
-    async def approve(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def approve(
+        self, request: Req, approve_deposit: FromDishka[ApproveDeposit], deposit_id: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         try:
-            await (await resolve(request, ApproveDeposit))(deposit_id, found.staff.id)
+            await approve_deposit(deposit_id, found.staff.id)
         except DomainError as exc:
             return await self._detail_with_error(request, deposit_id, exc)
         return redirect("/admin/deposits", flash="deposit_approved")
 
     @post("/{deposit_id:str}/reject")
-    async def reject(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def reject(
+        self, request: Req, reject_deposit: FromDishka[RejectDeposit], deposit_id: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         form = await request.form()
         values = form_values(form, "reason")
         try:
-            await (await resolve(request, RejectDeposit))(deposit_id, found.staff.id, values["reason"])
+            await reject_deposit(deposit_id, found.staff.id, values["reason"])
         except DomainError as exc:
             return await self._detail_with_error(request, deposit_id, exc, values)
         return redirect("/admin/deposits", flash="deposit_rejected")
