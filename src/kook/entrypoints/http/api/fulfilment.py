@@ -14,9 +14,9 @@ from kook.application.fulfilment.ports import Progress
 from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import NotFound, ValidationFailed
-from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import require_staff
 from kook.entrypoints.http.cursors import decode_id_cursor
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 PAGE = 100

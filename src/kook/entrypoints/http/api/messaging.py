@@ -17,9 +17,9 @@ from kook.application.messaging.low_balance import LowBalanceThreshold
 from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
 from kook.domain.identity.staff import StaffRole
 from kook.domain.messaging.message import RICH_KINDS, Message
-from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import require_staff, require_user
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 PAGE = 20

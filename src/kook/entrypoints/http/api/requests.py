@@ -32,11 +32,11 @@ from kook.domain.recharges.request import Request as BulkRequest
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, JalaliDate
 from kook.domain.shared.money import MAX_STORABLE_RIALS, parse_rials
-from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.idempotency import idempotent
 from kook.entrypoints.http.messages import error_text
 from kook.entrypoints.http.roles import authorize_confirmation
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 PAGE = 50

@@ -32,9 +32,9 @@ from kook.application.teams.members import (
     WithdrawInvitation,
 )
 from kook.domain.customers.members import Approval, ApprovalPolicy, Invitation, InvitationInvalid
-from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import client_address, require_user
 from kook.entrypoints.http.roles import require_acting
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 

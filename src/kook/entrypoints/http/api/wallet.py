@@ -13,7 +13,6 @@ from litestar.enums import RequestEncodingType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.payments import StartPayment
 from kook.application.wallet.queries import (
@@ -31,10 +30,11 @@ from kook.domain.shared.jalali import parse_date
 from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.payment import Payment
-from kook.entrypoints.http.context import require_staff, require_user, resolve
+from kook.entrypoints.http.context import require_staff
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.errors import error_response
 from kook.entrypoints.http.idempotency import idempotent
+from kook.entrypoints.http.session_customer import customer_of
 from kook.entrypoints.http.statement import described_lines
 
 Req = Request[Any, Any, Any]
@@ -134,14 +134,6 @@ def deposit_out(d: DepositSlip, *, with_customer: bool = False) -> DepositOut:
         slip_kind=d.slip_kind,
         customer_id=d.customer_id if with_customer else None,
     )
-
-
-async def customer_of(request: Req) -> tuple[str, str, str]:
-    """(customer id, user id, mobile) of a caller whose enterprise top-up service is active."""
-    found = await require_user(request)
-    assert found.user is not None
-    customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-    return customer_id, found.user.id, found.user.mobile
 
 
 def parse_deposit_form(form: Any) -> tuple[str, int, date, str]:

@@ -23,8 +23,8 @@ from kook.application.webhooks.endpoints import (
     ReplayDelivery,
 )
 from kook.domain.webhooks.webhook import Delivery, WebhookEndpoint
-from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import customer_of
 
 PAGE = 50
 

@@ -18,9 +18,10 @@ from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, NotFound
 from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.messages import error_status, error_text
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.web.rendering import redirect, render
 from kook.entrypoints.http.web.requests import live_regions
-from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
+from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
 OPERATOR_NAMES = {int(op): op.name_fa for op in Operator}
@@ -57,7 +58,7 @@ class ProgressPages(Controller):
         the page's view (``status``, ``cursor``) and, once finished, the summary — so the whole page
         shows the outcome without a reload; the last answer stops the polling.
         """
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         progress = await get_progress(request_id, found[0])

@@ -26,6 +26,7 @@ from kook.domain.shared.errors import DomainError
 from kook.domain.webhooks.webhook import EVENTS
 from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import gate_customer
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
@@ -64,7 +65,7 @@ class IntegrationPages(Controller):
         if found.user is None:
             return redirect("/admin" if found.staff else "/login")
         try:
-            customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+            customer_id = await gate_customer(request, found.user.id)
         except DomainError:
             return redirect("/services")
         endpoints = await (await resolve(request, ListEndpoints))(customer_id)

@@ -13,24 +13,16 @@ from kook.application.messaging.announcements import Announcement, SendAnnouncem
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.low_balance import LowBalanceThreshold
 from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
-from kook.application.services.gate import EnterpriseTopupGate
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
 from kook.entrypoints.http.api.customers import require_admin
 from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import customer_id_or_none
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
 PAGE = 20
-
-
-async def _customer_id(request: Req, user_id: str) -> str | None:
-    """The customer whose enterprise top-up service is active, or None (no wallet, no alert)."""
-    try:
-        return await (await resolve(request, EnterpriseTopupGate))(user_id)
-    except DomainError:
-        return None
 
 
 class MessagePages(Controller):
@@ -56,7 +48,7 @@ class MessagePages(Controller):
     ) -> Template:
         items = await (await resolve(request, ListMessages))(user_id, before=decode_cursor(cursor), limit=PAGE + 1)
         page = items[:PAGE]
-        customer_id = await _customer_id(request, user_id)
+        customer_id = await customer_id_or_none(request, user_id)
         threshold = await (await resolve(request, LowBalanceThreshold)).get(customer_id) if customer_id else None
         return await render(
             request,
@@ -82,7 +74,7 @@ class MessagePages(Controller):
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        customer_id = await _customer_id(request, found.user.id)
+        customer_id = await customer_id_or_none(request, found.user.id)
         if customer_id is None:
             return redirect("/messages")
         form = await request.form()

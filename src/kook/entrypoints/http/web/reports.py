@@ -46,8 +46,9 @@ from kook.entrypoints.http.api.reports import (
 )
 from kook.entrypoints.http.api.requests import xlsx_response
 from kook.entrypoints.http.context import caller, require_staff, resolve
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.web.rendering import form_errors, redirect, render
-from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
+from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
 PAGE = 50
@@ -121,7 +122,7 @@ class ReportPages(Controller):
     async def transactions(
         self, request: Req, list_transactions: FromDishka[ListTransactions]
     ) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         values = _filters(request)
@@ -154,7 +155,7 @@ class ReportPages(Controller):
     async def transactions_xlsx(
         self, request: Req, export_transactions: FromDishka[ExportTransactions]
     ) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         values = _filters(request)
@@ -180,28 +181,28 @@ class ReportPages(Controller):
 
     @get("/sales")
     async def sales(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await sales_page(request, found[0], _filters(request, PERIOD), {})
 
     @get("/sales.xlsx")
     async def sales_xlsx(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await sales_download(request, found[0], _filters(request, PERIOD), {})
 
     @get("/payments")
     async def payments(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await payments_page(request, found[0], _filters(request, PAYMENT_FILTERS), {})
 
     @get("/payments.xlsx")
     async def payments_xlsx(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await payments_download(request, found[0], _filters(request, PAYMENT_FILTERS), {})
@@ -474,7 +475,7 @@ class ReportExportPages(Controller):
     async def start_export(
         self, request: Req, start_transaction_export: FromDishka[StartTransactionExport]
     ) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
@@ -504,7 +505,7 @@ class ReportExportPages(Controller):
     async def export_progress(
         self, request: Req, export_status: FromDishka[ExportStatus], export_id: FromPath[str]
     ) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         export = await export_status(found[1], export_id)
@@ -517,7 +518,7 @@ class ReportExportPages(Controller):
     async def export_file(
         self, request: Req, export_download: FromDishka[ExportDownload], export_id: FromPath[str]
     ) -> Response[Any] | Stream:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         path, _export = await export_download(found[1], export_id)

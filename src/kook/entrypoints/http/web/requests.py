@@ -41,8 +41,9 @@ from kook.entrypoints.http.api.requests import (
 from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.messages import error_status
 from kook.entrypoints.http.roles import acting, authorize_confirmation
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
-from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
+from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
 OPERATORS = [(int(op), op.name_fa) for op in Operator]
@@ -135,7 +136,7 @@ class RequestPages(Controller):
 
     @get("/")
     async def index(self, request: Req) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await self._list(request, found[0])
@@ -143,7 +144,7 @@ class RequestPages(Controller):
     @post("/")
     @inject
     async def create(self, request: Req, create_request: FromDishka[CreateRequest]) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
@@ -201,7 +202,7 @@ class RequestPages(Controller):
         upload: FromQuery[str | None] = None,
         dialog: FromQuery[str | None] = None,
     ) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         extra = {
@@ -215,7 +216,7 @@ class RequestPages(Controller):
     async def summary(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
         """htmx: the summary's body (``?confirm=1``: with the confirm button, for the dialog); else the page
         with the summary dialog open."""
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         if not is_htmx(request):
@@ -236,7 +237,7 @@ class RequestPages(Controller):
         fields: tuple[str, ...] = (),
         dialog: str | None = None,
     ) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
@@ -473,7 +474,7 @@ class RequestPages(Controller):
         self, request: Req, request_id: FromPath[str], line_id: FromPath[str]
     ) -> Template | Response[Any]:
         """htmx: the row as shown (the edit form's «انصراف»); without it, back to the request's page."""
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         if not is_htmx(request):
@@ -492,7 +493,7 @@ class RequestPages(Controller):
         cursor: FromQuery[str | None] = None,
     ) -> Template | Response[Any]:
         """htmx: the row as a form; without it, the page with that row as a form."""
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         ident = line_id_of(line_id)
@@ -510,7 +511,7 @@ class RequestPages(Controller):
     async def edit_line(
         self, request: Req, edit_line: FromDishka[EditLine], request_id: FromPath[str], line_id: FromPath[str]
     ) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
@@ -543,7 +544,7 @@ class RequestPages(Controller):
     async def delete_line(
         self, request: Req, delete_line: FromDishka[DeleteLine], request_id: FromPath[str], line_id: FromPath[str]
     ) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()

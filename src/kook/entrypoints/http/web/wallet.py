@@ -12,7 +12,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from kook.application.customers.review_queries import CustomerNames
-from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.payments import CompletePayment, StartPayment
 from kook.application.wallet.queries import (
@@ -32,30 +31,12 @@ from kook.entrypoints.http.api.wallet import SLIP_UPLOAD_LIMIT, parse_deposit_fo
 from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.documents import month_picker
 from kook.entrypoints.http.messages import AMOUNT_RANGE, error_status, error_text, field_text
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.statement import described_lines
 from kook.entrypoints.http.web.filters import rials
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
-
-
-class ServiceRequired(Exception):
-    """The caller has no active enterprise top-up service yet."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-async def _customer(request: Req) -> tuple[str, str, str] | None:
-    found = await caller(request)
-    if found.user is None:
-        return None
-    try:
-        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-    except DomainError as exc:
-        raise ServiceRequired(exc.code) from exc
-    return customer_id, found.user.id, found.user.mobile
 
 
 _AMOUNT_CODES = frozenset({"amount_out_of_range", "amount_not_whole", "amount_missing"})
@@ -137,7 +118,7 @@ class WalletPages(Controller):
 
     @get("/")
     async def index(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await self._page(request, found[0])
@@ -145,7 +126,7 @@ class WalletPages(Controller):
     @post("/payments")
     @inject
     async def pay(self, request: Req, start_payment: FromDishka[StartPayment]) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         customer_id, user_id, mobile = found
@@ -168,7 +149,7 @@ class WalletPages(Controller):
     @post("/deposits", request_max_body_size=SLIP_UPLOAD_LIMIT)
     @inject
     async def deposit(self, request: Req, submit_deposit: FromDishka[SubmitDeposit]) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         customer_id, user_id, _ = found
@@ -230,7 +211,7 @@ class WalletPages(Controller):
     async def statement(
         self, request: Req, get_wallet: FromDishka[GetWallet], get_statement: FromDishka[GetStatement]
     ) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         lines = await described_lines(request, found[0], await get_statement(found[0], None, 200))
