@@ -3,7 +3,7 @@ dashboard, profile (password and API keys), and the staff sign-in."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
@@ -22,12 +22,14 @@ from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
+from kook.domain.identity.staff import StaffMember
+from kook.domain.identity.user import User
 from kook.domain.shared.errors import DomainError, RateLimited, ValidationFailed
 from kook.domain.shared.mobile import normalize_mobile, to_latin_digits
 from kook.entrypoints.http.context import caller, client_address, resolve, session_id_of
 from kook.entrypoints.http.cookies import clear_session_cookies, session_cookies
 from kook.entrypoints.http.messages import error_status, error_text
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_values, redirect, render, render_form_error
 
 Req = Request[Any, Any, Any]
 
@@ -47,6 +49,45 @@ async def _start(
         kind, principal_id, otp_login=otp_login, replaces=session_id_of(request)
     )
     return redirect(to, flash=flash, cookies=session_cookies(request, session))
+
+
+class _PasswordLogIn(Protocol):
+    async def __call__(self, command: LogInCommand) -> User | StaffMember: ...
+
+
+async def _password_login(
+    request: Req, log_in: _PasswordLogIn, kind: str, template: str, to: str
+) -> Response[Any] | Template:
+    """The login form of a customer (``LogIn``) and of a staff member (``StaffLogIn``): one form, one answer."""
+    form = await request.form()
+    values = form_values(form, "mobile", "password")
+    try:
+        principal = await log_in(
+            LogInCommand(mobile=values["mobile"], password=values["password"], client_address=client_address(request))
+        )
+    except DomainError as exc:
+        field = "mobile" if exc.code == "mobile_invalid" else None
+        return await render_form_error(request, template, exc, _status(exc), field, values={"mobile": values["mobile"]})
+    return await _start(request, kind, principal.id, to=to)
+
+
+async def _log_out(request: Req, to: str) -> Response[Any]:
+    """This session ends (the use case only when the request carries one: a stray logout builds nothing)."""
+    session_id = session_id_of(request)
+    if session_id:
+        await (await resolve(request, EndSession))(session_id)
+    response = redirect(to, flash="logged_out")
+    clear_session_cookies(request, response)
+    return response
+
+
+async def _end_everywhere(
+    request: Req, end_all_sessions: EndAllSessions, kind: str, principal_id: str, to: str
+) -> Response[Any]:
+    await end_all_sessions(kind, principal_id)
+    response = redirect(to, flash="logged_out_everywhere")
+    clear_session_cookies(request, response)
+    return response
 
 
 class IdentityPages(Controller):
@@ -86,14 +127,9 @@ class IdentityPages(Controller):
                 )
             )
         except DomainError as exc:
-            errors, general = form_errors(exc)
             values["password"] = ""
-            return await render(
-                request,
-                "identity/signup.html",
-                {"errors": errors, "form_error": general, "values": values},
-                status_code=422 if errors else 400,
-            )
+            status = 422 if isinstance(exc, ValidationFailed) and exc.fields else 400
+            return await render_form_error(request, "identity/signup.html", exc, status, values=values)
         return redirect(f"/signup/verify?mobile={mobile}")
 
     @get("/signup/verify")
@@ -146,23 +182,7 @@ class IdentityPages(Controller):
     @post("/login")
     @inject
     async def login(self, request: Req, log_in: FromDishka[LogIn]) -> Response[Any] | Template:
-        form = await request.form()
-        values = form_values(form, "mobile", "password")
-        try:
-            user = await log_in(
-                LogInCommand(
-                    mobile=values["mobile"], password=values["password"], client_address=client_address(request)
-                )
-            )
-        except DomainError as exc:
-            errors, general = form_errors(exc, "mobile" if exc.code == "mobile_invalid" else None)
-            return await render(
-                request,
-                "identity/login.html",
-                {"errors": errors, "form_error": general, "values": {"mobile": values["mobile"]}},
-                status_code=_status(exc),
-            )
-        return await _start(request, PrincipalKind.USER, user.id)
+        return await _password_login(request, log_in, PrincipalKind.USER, "identity/login.html", "/")
 
     @get("/login/otp")
     async def otp_page(self, request: Req) -> Template:
@@ -176,12 +196,9 @@ class IdentityPages(Controller):
         try:
             mobile = await request_login_code(values["mobile"], client_address(request))
         except DomainError as exc:
-            errors, general = form_errors(exc, "mobile" if exc.code == "mobile_invalid" else None)
-            return await render(
-                request,
-                "identity/otp_request.html",
-                {"errors": errors, "form_error": general, "values": values},
-                status_code=_status(exc),
+            field = "mobile" if exc.code == "mobile_invalid" else None
+            return await render_form_error(
+                request, "identity/otp_request.html", exc, _status(exc), field, values=values
             )
         return redirect(f"/login/otp/verify?mobile={mobile}", flash="code_sent")
 
@@ -211,12 +228,7 @@ class IdentityPages(Controller):
 
     @post("/logout")
     async def logout(self, request: Req) -> Response[Any]:
-        session_id = session_id_of(request)
-        if session_id:
-            await (await resolve(request, EndSession))(session_id)
-        response = redirect("/login", flash="logged_out")
-        clear_session_cookies(request, response)
-        return response
+        return await _log_out(request, "/login")
 
     @post("/profile/sessions/end-all")
     @inject
@@ -225,10 +237,7 @@ class IdentityPages(Controller):
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await end_all_sessions(PrincipalKind.USER, found.user.id)
-        response = redirect("/login", flash="logged_out_everywhere")
-        clear_session_cookies(request, response)
-        return response
+        return await _end_everywhere(request, end_all_sessions, PrincipalKind.USER, found.user.id, "/login")
 
     # profile -----------------------------------------------------------------
     @get("/profile")
@@ -277,8 +286,7 @@ class IdentityPages(Controller):
                 "credentials_invalid": "current_password",
                 "password_too_weak": "new_password",
             }.get(exc.code)
-            errors, general = form_errors(exc, field)
-            return await self._profile(request, {"errors": errors, "form_error": general}, status_code=_status(exc))
+            return await self._profile(request, form_context(exc, field), status_code=_status(exc))
         return redirect("/profile", flash="password_changed")
 
     @post("/profile/api-keys")
@@ -294,10 +302,8 @@ class IdentityPages(Controller):
             per_minute = _per_minute(values["per_minute"])
             _key, secret = await create_api_key(found.user.id, values["name"], scopes, per_minute)
         except DomainError as exc:
-            errors, general = form_errors(exc, "per_minute" if exc.code == "validation_error" else "name")
-            return await self._profile(
-                request, {"errors": errors, "form_error": general, "values": values}, status_code=_status(exc)
-            )
+            field = "per_minute" if exc.code == "validation_error" else "name"
+            return await self._profile(request, form_context(exc, field, values=values), status_code=_status(exc))
         return await self._profile(request, {"new_api_key": secret})
 
     @post("/profile/api-keys/{key_id:str}/revoke")
@@ -348,32 +354,11 @@ class StaffPages(Controller):
     @post("/login")
     @inject
     async def login(self, request: Req, staff_log_in: FromDishka[StaffLogIn]) -> Response[Any] | Template:
-        form = await request.form()
-        values = form_values(form, "mobile", "password")
-        try:
-            staff = await staff_log_in(
-                LogInCommand(
-                    mobile=values["mobile"], password=values["password"], client_address=client_address(request)
-                )
-            )
-        except DomainError as exc:
-            errors, general = form_errors(exc, "mobile" if exc.code == "mobile_invalid" else None)
-            return await render(
-                request,
-                "staff/login.html",
-                {"errors": errors, "form_error": general, "values": {"mobile": values["mobile"]}},
-                status_code=_status(exc),
-            )
-        return await _start(request, PrincipalKind.STAFF, staff.id, to="/admin")
+        return await _password_login(request, staff_log_in, PrincipalKind.STAFF, "staff/login.html", "/admin")
 
     @post("/logout")
     async def logout(self, request: Req) -> Response[Any]:
-        session_id = session_id_of(request)
-        if session_id:
-            await (await resolve(request, EndSession))(session_id)
-        response = redirect("/admin/login", flash="logged_out")
-        clear_session_cookies(request, response)
-        return response
+        return await _log_out(request, "/admin/login")
 
     @post("/sessions/end-all")
     @inject
@@ -382,10 +367,7 @@ class StaffPages(Controller):
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
-        await end_all_sessions(PrincipalKind.STAFF, found.staff.id)
-        response = redirect("/admin/login", flash="logged_out_everywhere")
-        clear_session_cookies(request, response)
-        return response
+        return await _end_everywhere(request, end_all_sessions, PrincipalKind.STAFF, found.staff.id, "/admin/login")
 
 
 def _status(exc: DomainError) -> int:

@@ -27,7 +27,7 @@ from kook.domain.webhooks.webhook import EVENTS
 from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.session_customer import gate_customer
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
 PAGE = 30
@@ -104,11 +104,8 @@ class IntegrationPages(Controller):
             customer_id = await enterprise_topup_gate(found.user.id)
             endpoint, secret = await register_endpoint(customer_id, found.user.id, values["url"], events)
         except DomainError as exc:
-            errors, general = form_errors(exc, "url")
             status = 409 if exc.code == "conflict" else 422
-            return await self._page(
-                request, {"errors": errors, "form_error": general, "values": values}, status_code=status
-            )
+            return await self._page(request, form_context(exc, "url", values=values), status_code=status)
         return await self._page(request, {"new_secret": secret, "new_endpoint": endpoint})
 
     @post("/webhooks/{endpoint_id:str}/delete")
@@ -174,9 +171,8 @@ class StaffKeyPages(Controller):
         try:
             _key, secret = await create_api_key(KeyOwner(staff_id=found.staff.id), values["name"])
         except DomainError as exc:
-            errors, general = form_errors(exc, "name")
             page: Response[Any] | Template = await self._page(
-                request, {"errors": errors, "form_error": general, "values": values}, status_code=422
+                request, form_context(exc, "name", values=values), status_code=422
             )
             return page
         created: Response[Any] | Template = await self._page(request, {"new_api_key": secret})

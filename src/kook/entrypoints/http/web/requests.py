@@ -42,7 +42,7 @@ from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.messages import error_status
 from kook.entrypoints.http.roles import acting, authorize_confirmation
 from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_errors, form_values, redirect, render
 from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
@@ -151,11 +151,8 @@ class RequestPages(Controller):
         try:
             created = await create_request(found[0], form.get("name"), form.get("kind"))
         except DomainError as exc:
-            errors, form_error = form_errors(exc)
             values = form_values(form, "name", "kind")
-            return await self._list(
-                request, found[0], {"errors": errors, "form_error": form_error, "values": values}, 422
-            )
+            return await self._list(request, found[0], form_context(exc, values=values), 422)
         return redirect(f"/requests/{created.id}", flash="request_created")
 
     async def _detail(

@@ -34,7 +34,7 @@ from kook.entrypoints.http.messages import AMOUNT_RANGE, error_status, error_tex
 from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.statement import described_lines
 from kook.entrypoints.http.web.filters import rials
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
 
@@ -306,8 +306,7 @@ class DepositReviewPages(Controller):
         self, request: Req, deposit_id: str, exc: DomainError, values: dict[str, str] | None = None
     ) -> Template:
         context = await self._detail_context(request, deposit_id)
-        errors, general = form_errors(exc, "reason" if exc.code == "validation_error" else None)
-        context.update({"errors": errors, "form_error": general, "values": values or {}})
+        context.update(form_context(exc, "reason" if exc.code == "validation_error" else None, values=values or {}))
         return await render(
             request,
             "wallet/admin_deposit.html",
