@@ -36,13 +36,12 @@ from kook.application.reporting.sales import ExportSalesSummary, SalesSummary, S
 from kook.domain.identity.staff import StaffRole
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
+from kook.entrypoints.http.api.report_exports import exported_file_response, xlsx_file_response
 from kook.entrypoints.http.api.reports import (
     decode_payment_cursor,
     decode_transaction_cursor,
     encode_payment_cursor,
     encode_transaction_cursor,
-    exported_file_response,
-    xlsx_file_response,
 )
 from kook.entrypoints.http.api.requests import xlsx_response
 from kook.entrypoints.http.context import caller, require_staff, resolve
