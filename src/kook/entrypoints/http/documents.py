@@ -30,7 +30,7 @@ from kook.domain.invoicing.words import amount_in_words
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, JalaliDate
-from kook.entrypoints.http.api.requests import xlsx_response
+from kook.entrypoints.http.api.request_models import xlsx_response
 from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.session_customer import customer_of
 from kook.entrypoints.http.statement import DescribedLine, described_lines

@@ -21,7 +21,7 @@ from litestar.status_codes import HTTP_202_ACCEPTED
 from kook.application.reporting.export_transactions import ExportedFile
 from kook.application.reporting.exports import ExportDownload, ExportStatus, ReportExport, StartTransactionExport
 from kook.application.reporting.list_transactions import TransactionQuery
-from kook.entrypoints.http.api.requests import XLSX
+from kook.entrypoints.http.api.request_models import XLSX
 from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]

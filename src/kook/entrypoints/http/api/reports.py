@@ -27,7 +27,7 @@ from kook.application.reporting.sales import ExportSalesSummary, SalesGroup, Sal
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.report_exports import exported_file_response
-from kook.entrypoints.http.api.requests import XLSX, xlsx_response
+from kook.entrypoints.http.api.request_models import XLSX, xlsx_response
 from kook.entrypoints.http.context import require_staff, resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.session_customer import customer_of

@@ -43,7 +43,7 @@ from kook.entrypoints.http.api.reports import (
     encode_payment_cursor,
     encode_transaction_cursor,
 )
-from kook.entrypoints.http.api.requests import xlsx_response
+from kook.entrypoints.http.api.request_models import xlsx_response
 from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.web.rendering import form_errors, redirect, render

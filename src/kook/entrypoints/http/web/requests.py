@@ -30,7 +30,7 @@ from kook.application.teams.approvals import GetApproval
 from kook.domain.recharges.request import LineStatus, RequestStatus
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
-from kook.entrypoints.http.api.requests import (
+from kook.entrypoints.http.api.request_models import (
     LINES_PAGE,
     UPLOAD_BODY_LIMIT,
     decode_line_cursor,
