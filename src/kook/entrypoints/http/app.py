@@ -68,6 +68,7 @@ from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.integration import IntegrationPages, StaffKeyPages
 from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
 from kook.entrypoints.http.web.reports import AdminReportPages, ReportExportPages, ReportPages
+from kook.entrypoints.http.web.request_lines import RequestLinePages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
 from kook.entrypoints.http.web.teams import ApprovalPages, InvitationPages, MemberPages
@@ -271,7 +272,8 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     # catalogue and routing
     handlers += [CatalogController, AdminCatalogController, AdminPrefixController]
     handlers += [CatalogPages, AdminCatalogPages, AdminPrefixPages]
-    handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
+    handlers += [RequestsController, SampleSheetsController, RequestPages, RequestLinePages]
+    handlers += [ProgressController, AdminLinesController]
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages, AdminReportsController, AdminReportPages]
     handlers += [ReportExportsController, ReportExportPages]

@@ -20,7 +20,7 @@ from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.messages import error_status, error_text
 from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.web.rendering import redirect, render
-from kook.entrypoints.http.web.requests import live_regions
+from kook.entrypoints.http.web.request_page import live_regions
 from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
