@@ -25,12 +25,8 @@ from kook.adapters.request_origin import set_client_address
 from kook.application.identity.ports import RateLimiter
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
-from kook.entrypoints.http.api.catalog import (
-    AdminCatalogController,
-    AdminPrefixController,
-    CatalogController,
-    sandbox_operator_router,
-)
+from kook.entrypoints.http.api.catalog import CatalogController, sandbox_operator_router
+from kook.entrypoints.http.api.catalog_admin import AdminCatalogController, AdminPrefixController
 from kook.entrypoints.http.api.customers import AdminAuditController, AdminCustomersController, CustomerController
 from kook.entrypoints.http.api.fulfilment import AdminLinesController, ProgressController
 from kook.entrypoints.http.api.identity import AuthController, MeController
@@ -60,7 +56,9 @@ from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.openapi import openapi_config
 from kook.entrypoints.http.roles import guard_role
 from kook.entrypoints.http.web.calendar import CalendarPages
-from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
+from kook.entrypoints.http.web.catalog import CatalogPages
+from kook.entrypoints.http.web.catalog_admin import AdminCatalogPages
+from kook.entrypoints.http.web.catalog_prefixes import AdminPrefixPages
 from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
