@@ -65,7 +65,8 @@ from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.integration import IntegrationPages, StaffKeyPages
 from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
-from kook.entrypoints.http.web.reports import AdminReportPages, ReportExportPages, ReportPages
+from kook.entrypoints.http.web.reports import ReportExportPages, ReportPages
+from kook.entrypoints.http.web.reports_admin import AdminReportPages
 from kook.entrypoints.http.web.request_lines import RequestLinePages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
