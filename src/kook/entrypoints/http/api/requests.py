@@ -204,14 +204,13 @@ class RequestsController(Controller):
     async def upload_errors(
         self,
         request: Req,
-        workbook_writer: FromDishka[WorkbookWriter],
+        writer: FromDishka[WorkbookWriter],
         upload_errors: FromDishka[UploadErrors],
         request_id: FromPath[str],
         upload_id: FromPath[str],
     ) -> Response[bytes]:
         customer_id, _, _ = await customer_of(request)
         headers, lines = await upload_errors(request_id, customer_id, upload_id)
-        writer = workbook_writer
         return xlsx_response(writer.error_workbook(headers, error_rows(lines)), f"errors-{upload_id[:8]}.xlsx")
 
     @get("/{request_id:str}/summary")
@@ -354,11 +353,8 @@ class SampleSheetsController(Controller):
 
     @get("/{name:str}")
     @inject
-    async def sample(
-        self, request: Req, workbook_writer: FromDishka[WorkbookWriter], name: FromPath[str]
-    ) -> Response[bytes]:
+    async def sample(self, request: Req, writer: FromDishka[WorkbookWriter], name: FromPath[str]) -> Response[bytes]:
         kinds = {"topup.xlsx": "topup", "package.xlsx": "package"}
         if name not in kinds:
             raise NotFound()
-        writer = workbook_writer
         return xlsx_response(writer.sample(kinds[name]), name)

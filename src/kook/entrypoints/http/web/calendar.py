@@ -50,7 +50,7 @@ class CalendarPages(Controller):
     async def month(
         self,
         request: Req,
-        show_month: FromDishka[ShowMonth],
+        show: FromDishka[ShowMonth],
         calendar_feed: FromDishka[CalendarFeed],
         year: FromQuery[str | None] = None,
         month: FromQuery[str | None] = None,
@@ -58,7 +58,6 @@ class CalendarPages(Controller):
         found = await caller(request)
         if found.user is None:
             return redirect("/admin" if found.staff else "/login")
-        show = show_month
         try:
             view = await show(found.user.id, year, month)
         except ValidationFailed:
@@ -126,13 +125,12 @@ class CalendarPages(Controller):
     @post("/events/{event_id:str}")
     @inject
     async def update(
-        self, request: Req, update_event: FromDishka[UpdateEvent], event_id: FromPath[str]
+        self, request: Req, use: FromDishka[UpdateEvent], event_id: FromPath[str]
     ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
         data = await request.form()
-        use = update_event
         try:
             event = await use(found.user.id, event_id, _fields(data))
         except ValidationFailed as exc:

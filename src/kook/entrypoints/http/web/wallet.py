@@ -172,23 +172,31 @@ class WalletPages(Controller):
         return redirect("/wallet", flash="deposit_submitted")
 
     @get("/payments/{payment_id:str}/callback")
-    async def callback_get(self, request: Req, payment_id: FromPath[str]) -> Template:
-        return await self._callback(request, payment_id, dict(request.query_params))
+    @inject
+    async def callback_get(
+        self, request: Req, complete_payment: FromDishka[CompletePayment], payment_id: FromPath[str]
+    ) -> Template:
+        return await self._callback(request, complete_payment, payment_id, dict(request.query_params))
 
     @post("/payments/{payment_id:str}/callback")
-    async def callback_post(self, request: Req, payment_id: FromPath[str]) -> Template:
+    @inject
+    async def callback_post(
+        self, request: Req, complete_payment: FromDishka[CompletePayment], payment_id: FromPath[str]
+    ) -> Template:
         form = await request.form()
         params = {k: v for k, v in form.items() if isinstance(v, str)}
         params.update({k: v for k, v in request.query_params.items() if k not in params})
-        return await self._callback(request, payment_id, params)
+        return await self._callback(request, complete_payment, payment_id, params)
 
-    async def _callback(self, request: Req, payment_id: str, params: dict[str, str]) -> Template:
+    async def _callback(
+        self, request: Req, complete_payment: CompletePayment, payment_id: str, params: dict[str, str]
+    ) -> Template:
         """The payer's return from the gateway: verify, then say what happened.
 
         The outcome is shown to whoever holds the URL (the payer's session may have
         expired at the bank); the amount, the bank's reference and the balance only to
         the logged-in customer user who started the payment."""
-        payment = await (await resolve(request, CompletePayment))(payment_id, params)
+        payment = await complete_payment(payment_id, params)
         found = await caller(request)
         owner = found.user is not None and found.user.id == payment.user_id
         wallet = await (await resolve(request, GetWallet))(payment.customer_id) if owner else None
