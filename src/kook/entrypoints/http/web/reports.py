@@ -43,7 +43,7 @@ from kook.entrypoints.http.api.reports import (
 from kook.entrypoints.http.api.request_models import xlsx_response
 from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
-from kook.entrypoints.http.web.rendering import form_errors, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_errors, redirect, render, render_form_error
 from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
@@ -63,6 +63,20 @@ def filter_values(request: Req, names: tuple[str, ...] = FILTERS) -> dict[str, s
         if isinstance(value, str) and value.strip():
             found[name] = value.strip()[:64]
     return found
+
+
+def transactions_context(values: dict[str, str], *, with_page: bool = True, **extra: Any) -> dict[str, Any]:
+    """ریز تراکنش's page context before (or without) a page of rows: the filter as typed, the operators to pick
+    from, the export link's query; ``with_page``: an empty table (no rows, totals or next page) too."""
+    context: dict[str, Any] = {
+        "active_menu": "reports",
+        "values": values,
+        "operators": OPERATORS,
+        "export_query": urlencode(values),
+    }
+    if with_page:
+        context.update({"rows": [], "totals": None, "next_query": None})
+    return {**context, **extra}
 
 
 def transaction_query(values: dict[str, str]) -> TransactionQuery:
@@ -122,22 +136,14 @@ class ReportPages(Controller):
         if found is None:
             return redirect("/login")
         values = filter_values(request)
-        context: dict[str, Any] = {
-            "active_menu": "reports",
-            "values": values,
-            "operators": OPERATORS,
-            "rows": [],
-            "totals": None,
-            "next_query": None,
-            "export_query": urlencode(values),
-            "export_limit": MAX_EXPORT_ROWS,
-            "export": await _export_shown(request, found[1]),
-        }
+        context = transactions_context(
+            values, export_limit=MAX_EXPORT_ROWS, export=await _export_shown(request, found[1])
+        )
         try:
             cursor = decode_transaction_cursor(request.query_params.get("cursor"))
             page = await list_transactions(found[0], transaction_query(values), after=cursor, limit=PAGE)
         except ValidationFailed as exc:
-            context["errors"], _ = form_errors(exc)
+            context.update(form_context(exc))
             return await render(request, "reports/transactions.html", context, status_code=422)
         context["rows"] = page.rows
         context["totals"] = page.totals
@@ -158,21 +164,9 @@ class ReportPages(Controller):
         try:
             exported = await export_transactions(found[0], transaction_query(values))
         except DomainError as exc:
-            errors, general = form_errors(exc)
-            context = {
-                "active_menu": "reports",
-                "values": values,
-                "operators": OPERATORS,
-                "rows": [],
-                "totals": None,
-                "next_query": None,
-                "export_query": urlencode(values),
-                "export_limit": MAX_EXPORT_ROWS,
-                "export_too_large": exc.code == "export_too_large",
-                "errors": errors,
-                "form_error": general,
-            }
-            return await render(request, "reports/transactions.html", context, status_code=422)
+            too_large = exc.code == "export_too_large"
+            context = transactions_context(values, export_limit=MAX_EXPORT_ROWS, export_too_large=too_large)
+            return await render_form_error(request, "reports/transactions.html", exc, 422, **context)
         return exported_file_response(exported, "transactions.xlsx")
 
     @get("/sales")
@@ -321,18 +315,7 @@ class ReportExportPages(Controller):
         try:
             export = await start_transaction_export(found[1], found[0], transaction_query(values))
         except ValidationFailed as exc:
-            errors, _ = form_errors(exc)
-            context = {
-                "active_menu": "reports",
-                "values": values,
-                "operators": OPERATORS,
-                "rows": [],
-                "totals": None,
-                "next_query": None,
-                "export_query": urlencode(values),
-                "export_limit": MAX_EXPORT_ROWS,
-                "errors": errors,
-            }
+            context = {**transactions_context(values, export_limit=MAX_EXPORT_ROWS), **form_context(exc)}
             return await render(request, "reports/transactions.html", context, status_code=422)
         if request.headers.get("hx-request"):
             return await render(request, "reports/_export.html", {"export": export})

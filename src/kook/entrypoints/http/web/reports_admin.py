@@ -27,10 +27,9 @@ from kook.entrypoints.http.api.reports import (
     encode_transaction_cursor,
 )
 from kook.entrypoints.http.context import caller, require_staff
-from kook.entrypoints.http.web.rendering import form_errors, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_errors, redirect, render, render_form_error
 from kook.entrypoints.http.web.reports import (
     FILTERS,
-    OPERATORS,
     PAGE,
     PAYMENT_FILTERS,
     PERIOD,
@@ -41,6 +40,7 @@ from kook.entrypoints.http.web.reports import (
     sales_download,
     sales_page,
     transaction_query,
+    transactions_context,
 )
 
 Req = Request[Any, Any, Any]
@@ -77,23 +77,13 @@ class AdminReportPages(Controller):
         if not await _staff(request):
             return redirect("/admin/login")
         values = _staff_values(request, FILTERS)
-        context: dict[str, Any] = {
-            "active_menu": "reports",
-            "values": values,
-            "operators": OPERATORS,
-            "rows": [],
-            "totals": None,
-            "next_query": None,
-            "export_query": urlencode(values),
-            "customer_names": {},
-            **STAFF,
-        }
+        context = {**transactions_context(values, customer_names={}), **STAFF}
         try:
             customer_id = staff_customer(values.get("customer"))
             cursor = decode_transaction_cursor(request.query_params.get("cursor"))
             page = await list_transactions(customer_id, transaction_query(values), after=cursor, limit=PAGE)
         except ValidationFailed as exc:
-            context["errors"], _ = form_errors(exc)
+            context.update(form_context(exc))
             return await render(request, "reports/transactions.html", context, status_code=422)
         context.update({"rows": page.rows, "totals": page.totals, "first_page": cursor is None})
         context["customer_names"] = await customer_names({r.customer_id for r in page.rows})
@@ -113,17 +103,8 @@ class AdminReportPages(Controller):
             customer_id = staff_customer(values.get("customer"))
             exported = await export_transactions(customer_id, transaction_query(values))
         except DomainError as exc:
-            errors, general = form_errors(exc)
-            context = {
-                "active_menu": "reports",
-                "values": values,
-                "operators": OPERATORS,
-                "export_query": urlencode(values),
-                "errors": errors,
-                "form_error": general,
-                **STAFF,
-            }
-            return await render(request, "reports/transactions.html", context, status_code=422)
+            context = {**transactions_context(values, with_page=False), **STAFF}
+            return await render_form_error(request, "reports/transactions.html", exc, 422, **context)
         return exported_file_response(exported, "transactions.xlsx")
 
     @get("/sales")
