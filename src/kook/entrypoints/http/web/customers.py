@@ -32,7 +32,7 @@ from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.cursors import decode_cursor, decode_id_cursor, encode_cursor
 from kook.entrypoints.http.messages import AUDIT_ACTIONS, error_status
 from kook.entrypoints.http.web.audit_view import audit_rows
-from kook.entrypoints.http.web.rendering import form_errors, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_errors, redirect, render
 from kook.entrypoints.http.web.rendering import form_values as read_form
 
 Req = Request[Any, Any, Any]
@@ -193,13 +193,7 @@ class CustomerReviewPages(Controller):
         except DomainError as exc:
             if exc.code in ("not_found", "forbidden"):
                 raise
-            errors, general = form_errors(exc)
-            return await self._detail(
-                request,
-                customer_id,
-                {"errors": errors, "form_error": general, "values": values},
-                error_status(exc.code),
-            )
+            return await self._detail(request, customer_id, form_context(exc, values=values), error_status(exc.code))
         return redirect("/admin/customers", flash="customer_rejected")
 
 
