@@ -36,7 +36,8 @@ from kook.entrypoints.http.api.messaging import (
     MessagesController,
 )
 from kook.entrypoints.http.api.report_exports import ReportExportsController
-from kook.entrypoints.http.api.reports import AdminReportsController, ReportsController
+from kook.entrypoints.http.api.reports import ReportsController
+from kook.entrypoints.http.api.reports_admin import AdminReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health, metrics, ready
