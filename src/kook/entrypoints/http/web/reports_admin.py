@@ -4,6 +4,7 @@ their exports and the helpers both use.)"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -59,6 +60,23 @@ def _staff_values(request: Req, names: tuple[str, ...]) -> dict[str, str]:
     return filter_values(request, (*names, "customer"))
 
 
+async def _staff_report(
+    request: Req,
+    names: tuple[str, ...],
+    template: str,
+    draw: Callable[[Req, str | None, dict[str, str], dict[str, Any]], Awaitable[Response[Any] | Template]],
+) -> Response[Any] | Template:
+    """A customer report's page or file (``draw``), across customers: the staff's filter, ``customer`` checked."""
+    if not await _staff(request):
+        return redirect("/admin/login")
+    values = _staff_values(request, names)
+    try:
+        customer_id = staff_customer(values.get("customer"))
+    except ValidationFailed as exc:
+        return await _invalid(request, template, values, exc)
+    return await draw(request, customer_id, values, dict(STAFF))
+
+
 class AdminReportPages(Controller):
     """The reports across customers for finance and admin staff (``customer`` narrows to one)."""
 
@@ -109,47 +127,19 @@ class AdminReportPages(Controller):
 
     @get("/sales")
     async def sales(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PERIOD)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/sales.html", values, exc)
-        return await sales_page(request, customer_id, values, dict(STAFF))
+        return await _staff_report(request, PERIOD, "reports/sales.html", sales_page)
 
     @get("/sales.xlsx")
     async def sales_xlsx(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PERIOD)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/sales.html", values, exc)
-        return await sales_download(request, customer_id, values, dict(STAFF))
+        return await _staff_report(request, PERIOD, "reports/sales.html", sales_download)
 
     @get("/payments")
     async def payments(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PAYMENT_FILTERS)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/payments.html", values, exc)
-        return await payments_page(request, customer_id, values, dict(STAFF))
+        return await _staff_report(request, PAYMENT_FILTERS, "reports/payments.html", payments_page)
 
     @get("/payments.xlsx")
     async def payments_xlsx(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PAYMENT_FILTERS)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/payments.html", values, exc)
-        return await payments_download(request, customer_id, values, dict(STAFF))
+        return await _staff_report(request, PAYMENT_FILTERS, "reports/payments.html", payments_download)
 
     @get("/daily")
     @inject
