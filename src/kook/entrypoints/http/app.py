@@ -25,12 +25,8 @@ from kook.adapters.request_origin import set_client_address
 from kook.application.identity.ports import RateLimiter
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController
-from kook.entrypoints.http.api.catalog import (
-    AdminCatalogController,
-    AdminPrefixController,
-    CatalogController,
-    sandbox_operator_router,
-)
+from kook.entrypoints.http.api.catalog import CatalogController, sandbox_operator_router
+from kook.entrypoints.http.api.catalog_admin import AdminCatalogController, AdminPrefixController
 from kook.entrypoints.http.api.customers import AdminAuditController, AdminCustomersController, CustomerController
 from kook.entrypoints.http.api.fulfilment import AdminLinesController, ProgressController
 from kook.entrypoints.http.api.identity import AuthController, MeController
@@ -39,7 +35,9 @@ from kook.entrypoints.http.api.messaging import (
     LowBalanceController,
     MessagesController,
 )
-from kook.entrypoints.http.api.reports import AdminReportsController, ReportExportsController, ReportsController
+from kook.entrypoints.http.api.report_exports import ReportExportsController
+from kook.entrypoints.http.api.reports import ReportsController
+from kook.entrypoints.http.api.reports_admin import AdminReportsController
 from kook.entrypoints.http.api.requests import RequestsController, SampleSheetsController
 from kook.entrypoints.http.api.services import ServicesController
 from kook.entrypoints.http.api.system import DevController, favicon, health, metrics, ready
@@ -59,14 +57,18 @@ from kook.entrypoints.http.errors import EXCEPTION_HANDLERS
 from kook.entrypoints.http.openapi import openapi_config
 from kook.entrypoints.http.roles import guard_role
 from kook.entrypoints.http.web.calendar import CalendarPages
-from kook.entrypoints.http.web.catalog import AdminCatalogPages, AdminPrefixPages, CatalogPages
+from kook.entrypoints.http.web.catalog import CatalogPages
+from kook.entrypoints.http.web.catalog_admin import AdminCatalogPages
+from kook.entrypoints.http.web.catalog_prefixes import AdminPrefixPages
 from kook.entrypoints.http.web.customers import AuditPages, CustomerPages, CustomerReviewPages
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.fulfilment import ProgressPages, UnknownLinePages
 from kook.entrypoints.http.web.identity import IdentityPages, StaffPages
 from kook.entrypoints.http.web.integration import IntegrationPages, StaffKeyPages
 from kook.entrypoints.http.web.messaging import AnnouncementPages, MessagePages
-from kook.entrypoints.http.web.reports import AdminReportPages, ReportExportPages, ReportPages
+from kook.entrypoints.http.web.reports import ReportExportPages, ReportPages
+from kook.entrypoints.http.web.reports_admin import AdminReportPages
+from kook.entrypoints.http.web.request_lines import RequestLinePages
 from kook.entrypoints.http.web.requests import RequestPages
 from kook.entrypoints.http.web.services import ServicePages
 from kook.entrypoints.http.web.teams import ApprovalPages, InvitationPages, MemberPages
@@ -270,7 +272,8 @@ def create_app(settings: Settings, container: AsyncContainer | None = None) -> L
     # catalogue and routing
     handlers += [CatalogController, AdminCatalogController, AdminPrefixController]
     handlers += [CatalogPages, AdminCatalogPages, AdminPrefixPages]
-    handlers += [RequestsController, SampleSheetsController, RequestPages, ProgressController, AdminLinesController]
+    handlers += [RequestsController, SampleSheetsController, RequestPages, RequestLinePages]
+    handlers += [ProgressController, AdminLinesController]
     handlers += [ProgressPages, UnknownLinePages]
     handlers += [ReportsController, ReportPages, AdminReportsController, AdminReportPages]
     handlers += [ReportExportsController, ReportExportPages]

@@ -1,7 +1,23 @@
 """Who is calling: the web session behind the cookie, or an API key.
 
-Resolved once per request and kept on ``request.state``; the use cases come
-from the request's dishka container.
+Resolved once per request and kept on ``request.state``.
+
+Use cases reach the controllers by dishka injection (``@inject`` and ``FromDishka[...]`` parameters, as the
+Dramatiq actors take theirs); dishka strips those parameters from the signature Litestar reads, so they appear
+neither in the OpenAPI document nor as query parameters. ``inject`` builds every injected dependency before the
+handler runs, so ``resolve`` (the request's container, on demand) stays where injection would build something a
+request may not use:
+
+- here and in the hooks and guards that run outside a handler: the caller's session, key, user or staff member
+  (``caller``), the key's rate limiter (``app.before_request``), the member's role (``roles.py``), the
+  idempotency store (``idempotency.py``);
+- shared helpers called from many handlers, each on only some of its paths: the customer of the session
+  (``session_customer.py``), the ledger lines' descriptions (``statement.py``), the portal's menu
+  (``web/menu_state.py``), a page drawn both by its GET and by a refused form's POST (``_page``, ``_profile``,
+  ``request_page`` ...);
+- a use case a handler needs on one branch only: the xlsx export beside the JSON page of a report, the PDF
+  beside the workbook of a statement, the form's policy texts in an ``except``, ``EndSession`` only when the
+  request carries a session, the htmx fragment's extra reads.
 """
 
 from __future__ import annotations

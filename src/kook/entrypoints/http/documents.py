@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import jinja2
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
@@ -29,9 +30,9 @@ from kook.domain.invoicing.words import amount_in_words
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, JalaliDate
-from kook.entrypoints.http.api.requests import xlsx_response
-from kook.entrypoints.http.api.wallet import customer_of
+from kook.entrypoints.http.api.request_models import xlsx_response
 from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.session_customer import customer_of
 from kook.entrypoints.http.statement import DescribedLine, described_lines
 from kook.entrypoints.http.web.filters import register_filters
 from kook.entrypoints.http.web.rendering import redirect
@@ -133,15 +134,22 @@ class InvoiceController(Controller):
     tags = ["requests"]
 
     @get("/{request_id:str}/invoice.pdf")
-    async def invoice(self, request: Req, request_id: FromPath[str]) -> Response[bytes]:
+    @inject
+    async def invoice(
+        self,
+        request: Req,
+        get_invoice: FromDishka[GetInvoice],
+        weasy_print_renderer: FromDishka[WeasyPrintRenderer],
+        request_id: FromPath[str],
+    ) -> Response[bytes]:
         """The sales invoice of a finished request (completed, or with failures) with a line delivered.
 
         404 for another customer's request, one not finished, or one with nothing delivered. The number is
         issued on the first download (gapless per Jalali year) and never changes.
         """
         customer_id, _, _ = await customer_of(request)
-        invoice = await (await resolve(request, GetInvoice))(customer_id, request_id)
-        pdf = await (await resolve(request, WeasyPrintRenderer)).render(invoice_html(invoice))
+        invoice = await get_invoice(customer_id, request_id)
+        pdf = await weasy_print_renderer.render(invoice_html(invoice))
         return pdf_response(pdf, f"invoice-{invoice.number.text}.pdf")
 
 
@@ -150,12 +158,19 @@ class WalletStatementsController(Controller):
     tags = ["wallet"]
 
     @get("/{year:str}/{month_file:str}")
-    async def statement(self, request: Req, year: FromPath[str], month_file: FromPath[str]) -> Response[bytes]:
+    @inject
+    async def statement(
+        self,
+        request: Req,
+        get_monthly_statement: FromDishka[GetMonthlyStatement],
+        year: FromPath[str],
+        month_file: FromPath[str],
+    ) -> Response[bytes]:
         """The wallet's statement of a Jalali month (``/1405/9.pdf`` or ``/1405/9.xlsx``): opening balance,
         every entry with its reference, closing balance. A month not yet begun is 422 ``validation_error``."""
         jy, jm, kind = parse_month_file(year, month_file)
         customer_id, _, _ = await customer_of(request)
-        statement = await (await resolve(request, GetMonthlyStatement))(customer_id, jy, jm)
+        statement = await get_monthly_statement(customer_id, jy, jm)
         lines = await _described(request, statement)
         name = f"wallet-statement-{jy:04d}-{jm:02d}"
         if kind == "xlsx":

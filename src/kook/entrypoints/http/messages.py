@@ -1,4 +1,9 @@
-"""The one catalogue of Persian texts for error codes (API.md's stable codes)."""
+"""The one catalogue of Persian texts for error codes (API.md's stable codes).
+
+Over 400 lines on purpose: it is data, not logic — one table per kind of text (error codes, field codes,
+flash messages, ledger memos, audit actions, approval refusals) with three lookup functions. Kept in one file
+so a translator or reviewer reads every Persian text of the portal and the API in one place, and a code is
+worded once; splitting it by context would scatter the wording without making any function easier to read."""
 
 from __future__ import annotations
 

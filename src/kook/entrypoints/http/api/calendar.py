@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
@@ -17,7 +18,7 @@ from kook.domain.calendar.event import Event
 from kook.domain.recharges.schedule import at_tehran, parse_moment
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, from_gregorian, parse_date
-from kook.entrypoints.http.context import require_user, resolve, settings_of
+from kook.entrypoints.http.context import require_user, settings_of
 
 Req = Request[Any, Any, Any]
 EVENT_FIELDS = ("title", "text", "date", "time", "remind_minutes", "remind_message", "remind_sms")
@@ -176,9 +177,11 @@ class EventsController(Controller):
     tags = ["calendar"]
 
     @get("/")
+    @inject
     async def list_events(
         self,
         request: Req,
+        list_events: FromDishka[ListEvents],
         start_at: Annotated[str | None, QueryParameter(name="from")] = None,
         end_at: Annotated[str | None, QueryParameter(name="to")] = None,
     ) -> EventList:
@@ -188,38 +191,48 @@ class EventsController(Controller):
         assert found.user is not None
         start = _range_bound(start_at, "from", end=False)
         stop = _range_bound(end_at, "to", end=True)
-        items = await (await resolve(request, ListEvents))(found.user.id, start, stop)
+        items = await list_events(found.user.id, start, stop)
         return EventList(items=[event_out(e) for e in items], next_cursor=None)
 
     @post("/", status_code=201)
-    async def create(self, request: Req, data: JSONBody[EventBody]) -> EventOut:
+    @inject
+    async def create(self, request: Req, create_event: FromDishka[CreateEvent], data: JSONBody[EventBody]) -> EventOut:
         found = await require_user(request)
         assert found.user is not None
-        event = await (await resolve(request, CreateEvent))(found.user.id, msgspec.structs.asdict(data))
+        event = await create_event(found.user.id, msgspec.structs.asdict(data))
         return event_out(event)
 
     @get("/{event_id:str}")
-    async def show(self, request: Req, event_id: FromPath[str]) -> EventOut:
+    @inject
+    async def show(self, request: Req, get_event: FromDishka[GetEvent], event_id: FromPath[str]) -> EventOut:
         found = await require_user(request)
         assert found.user is not None
-        return event_out(await (await resolve(request, GetEvent))(found.user.id, event_id))
+        return event_out(await get_event(found.user.id, event_id))
 
     @patch("/{event_id:str}")
-    async def edit(self, request: Req, event_id: FromPath[str], data: JSONBody[dict[str, Any]]) -> EventOut:
+    @inject
+    async def edit(
+        self,
+        request: Req,
+        update_event: FromDishka[UpdateEvent],
+        event_id: FromPath[str],
+        data: JSONBody[dict[str, Any]],
+    ) -> EventOut:
         """Any of the fields of ``POST``; those left out keep their value."""
         found = await require_user(request)
         assert found.user is not None
         unknown = sorted(set(data) - set(EVENT_FIELDS))
         if unknown:
             raise ValidationFailed({name: "unknown_field" for name in unknown})
-        event = await (await resolve(request, UpdateEvent))(found.user.id, event_id, data)
+        event = await update_event(found.user.id, event_id, data)
         return event_out(event)
 
     @delete("/{event_id:str}", status_code=204)
-    async def remove(self, request: Req, event_id: FromPath[str]) -> None:
+    @inject
+    async def remove(self, request: Req, delete_event: FromDishka[DeleteEvent], event_id: FromPath[str]) -> None:
         found = await require_user(request)
         assert found.user is not None
-        await (await resolve(request, DeleteEvent))(found.user.id, event_id)
+        await delete_event(found.user.id, event_id)
 
 
 class CalendarController(Controller):
@@ -227,28 +240,35 @@ class CalendarController(Controller):
     tags = ["calendar"]
 
     @get("/")
+    @inject
     async def month(
-        self, request: Req, year: FromQuery[str | None] = None, month: FromQuery[str | None] = None
+        self,
+        request: Req,
+        show_month: FromDishka[ShowMonth],
+        year: FromQuery[str | None] = None,
+        month: FromQuery[str | None] = None,
     ) -> MonthOut:
         """A Jalali month (default: this one in Tehran), Saturday-first, with the user's events, the runs of
         scheduled and repeating requests, Fridays and Iran's official holidays."""
         found = await require_user(request)
         assert found.user is not None
-        return month_out(await (await resolve(request, ShowMonth))(found.user.id, year, month))
+        return month_out(await show_month(found.user.id, year, month))
 
     @get("/feed")
-    async def feed(self, request: Req) -> FeedOut:
+    @inject
+    async def feed(self, request: Req, calendar_feed: FromDishka[CalendarFeed]) -> FeedOut:
         """The secret address of the user's iCalendar feed (made on first ask)."""
         found = await require_user(request)
         assert found.user is not None
-        return FeedOut(url=feed_url(request, await (await resolve(request, CalendarFeed)).token(found.user.id)))
+        return FeedOut(url=feed_url(request, await calendar_feed.token(found.user.id)))
 
     @post("/feed/rotate", status_code=200)
-    async def rotate(self, request: Req) -> FeedOut:
+    @inject
+    async def rotate(self, request: Req, calendar_feed: FromDishka[CalendarFeed]) -> FeedOut:
         """A new secret address; the old one stops working."""
         found = await require_user(request)
         assert found.user is not None
-        return FeedOut(url=feed_url(request, await (await resolve(request, CalendarFeed)).rotate(found.user.id)))
+        return FeedOut(url=feed_url(request, await calendar_feed.rotate(found.user.id)))
 
 
 class CalendarFeedController(Controller):
@@ -258,10 +278,11 @@ class CalendarFeedController(Controller):
     include_in_schema = False
 
     @get("/{name:str}")
-    async def ics(self, request: Req, name: FromPath[str]) -> Response[bytes]:
+    @inject
+    async def ics(self, request: Req, calendar_feed: FromDishka[CalendarFeed], name: FromPath[str]) -> Response[bytes]:
         if not name.endswith(".ics"):
             raise NotFound()
-        body = await (await resolve(request, CalendarFeed)).render(name[: -len(".ics")])
+        body = await calendar_feed.render(name[: -len(".ics")])
         return Response(
             body,
             media_type="text/calendar; charset=utf-8",

@@ -6,41 +6,23 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Router, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Request, Router, get
+from litestar.params import FromQuery
 
 from kook.application.catalog.operators import (
-    AirtimeBoundsCommand,
     ListOperators,
     OperatorView,
-    UpdateAirtimeBounds,
 )
 from kook.application.catalog.packages import (
-    CreatePackage,
-    GetPackage,
     ListPackages,
-    PackageCommand,
-    SetPackageActive,
-    UpdatePackage,
 )
 from kook.application.routing.look_up_operator import LookUpOperator
-from kook.application.routing.manage_prefixes import (
-    AddPrefix,
-    DeletePrefix,
-    GetPrefix,
-    ListPrefixes,
-    PrefixCommand,
-    UpdatePrefix,
-)
-from kook.application.routing.routes import ListRoutes, UpdateRoute, UpdateRouteCommand
 from kook.domain.catalog.product import Package
-from kook.domain.identity.staff import StaffRole
-from kook.domain.routing.operator import Operator, OperatorCodeInvalid, parse_operator, parse_optional_operator
+from kook.domain.routing.operator import Operator, parse_operator, parse_optional_operator
 from kook.domain.routing.operator_routing import Route
 from kook.domain.routing.prefix_table import OperatorLookup, OperatorPrefix
-from kook.domain.shared.errors import ValidationFailed
-from kook.entrypoints.http.context import require_staff, require_user, resolve
+from kook.entrypoints.http.context import require_user, resolve
 from kook.sandbox.operator_sim import OperatorSimulator, sim_router
 
 Req = Request[Any, Any, Any]
@@ -256,12 +238,6 @@ def path_operator(code: str) -> Operator:
     return parse_operator(code)
 
 
-async def _admin(request: Req) -> str:
-    found = await require_staff(request, StaffRole.ADMIN)
-    assert found.staff is not None
-    return f"staff:{found.staff.id}"
-
-
 # --------------------------------------------------------------------------- catalogue (users and API keys)
 
 
@@ -270,195 +246,35 @@ class CatalogController(Controller):
     tags = ["catalogue"]
 
     @get("/operators")
-    async def operators(self, request: Req) -> OperatorList:
+    @inject
+    async def operators(self, request: Req, list_operators: FromDishka[ListOperators]) -> OperatorList:
         await require_user(request)
-        views, shared = await (await resolve(request, ListOperators))()
+        views, shared = await list_operators()
         return OperatorList(items=[operator_out(v) for v in views], shared_prefixes=shared)
 
     @get("/packages")
-    async def packages(self, request: Req, operator: FromQuery[str | None] = None) -> PackageList:
+    @inject
+    async def packages(
+        self, request: Req, list_packages: FromDishka[ListPackages], operator: FromQuery[str | None] = None
+    ) -> PackageList:
         """The active packages, of one operator when ``operator`` (a code or a name) is given."""
         await require_user(request)
-        found = await (await resolve(request, ListPackages))(parse_optional_operator(operator), active_only=True)
+        found = await list_packages(parse_optional_operator(operator), active_only=True)
         return PackageList(items=[package_out(p) for p in found])
 
     @get("/lookup")
+    @inject
     async def lookup(
-        self, request: Req, mobile: FromQuery[str | None] = None, operator: FromQuery[str | None] = None
+        self,
+        request: Req,
+        look_up_operator: FromDishka[LookUpOperator],
+        mobile: FromQuery[str | None] = None,
+        operator: FromQuery[str | None] = None,
     ) -> LookupOut:
         """The normalised number and its operator — from the prefix, or the code given (a port) — or the error."""
         await require_user(request)
-        found = await (await resolve(request, LookUpOperator))(mobile, operator)
+        found = await look_up_operator(mobile, operator)
         return lookup_out(found)
-
-
-# --------------------------------------------------------------------------- back office (admin only)
-
-
-class AdminCatalogController(Controller):
-    path = "/api/v1/admin/catalog"
-    tags = ["back office"]
-
-    @get("/packages")
-    async def list_packages(self, request: Req) -> PackageList:
-        await _admin(request)
-        active = request.query_params.get("active")
-        found = await (await resolve(request, ListPackages))(operator_query(request), active_only=active == "true")
-        if active == "false":
-            found = [p for p in found if not p.active]
-        return PackageList(items=[package_out(p) for p in found])
-
-    @post("/packages", status_code=HTTP_201_CREATED)
-    async def create_package(self, request: Req, data: JSONBody[NewPackageBody]) -> PackageOut:
-        actor = await _admin(request)
-        package = await (await resolve(request, CreatePackage))(
-            PackageCommand(
-                operator=data.operator,
-                code=data.code,
-                title=data.title,
-                volume_mb=data.volume_mb,
-                duration_days=data.duration_days,
-                price=data.price,
-                sim_type=data.sim_type,
-                actor=actor,
-            )
-        )
-        return package_out(package)
-
-    @get("/packages/{package_id:str}")
-    async def get_package(self, request: Req, package_id: FromPath[str]) -> PackageOut:
-        await _admin(request)
-        return package_out(await (await resolve(request, GetPackage))(package_id))
-
-    @patch("/packages/{package_id:str}")
-    async def update_package(
-        self, request: Req, package_id: FromPath[str], data: JSONBody[PackageChangesBody]
-    ) -> PackageOut:
-        actor = await _admin(request)
-        current = await (await resolve(request, GetPackage))(package_id)
-        package = await (await resolve(request, UpdatePackage))(
-            package_id,
-            PackageCommand(
-                title=data.title if data.title is not None else current.title,
-                volume_mb=data.volume_mb if data.volume_mb is not None else current.volume_mb,
-                duration_days=data.duration_days if data.duration_days is not None else current.duration_days,
-                price=data.price if data.price is not None else current.price,
-                sim_type=data.sim_type if data.sim_type is not None else current.sim_type.value,
-                actor=actor,
-            ),
-        )
-        return package_out(package)
-
-    @post("/packages/{package_id:str}/deactivate", status_code=200)
-    async def deactivate_package(self, request: Req, package_id: FromPath[str]) -> PackageOut:
-        actor = await _admin(request)
-        return package_out(await (await resolve(request, SetPackageActive))(package_id, active=False, actor=actor))
-
-    @post("/packages/{package_id:str}/activate", status_code=200)
-    async def activate_package(self, request: Req, package_id: FromPath[str]) -> PackageOut:
-        actor = await _admin(request)
-        return package_out(await (await resolve(request, SetPackageActive))(package_id, active=True, actor=actor))
-
-    @get("/operators")
-    async def operators(self, request: Req) -> OperatorList:
-        await _admin(request)
-        views, shared = await (await resolve(request, ListOperators))()
-        return OperatorList(items=[operator_out(v) for v in views], shared_prefixes=shared)
-
-    @patch("/operators/{code:str}")
-    async def update_bounds(self, request: Req, code: FromPath[str], data: JSONBody[BoundsBody]) -> OperatorOut:
-        actor = await _admin(request)
-        operator = path_operator(code)
-        await (await resolve(request, UpdateAirtimeBounds))(
-            AirtimeBoundsCommand(operator=operator, minimum=data.airtime_min, maximum=data.airtime_max, actor=actor)
-        )
-        views, _shared = await (await resolve(request, ListOperators))()
-        return next(operator_out(v) for v in views if v.operator == operator)
-
-    @get("/routes")
-    async def routes(self, request: Req) -> RouteList:
-        await _admin(request)
-        return RouteList(items=[route_out(r) for r in await (await resolve(request, ListRoutes))()])
-
-    @patch("/routes/{code:str}")
-    async def update_route(self, request: Req, code: FromPath[str], data: JSONBody[RouteChangesBody]) -> RouteOut:
-        actor = await _admin(request)
-        operator = path_operator(code)
-        changes: dict[str, Any] = {
-            name: value for name, value in msgspec.structs.asdict(data).items() if value is not None and name != "clear"
-        }
-        for name in data.clear:
-            if name not in ("base_url", "credential_name"):
-                raise ValidationFailed({"clear": "invalid"})
-            changes[name] = None
-        if "operator_codes" in changes:
-            changes["operator_codes"] = _route_codes(changes["operator_codes"])
-        route = await (await resolve(request, UpdateRoute))(
-            UpdateRouteCommand(operator=operator, changes=changes, actor=actor)
-        )
-        return route_out(route)
-
-
-def _route_codes(raw: dict[str, str]) -> dict[Operator, str]:
-    codes: dict[Operator, str] = {}
-    for key, value in raw.items():
-        try:
-            codes[parse_operator(key)] = value
-        except OperatorCodeInvalid:
-            raise ValidationFailed({"operator_codes": "operator_code_invalid"}) from None
-    return codes
-
-
-class AdminPrefixController(Controller):
-    path = "/api/v1/admin/prefixes"
-    tags = ["back office"]
-
-    @get("/")
-    async def list_prefixes(self, request: Req) -> PrefixList:
-        await _admin(request)
-        return PrefixList(items=[prefix_out(p) for p in await (await resolve(request, ListPrefixes))()])
-
-    @post("/", status_code=HTTP_201_CREATED)
-    async def add_prefix(self, request: Req, data: JSONBody[PrefixBody]) -> PrefixOut:
-        actor = await _admin(request)
-        entry = await (await resolve(request, AddPrefix))(
-            PrefixCommand(prefix=data.prefix, operator=data.operator, note=data.note, actor=actor)
-        )
-        return prefix_out(entry)
-
-    @get("/{prefix_id:str}")
-    async def get_prefix(self, request: Req, prefix_id: FromPath[str]) -> PrefixOut:
-        await _admin(request)
-        return prefix_out(await (await resolve(request, GetPrefix))(prefix_id))
-
-    @patch("/{prefix_id:str}")
-    async def update_prefix(
-        self, request: Req, prefix_id: FromPath[str], data: JSONBody[PrefixChangesBody]
-    ) -> PrefixOut:
-        actor = await _admin(request)
-        current = await (await resolve(request, GetPrefix))(prefix_id)
-        operator: object
-        if data.shared:
-            operator = None
-        elif data.operator is not None:
-            operator = data.operator
-        else:
-            operator = current.operator
-        entry = await (await resolve(request, UpdatePrefix))(
-            prefix_id,
-            PrefixCommand(
-                prefix=data.prefix if data.prefix is not None else current.prefix,
-                operator=operator,
-                note=data.note if data.note is not None else current.note,
-                actor=actor,
-            ),
-        )
-        return prefix_out(entry)
-
-    @delete("/{prefix_id:str}", status_code=HTTP_204_NO_CONTENT)
-    async def delete_prefix(self, request: Req, prefix_id: FromPath[str]) -> None:
-        actor = await _admin(request)
-        await (await resolve(request, DeletePrefix))(prefix_id, actor)
 
 
 # --------------------------------------------------------------------------- the simulated operator (dev and test)

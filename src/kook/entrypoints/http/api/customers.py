@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -22,7 +23,7 @@ from kook.application.customers.submit_customer_profile import SubmitCustomerPro
 from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatus
 from kook.domain.identity.staff import StaffMember, StaffRole
 from kook.domain.shared.errors import Forbidden, NotFound, ValidationFailed
-from kook.entrypoints.http.context import caller, require_staff, require_user, resolve
+from kook.entrypoints.http.context import caller, require_staff, require_user
 from kook.entrypoints.http.cursors import decode_cursor, decode_id_cursor, encode_cursor
 
 Req = Request[Any, Any, Any]
@@ -239,29 +240,32 @@ class CustomerController(Controller):
     tags = ["customers"]
 
     @get("/")
-    async def get_customer(self, request: Req) -> CustomerOut:
+    @inject
+    async def get_customer(self, request: Req, get_customer_of_user: FromDishka[GetCustomerOfUser]) -> CustomerOut:
         found = await require_user(request)
         assert found.user is not None
-        customer = await (await resolve(request, GetCustomerOfUser))(found.user.id)
+        customer = await get_customer_of_user(found.user.id)
         if customer is None:
             raise NotFound()
         return customer_out(customer)
 
     @put("/")
-    async def put_customer(self, request: Req, data: JSONBody[CustomerBody]) -> CustomerOut:
+    @inject
+    async def put_customer(
+        self, request: Req, save_customer_draft: FromDishka[SaveCustomerDraft], data: JSONBody[CustomerBody]
+    ) -> CustomerOut:
         found = await require_user(request)
         assert found.user is not None
         values = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
-        customer = await (await resolve(request, SaveCustomerDraft))(
-            SaveCustomerDraftCommand(user_id=found.user.id, values=values)
-        )
+        customer = await save_customer_draft(SaveCustomerDraftCommand(user_id=found.user.id, values=values))
         return customer_out(customer)
 
     @post("/submit", status_code=200)
-    async def submit(self, request: Req) -> StatusOut:
+    @inject
+    async def submit(self, request: Req, submit_customer_profile: FromDishka[SubmitCustomerProfile]) -> StatusOut:
         found = await require_user(request)
         assert found.user is not None
-        customer = await (await resolve(request, SubmitCustomerProfile))(found.user.id)
+        customer = await submit_customer_profile(found.user.id)
         return StatusOut(id=customer.id, status=customer.status.value)
 
 
@@ -273,22 +277,28 @@ class AdminCustomersController(Controller):
     tags = ["back office"]
 
     @get("/")
+    @inject
     async def queue(
-        self, request: Req, status: FromQuery[str | None] = None, cursor: FromQuery[str | None] = None
+        self,
+        request: Req,
+        list_customers_for_review: FromDishka[ListCustomersForReview],
+        status: FromQuery[str | None] = None,
+        cursor: FromQuery[str | None] = None,
     ) -> SummaryList:
         await require_reviewer(request)
         wanted = parse_status(status)
-        items = await (await resolve(request, ListCustomersForReview))(
-            wanted, after=decode_cursor(cursor), limit=PAGE + 1
-        )
+        items = await list_customers_for_review(wanted, after=decode_cursor(cursor), limit=PAGE + 1)
         page = items[:PAGE]
         next_cursor = encode_cursor(*page[-1].position) if len(items) > PAGE else None
         return SummaryList(items=[summary_out(i) for i in page], next_cursor=next_cursor)
 
     @get("/{customer_id:str}")
-    async def detail(self, request: Req, customer_id: FromPath[str]) -> ReviewOut:
+    @inject
+    async def detail(
+        self, request: Req, get_customer_for_review: FromDishka[GetCustomerForReview], customer_id: FromPath[str]
+    ) -> ReviewOut:
         await require_reviewer(request)
-        review = await (await resolve(request, GetCustomerForReview))(customer_id)
+        review = await get_customer_for_review(customer_id)
         owner = review.owner
         staff = review.decided_by
         return ReviewOut(
@@ -301,17 +311,27 @@ class AdminCustomersController(Controller):
         )
 
     @post("/{customer_id:str}/approve", status_code=200)
-    async def approve(self, request: Req, customer_id: FromPath[str]) -> StatusOut:
+    @inject
+    async def approve(
+        self, request: Req, approve_customer_profile: FromDishka[ApproveCustomerProfile], customer_id: FromPath[str]
+    ) -> StatusOut:
         staff = await require_reviewer(request)
-        customer = await (await resolve(request, ApproveCustomerProfile))(
+        customer = await approve_customer_profile(
             ReviewDecision(customer_id=customer_id, staff_id=staff.id, staff_role=staff.role)
         )
         return StatusOut(id=customer.id, status=customer.status.value)
 
     @post("/{customer_id:str}/reject", status_code=200)
-    async def reject(self, request: Req, customer_id: FromPath[str], data: JSONBody[RejectBody]) -> StatusOut:
+    @inject
+    async def reject(
+        self,
+        request: Req,
+        reject_customer_profile: FromDishka[RejectCustomerProfile],
+        customer_id: FromPath[str],
+        data: JSONBody[RejectBody],
+    ) -> StatusOut:
         staff = await require_reviewer(request)
-        customer = await (await resolve(request, RejectCustomerProfile))(
+        customer = await reject_customer_profile(
             ReviewDecision(customer_id=customer_id, staff_id=staff.id, staff_role=staff.role, reason=data.reason)
         )
         return StatusOut(id=customer.id, status=customer.status.value, rejection_reason=customer.rejection_reason)
@@ -322,9 +342,11 @@ class AdminAuditController(Controller):
     tags = ["back office"]
 
     @get("/")
+    @inject
     async def entries(
         self,
         request: Req,
+        list_audit_entries: FromDishka[ListAuditEntries],
         cursor: FromQuery[str | None] = None,
         actor: FromQuery[str | None] = None,
         action: FromQuery[str | None] = None,
@@ -332,7 +354,7 @@ class AdminAuditController(Controller):
     ) -> AuditList:
         await require_admin(request)
         before_id = decode_id_cursor(cursor)
-        items = await (await resolve(request, ListAuditEntries))(
+        items = await list_audit_entries(
             AuditFilter(actor=actor or None, action=action or None, subject=subject or None),
             before_id=before_id,
             limit=PAGE * 2 + 1,

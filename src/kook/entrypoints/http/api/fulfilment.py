@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -13,9 +14,9 @@ from kook.application.fulfilment.ports import Progress
 from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import NotFound, ValidationFailed
-from kook.entrypoints.http.api.wallet import customer_of
-from kook.entrypoints.http.context import require_staff, resolve
+from kook.entrypoints.http.context import require_staff
 from kook.entrypoints.http.cursors import decode_id_cursor
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 PAGE = 100
@@ -80,9 +81,12 @@ class ProgressController(Controller):
     tags = ["requests"]
 
     @get("/{request_id:str}/progress")
-    async def progress(self, request: Req, request_id: FromPath[str]) -> ProgressOut:
+    @inject
+    async def progress(
+        self, request: Req, get_progress: FromDishka[GetProgress], request_id: FromPath[str]
+    ) -> ProgressOut:
         customer_id, _, _ = await customer_of(request)
-        return progress_out(await (await resolve(request, GetProgress))(request_id, customer_id))
+        return progress_out(await get_progress(request_id, customer_id))
 
 
 class AdminLinesController(Controller):
@@ -90,13 +94,18 @@ class AdminLinesController(Controller):
     tags = ["back office"]
 
     @get("/")
+    @inject
     async def unknown(
-        self, request: Req, status: FromQuery[str | None] = "unknown", cursor: FromQuery[str | None] = None
+        self,
+        request: Req,
+        list_unknown_lines: FromDishka[ListUnknownLines],
+        status: FromQuery[str | None] = "unknown",
+        cursor: FromQuery[str | None] = None,
     ) -> UnknownLineList:
         await require_staff(request, StaffRole.FINANCE)
         if status not in (None, "", "unknown"):
             raise ValidationFailed({"status": "invalid"})
-        found = await (await resolve(request, ListUnknownLines))(after_id=decode_id_cursor(cursor), limit=PAGE + 1)
+        found = await list_unknown_lines(after_id=decode_id_cursor(cursor), limit=PAGE + 1)
         page = found[:PAGE]
         next_cursor = str(page[-1].id) if len(found) > PAGE else None
         return UnknownLineList(
@@ -105,9 +114,16 @@ class AdminLinesController(Controller):
         )
 
     @post("/{line_id:str}/resolve", status_code=200)
-    async def resolve_line(self, request: Req, line_id: FromPath[str], data: JSONBody[ResolveBody]) -> ResolvedOut:
+    @inject
+    async def resolve_line(
+        self,
+        request: Req,
+        resolve_unknown_line: FromDishka[ResolveUnknownLine],
+        line_id: FromPath[str],
+        data: JSONBody[ResolveBody],
+    ) -> ResolvedOut:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         ident = _line_id(line_id)
-        status = await (await resolve(request, ResolveUnknownLine))(ident, data.outcome, f"staff:{found.staff.id}")
+        status = await resolve_unknown_line(ident, data.outcome, f"staff:{found.staff.id}")
         return ResolvedOut(ident, status)

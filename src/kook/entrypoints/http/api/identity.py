@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -148,8 +149,11 @@ class AuthController(Controller):
     tags = ["identity"]
 
     @post("/signup", status_code=HTTP_202_ACCEPTED)
-    async def signup(self, request: Request[Any, Any, Any], data: JSONBody[SignUpBody]) -> Accepted:
-        mobile = await (await resolve(request, SignUp))(
+    @inject
+    async def signup(
+        self, request: Request[Any, Any, Any], sign_up: FromDishka[SignUp], data: JSONBody[SignUpBody]
+    ) -> Accepted:
+        mobile = await sign_up(
             SignUpCommand(
                 mobile=data.mobile,
                 first_name=data.first_name,
@@ -161,28 +165,43 @@ class AuthController(Controller):
         return Accepted(status="code_sent", mobile=mobile)
 
     @post("/signup/verify", status_code=200)
-    async def verify_signup(self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]) -> Response[Me]:
-        user = await (await resolve(request, VerifySignUp))(
+    @inject
+    async def verify_signup(
+        self, request: Request[Any, Any, Any], verify_sign_up: FromDishka[VerifySignUp], data: JSONBody[CodeBody]
+    ) -> Response[Me]:
+        user = await verify_sign_up(
             VerifyCodeCommand(mobile=data.mobile, code=data.code, client_address=client_address(request))
         )
         # a contested sign-up: the phone's holder sets the password without a current one
         return await _logged_in(request, user, otp_login=user.password_required)
 
     @post("/login", status_code=200)
-    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginBody]) -> Response[Me]:
-        user = await (await resolve(request, LogIn))(
+    @inject
+    async def login(
+        self, request: Request[Any, Any, Any], log_in: FromDishka[LogIn], data: JSONBody[LoginBody]
+    ) -> Response[Me]:
+        user = await log_in(
             LogInCommand(mobile=data.mobile, password=data.password, client_address=client_address(request))
         )
         return await _logged_in(request, user)
 
     @post("/otp", status_code=HTTP_202_ACCEPTED)
-    async def otp(self, request: Request[Any, Any, Any], data: JSONBody[MobileBody]) -> Accepted:
-        mobile = await (await resolve(request, RequestLoginCode))(data.mobile, client_address(request))
+    @inject
+    async def otp(
+        self,
+        request: Request[Any, Any, Any],
+        request_login_code: FromDishka[RequestLoginCode],
+        data: JSONBody[MobileBody],
+    ) -> Accepted:
+        mobile = await request_login_code(data.mobile, client_address(request))
         return Accepted(status="code_sent", mobile=mobile)
 
     @post("/otp/verify", status_code=200)
-    async def otp_verify(self, request: Request[Any, Any, Any], data: JSONBody[CodeBody]) -> Response[Me]:
-        user = await (await resolve(request, VerifyLoginCode))(
+    @inject
+    async def otp_verify(
+        self, request: Request[Any, Any, Any], verify_login_code: FromDishka[VerifyLoginCode], data: JSONBody[CodeBody]
+    ) -> Response[Me]:
+        user = await verify_login_code(
             VerifyCodeCommand(mobile=data.mobile, code=data.code, client_address=client_address(request))
         )
         return await _logged_in(request, user, otp_login=True)
@@ -210,20 +229,26 @@ class MeController(Controller):
         )
 
     @delete("/me/sessions", status_code=HTTP_204_NO_CONTENT)
-    async def end_all_sessions(self, request: Request[Any, Any, Any]) -> Response[None]:
+    @inject
+    async def end_all_sessions(
+        self, request: Request[Any, Any, Any], end_all_sessions: FromDishka[EndAllSessions]
+    ) -> Response[None]:
         """Sign out everywhere: every web session of the caller ends, this one included (API keys stay)."""
         found = await require_user(request)
         assert found.user is not None
-        await (await resolve(request, EndAllSessions))(PrincipalKind.USER, found.user.id)
+        await end_all_sessions(PrincipalKind.USER, found.user.id)
         response: Response[None] = Response(None, status_code=HTTP_204_NO_CONTENT)
         clear_session_cookies(request, response)
         return response
 
     @post("/me/password", status_code=HTTP_204_NO_CONTENT)
-    async def change_password(self, request: Request[Any, Any, Any], data: JSONBody[PasswordBody]) -> None:
+    @inject
+    async def change_password(
+        self, request: Request[Any, Any, Any], change_password: FromDishka[ChangePassword], data: JSONBody[PasswordBody]
+    ) -> None:
         found = await require_user(request)
         assert found.user is not None
-        await (await resolve(request, ChangePassword))(
+        await change_password(
             ChangePasswordCommand(
                 user_id=found.user.id,
                 current_password=data.current_password,
@@ -233,8 +258,9 @@ class MeController(Controller):
         )
 
     @get("/api-keys")
-    async def list_keys(self, request: Request[Any, Any, Any]) -> ApiKeyList:
-        keys = await (await resolve(request, ListApiKeys))(await key_owner(request))
+    @inject
+    async def list_keys(self, request: Request[Any, Any, Any], list_api_keys: FromDishka[ListApiKeys]) -> ApiKeyList:
+        keys = await list_api_keys(await key_owner(request))
         return ApiKeyList(
             items=[
                 ApiKeyOut(
@@ -253,16 +279,23 @@ class MeController(Controller):
         )
 
     @post("/api-keys", status_code=201)
-    async def create_key(self, request: Request[Any, Any, Any], data: JSONBody[ApiKeyBody | None] = None) -> NewApiKey:
+    @inject
+    async def create_key(
+        self,
+        request: Request[Any, Any, Any],
+        create_api_key: FromDishka[CreateApiKey],
+        data: JSONBody[ApiKeyBody | None] = None,
+    ) -> NewApiKey:
         body = data or ApiKeyBody()
-        key, secret = await (await resolve(request, CreateApiKey))(
-            await key_owner(request), body.name, body.scopes, body.per_minute
-        )
+        key, secret = await create_api_key(await key_owner(request), body.name, body.scopes, body.per_minute)
         return NewApiKey(id=key.id, key=secret, name=key.name, scopes=sorted(key.scope_set), per_minute=key.per_minute)
 
     @delete("/api-keys/{key_id:str}", status_code=HTTP_204_NO_CONTENT)
-    async def revoke_key(self, request: Request[Any, Any, Any], key_id: FromPath[str]) -> None:
-        await (await resolve(request, RevokeApiKey))(await key_owner(request), key_id)
+    @inject
+    async def revoke_key(
+        self, request: Request[Any, Any, Any], revoke_api_key: FromDishka[RevokeApiKey], key_id: FromPath[str]
+    ) -> None:
+        await revoke_api_key(await key_owner(request), key_id)
 
 
 async def key_owner(request: Request[Any, Any, Any]) -> KeyOwner:

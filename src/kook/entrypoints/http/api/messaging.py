@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -16,9 +17,9 @@ from kook.application.messaging.low_balance import LowBalanceThreshold
 from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
 from kook.domain.identity.staff import StaffRole
 from kook.domain.messaging.message import RICH_KINDS, Message
-from kook.entrypoints.http.api.wallet import customer_of
-from kook.entrypoints.http.context import require_staff, require_user, resolve
+from kook.entrypoints.http.context import require_staff, require_user
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 PAGE = 20
@@ -52,43 +53,51 @@ def message_out(message: Message) -> MessageOut:
     )
 
 
+class ReadAllOut(msgspec.Struct):
+    marked: int
+    unread_count: int
+
+
 class MessagesController(Controller):
     path = "/api/v1/messages"
     tags = ["messaging"]
 
     @get("/")
+    @inject
     async def list_messages(
-        self, request: Req, cursor: FromQuery[str | None] = None, unread: FromQuery[bool] = False
+        self,
+        request: Req,
+        list_messages: FromDishka[ListMessages],
+        count_unread_messages: FromDishka[CountUnreadMessages],
+        cursor: FromQuery[str | None] = None,
+        unread: FromQuery[bool] = False,
     ) -> MessageList:
         found = await require_user(request)
         assert found.user is not None
-        items = await (await resolve(request, ListMessages))(
-            found.user.id, before=decode_cursor(cursor), limit=PAGE + 1, unread_only=unread
-        )
+        items = await list_messages(found.user.id, before=decode_cursor(cursor), limit=PAGE + 1, unread_only=unread)
         page = items[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
-        unread_count = await (await resolve(request, CountUnreadMessages))(found.user.id)
+        unread_count = await count_unread_messages(found.user.id)
         return MessageList(items=[message_out(m) for m in page], next_cursor=next_cursor, unread_count=unread_count)
 
     @post("/{message_id:str}/read", status_code=200)
-    async def read(self, request: Req, message_id: FromPath[str]) -> MessageOut:
+    @inject
+    async def read(
+        self, request: Req, mark_message_read: FromDishka[MarkMessageRead], message_id: FromPath[str]
+    ) -> MessageOut:
         found = await require_user(request)
         assert found.user is not None
-        message = await (await resolve(request, MarkMessageRead))(found.user.id, message_id)
+        message = await mark_message_read(found.user.id, message_id)
         return message_out(message)
 
     @post("/read-all", status_code=200)
-    async def read_all(self, request: Req) -> ReadAllOut:
+    @inject
+    async def read_all(self, request: Req, mark_all_messages_read: FromDishka[MarkAllMessagesRead]) -> ReadAllOut:
         """Every unread message marked read."""
         found = await require_user(request)
         assert found.user is not None
-        marked = await (await resolve(request, MarkAllMessagesRead))(found.user.id)
+        marked = await mark_all_messages_read(found.user.id)
         return ReadAllOut(marked=marked, unread_count=0)
-
-
-class ReadAllOut(msgspec.Struct):
-    marked: int
-    unread_count: int
 
 
 class ThresholdBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -107,14 +116,18 @@ class LowBalanceController(Controller):
     tags = ["messaging"]
 
     @get("/")
-    async def show(self, request: Req) -> ThresholdOut:
+    @inject
+    async def show(self, request: Req, low_balance_threshold: FromDishka[LowBalanceThreshold]) -> ThresholdOut:
         customer_id, _, _ = await customer_of(request)
-        return ThresholdOut(await (await resolve(request, LowBalanceThreshold)).get(customer_id))
+        return ThresholdOut(await low_balance_threshold.get(customer_id))
 
     @put("/")
-    async def change(self, request: Req, data: JSONBody[ThresholdBody]) -> ThresholdOut:
+    @inject
+    async def change(
+        self, request: Req, low_balance_threshold: FromDishka[LowBalanceThreshold], data: JSONBody[ThresholdBody]
+    ) -> ThresholdOut:
         customer_id, _, _ = await customer_of(request)
-        return ThresholdOut(await (await resolve(request, LowBalanceThreshold)).set(customer_id, data.threshold))
+        return ThresholdOut(await low_balance_threshold.set(customer_id, data.threshold))
 
 
 class AnnouncementBody(msgspec.Struct, forbid_unknown_fields=True):
@@ -132,10 +145,13 @@ class AdminAnnouncementsController(Controller):
     tags = ["back office"]
 
     @post("/", status_code=201)
-    async def announce(self, request: Req, data: JSONBody[AnnouncementBody]) -> AnnouncementOut:
+    @inject
+    async def announce(
+        self, request: Req, send_announcement: FromDishka[SendAnnouncement], data: JSONBody[AnnouncementBody]
+    ) -> AnnouncementOut:
         found = await require_staff(request, StaffRole.ADMIN)
         assert found.staff is not None
-        sent = await (await resolve(request, SendAnnouncement))(
+        sent = await send_announcement(
             found.staff.id, Announcement(title=data.title, body=data.body, customer_id=data.customer_id)
         )
         return AnnouncementOut(recipients=sent)

@@ -3,22 +3,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from litestar.response import Stream
-from litestar.status_codes import HTTP_202_ACCEPTED
+from litestar import Controller, Request, Response, get
+from litestar.params import FromQuery, QueryParameter
 
-from kook.application.reporting.daily_totals import DailyTotalsReport, DayTotals
-from kook.application.reporting.export_transactions import ExportedFile, ExportTransactions
-from kook.application.reporting.exports import ExportDownload, ExportStatus, ReportExport, StartTransactionExport
+from kook.application.reporting.daily_totals import DayTotals
+from kook.application.reporting.export_transactions import ExportTransactions
 from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
 from kook.application.reporting.payments import (
     ExportPayments,
@@ -27,15 +20,14 @@ from kook.application.reporting.payments import (
     PaymentRow,
     payment_filter,
 )
-from kook.application.reporting.period import staff_customer
 from kook.application.reporting.ports import TransactionCursor, TransactionRow, TransactionTotals
 from kook.application.reporting.sales import ExportSalesSummary, SalesGroup, SalesSummaryReport
-from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import ValidationFailed
-from kook.entrypoints.http.api.requests import XLSX, xlsx_response
-from kook.entrypoints.http.api.wallet import customer_of
-from kook.entrypoints.http.context import require_staff, resolve
+from kook.entrypoints.http.api.report_exports import exported_file_response
+from kook.entrypoints.http.api.request_models import XLSX, xlsx_response
+from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 PAGE = 50
@@ -368,101 +360,6 @@ def day_out(day: DayTotals) -> DayTotalsOut:
     )
 
 
-class AdminReportsController(Controller):
-    """The reports across customers (``customer`` narrows to one), for finance and admin staff."""
-
-    path = "/api/v1/admin/reports"
-    tags = ["reports", "admin"]
-
-    @get("/transactions")
-    async def transactions(
-        self,
-        request: Req,
-        start: Annotated[str | None, QueryParameter(name="from")] = None,
-        end: Annotated[str | None, QueryParameter(name="to")] = None,
-        customer: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
-        operator: FromQuery[str | None] = None,
-        product: FromQuery[str | None] = None,
-        package: FromQuery[str | None] = None,
-        request_id: FromQuery[str | None] = None,
-        mobile: FromQuery[str | None] = None,
-        cursor: FromQuery[str | None] = None,
-        format: FromQuery[str | None] = None,
-    ) -> Response[Any]:
-        """ریز تراکنش across customers (the customer's report's parameters, and ``customer``)."""
-        await require_staff(request, StaffRole.FINANCE)
-        customer_id = staff_customer(customer)
-        query = TransactionQuery(
-            start=start,
-            end=end,
-            status=status,
-            operator=operator,
-            product=product,
-            package_code=package,
-            request_id=request_id,
-            mobile=mobile,
-        )
-        if wants_xlsx(request, format):
-            exported = await (await resolve(request, ExportTransactions))(customer_id, query)
-            return exported_file_response(exported, "transactions.xlsx")
-        page = await (await resolve(request, ListTransactions))(
-            customer_id, query, after=decode_transaction_cursor(cursor), limit=PAGE
-        )
-        next_cursor = encode_transaction_cursor(page.next_cursor) if page.next_cursor else None
-        items = [
-            StaffTransactionOut(**msgspec.structs.asdict(transaction_out(r)), customer_id=r.customer_id)
-            for r in page.rows
-        ]
-        return Response(StaffTransactionsOut(items, next_cursor, totals_out(page.totals)))
-
-    @get("/sales-summary")
-    async def sales_summary(
-        self,
-        request: Req,
-        start: Annotated[str | None, QueryParameter(name="from")] = None,
-        end: Annotated[str | None, QueryParameter(name="to")] = None,
-        customer: FromQuery[str | None] = None,
-        format: FromQuery[str | None] = None,
-    ) -> Response[Any]:
-        """خلاصه سر جمع فروش across customers (only succeeded lines are sales)."""
-        await require_staff(request, StaffRole.FINANCE)
-        return await sales_response(request, staff_customer(customer), start, end, format)
-
-    @get("/payments")
-    async def payments(
-        self,
-        request: Req,
-        start: Annotated[str | None, QueryParameter(name="from")] = None,
-        end: Annotated[str | None, QueryParameter(name="to")] = None,
-        customer: FromQuery[str | None] = None,
-        kind: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
-        cursor: FromQuery[str | None] = None,
-        format: FromQuery[str | None] = None,
-    ) -> Response[Any]:
-        """گزارش پرداخت across customers; each item names its ``customer_id``."""
-        await require_staff(request, StaffRole.FINANCE)
-        return await payments_response(
-            request, staff_customer(customer), start, end, kind, status, cursor, format, staff=True
-        )
-
-    @get("/daily-totals")
-    async def daily_totals(
-        self,
-        request: Req,
-        start: Annotated[str | None, QueryParameter(name="from")] = None,
-        end: Annotated[str | None, QueryParameter(name="to")] = None,
-        customer: FromQuery[str | None] = None,
-    ) -> DailyTotalsOut:
-        """Money in (gateway: verified payments by day verified; slips: approved by day approved) and money
-        out (operators: succeeded lines by day finished) per Tehran day, newest first, days without money
-        left out. Without ``from``/``to``: the last 31 days. At most 366 days."""
-        await require_staff(request, StaffRole.FINANCE)
-        result = await (await resolve(request, DailyTotalsReport))(start, end, staff_customer(customer))
-        return DailyTotalsOut([day_out(d) for d in result.days], day_out(result.total))
-
-
 class StaffTransactionOut(TransactionOut):
     customer_id: str = ""
 
@@ -471,126 +368,3 @@ class StaffTransactionsOut(msgspec.Struct):
     items: list[StaffTransactionOut]
     next_cursor: str | None
     totals: TotalsOut
-
-
-# --- exports: a file streamed at once (up to 50,000 rows), or made in the background and kept a day ---------
-
-_CHUNK = 256 * 1024
-
-
-async def _file_chunks(path: str, *, remove: bool) -> AsyncIterator[bytes]:
-    handle = await asyncio.to_thread(open, path, "rb")
-    try:
-        while chunk := await asyncio.to_thread(handle.read, _CHUNK):
-            yield chunk
-    finally:
-        await asyncio.to_thread(handle.close)
-        if remove:
-            await asyncio.to_thread(_unlink, path)
-
-
-def _unlink(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-
-
-def xlsx_file_response(path: str, filename: str, *, remove: bool) -> Stream:
-    """The file streamed in chunks (never whole in memory); ``remove``: deleted once sent (or abandoned)."""
-    headers = {
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-        "Content-Length": str(os.path.getsize(path)),
-    }
-    return Stream(_file_chunks(path, remove=remove), media_type=XLSX, headers=headers)
-
-
-def exported_file_response(exported: ExportedFile, filename: str) -> Stream:
-    return xlsx_file_response(exported.path, filename, remove=True)
-
-
-class TransactionFilterIn(msgspec.Struct, forbid_unknown_fields=True):
-    start: str | None = msgspec.field(default=None, name="from")
-    end: str | None = msgspec.field(default=None, name="to")
-    status: str | None = None
-    operator: str | None = None
-    product: str | None = None
-    package: str | None = None
-    request_id: str | None = None
-    mobile: str | None = None
-
-    def query(self) -> TransactionQuery:
-        return TransactionQuery(
-            start=self.start,
-            end=self.end,
-            status=self.status,
-            operator=self.operator,
-            product=self.product,
-            package_code=self.package,
-            request_id=self.request_id,
-            mobile=self.mobile,
-        )
-
-
-class ExportIn(msgspec.Struct, forbid_unknown_fields=True):
-    filter: TransactionFilterIn = msgspec.field(default_factory=TransactionFilterIn)
-
-
-class ExportOut(msgspec.Struct):
-    id: str
-    status: str  # queued | running | done | failed
-    rows_total: int
-    rows_done: int
-    percent: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    expires_at: datetime
-    file_url: str | None  # when done
-    error: str | None
-
-
-def export_out(export: ReportExport) -> ExportOut:
-    return ExportOut(
-        id=export.id,
-        status=export.status,
-        rows_total=export.rows_total,
-        rows_done=export.rows_done,
-        percent=export.percent,
-        created_at=export.created_at,
-        started_at=export.started_at,
-        finished_at=export.finished_at,
-        expires_at=export.expires_at,
-        file_url=f"/api/v1/reports/exports/{export.id}/file" if export.status == "done" else None,
-        error=export.error,
-    )
-
-
-class ReportExportsController(Controller):
-    path = "/api/v1/reports"
-    tags = ["reports"]
-
-    @post("/transactions/exports", status_code=HTTP_202_ACCEPTED)
-    async def start_transactions_export(self, request: Req, data: JSONBody[ExportIn]) -> ExportOut:
-        """ریز تراکنش as an Excel file made in the background, any size: 202 with the export's ``id`` and
-        ``status``. Body: ``{"filter": {from, to, status, operator, product, package, request_id, mobile}}``
-        (as the GET's query; a bad filter → 422 ``validation_error`` and nothing is queued). Follow it with
-        ``GET /api/v1/reports/exports/{id}``; the file is kept for a day, for its owner only."""
-        customer_id, user_id, _ = await customer_of(request)
-        export = await (await resolve(request, StartTransactionExport))(user_id, customer_id, data.filter.query())
-        return export_out(export)
-
-    @get("/exports/{export_id:str}")
-    async def export_status(self, request: Req, export_id: FromPath[str]) -> ExportOut:
-        """A background export's status and progress (rows done of rows total); 404 ``export_not_found``
-        for anyone but the person who asked for it, and once it expired."""
-        _, user_id, _ = await customer_of(request)
-        return export_out(await (await resolve(request, ExportStatus))(user_id, export_id))
-
-    @get("/exports/{export_id:str}/file")
-    async def export_file(self, request: Req, export_id: FromPath[str]) -> Stream:
-        """The finished export's ``.xlsx``, streamed; 404 ``export_not_found`` until it is done, after it
-        expired, and for anyone but its owner."""
-        _, user_id, _ = await customer_of(request)
-        path, _export = await (await resolve(request, ExportDownload))(user_id, export_id)
-        return xlsx_file_response(path, "transactions.xlsx", remove=False)

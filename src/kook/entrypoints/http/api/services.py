@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
@@ -13,7 +14,7 @@ from kook.application.services.activate_service import ActivateService, Activate
 from kook.application.services.get_service_terms import GetServiceTerms
 from kook.application.services.list_services import ListServices
 from kook.application.services.ports import ServiceView
-from kook.entrypoints.http.context import client_address, require_user, resolve
+from kook.entrypoints.http.context import client_address, require_user
 
 Req = Request[Any, Any, Any]
 
@@ -63,27 +64,38 @@ class ServicesController(Controller):
     tags = ["services"]
 
     @get("/")
-    async def list_services(self, request: Req) -> ServiceList:
+    @inject
+    async def list_services(self, request: Req, list_services: FromDishka[ListServices]) -> ServiceList:
         found = await require_user(request)
         assert found.user is not None
-        views = await (await resolve(request, ListServices))(found.user.id)
+        views = await list_services(found.user.id)
         return ServiceList(items=[service_out(v) for v in views])
 
     @get("/{code:str}/terms")
-    async def terms(self, request: Req, code: FromPath[str]) -> TermsOut:
+    @inject
+    async def terms(
+        self, request: Req, get_service_terms: FromDishka[GetServiceTerms], code: FromPath[str]
+    ) -> TermsOut:
         found = await require_user(request)
         assert found.user is not None
-        view = await (await resolve(request, GetServiceTerms))(found.user.id, code)
+        view = await get_service_terms(found.user.id, code)
         terms = view.terms
         return TermsOut(
             code=terms.service_code, version=terms.version, text=terms.text, published_at=terms.published_at
         )
 
     @post("/{code:str}/activate", status_code=200)
-    async def activate(self, request: Req, code: FromPath[str], data: JSONBody[ActivateBody]) -> ServiceOut:
+    @inject
+    async def activate(
+        self,
+        request: Req,
+        activate_service: FromDishka[ActivateService],
+        code: FromPath[str],
+        data: JSONBody[ActivateBody],
+    ) -> ServiceOut:
         found = await require_user(request)
         assert found.user is not None
-        view = await (await resolve(request, ActivateService))(
+        view = await activate_service(
             ActivateServiceCommand(
                 user_id=found.user.id,
                 service_code=code,

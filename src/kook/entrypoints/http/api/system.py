@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar.response import Redirect
@@ -36,8 +37,8 @@ class SandboxSms(msgspec.Struct):
 
 
 @get("/health", tags=["system"])
-async def health(request: Request[Any, Any, Any]) -> Health:
-    engine = await resolve(request, AsyncEngine)
+@inject
+async def health(request: Request[Any, Any, Any], engine: FromDishka[AsyncEngine]) -> Health:
     async with engine.connect() as connection:
         await connection.execute(sa.text("SELECT 1"))
     return Health(status="ok")
@@ -50,10 +51,11 @@ class Readiness(msgspec.Struct):
 
 
 @get("/ready", tags=["system"])
-async def ready(request: Request[Any, Any, Any]) -> Response[Readiness]:
+@inject
+async def ready(
+    request: Request[Any, Any, Any], engine: FromDishka[AsyncEngine], redis: FromDishka[Redis | None]
+) -> Response[Readiness]:
     """Readiness: 200 when the database and Redis both answer, else 503 naming the one that did not."""
-    engine = await resolve(request, AsyncEngine)
-    redis = await resolve(request, Redis | None)  # type: ignore[arg-type]
     found = await check_ready(engine, redis)
     body = Readiness(status="ready" if found.ready else "unavailable", database=found.database, redis=found.redis)
     return Response(body, status_code=200 if found.ready else 503)
@@ -63,7 +65,10 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 @get("/metrics", include_in_schema=False)
-async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
+@inject
+async def metrics(
+    request: Request[Any, Any, Any], engine: FromDishka[AsyncEngine], redis: FromDishka[Redis | None]
+) -> Response[bytes]:
     """Prometheus metrics. With ``KOOK_METRICS_TOKEN`` set, only to ``Authorization: Bearer <token>``; without,
     only to loopback callers. Anyone else gets 403 ``forbidden``."""
     token = settings_of(request).metrics.token
@@ -73,8 +78,6 @@ async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
             raise Forbidden()
     elif client_address(request) not in LOOPBACK:  # behind a trusted proxy: the forwarded address
         raise Forbidden()
-    engine = await resolve(request, AsyncEngine)
-    redis = await resolve(request, Redis | None)  # type: ignore[arg-type]
     figures = await scrape(engine, redis)
     return Response(render(figures), media_type=CONTENT_TYPE)
 

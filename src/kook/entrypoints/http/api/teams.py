@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
@@ -31,9 +32,9 @@ from kook.application.teams.members import (
     WithdrawInvitation,
 )
 from kook.domain.customers.members import Approval, ApprovalPolicy, Invitation, InvitationInvalid
-from kook.entrypoints.http.api.wallet import customer_of
-from kook.entrypoints.http.context import client_address, require_user, resolve
+from kook.entrypoints.http.context import client_address, require_user
 from kook.entrypoints.http.roles import require_acting
+from kook.entrypoints.http.session_customer import customer_of
 
 Req = Request[Any, Any, Any]
 
@@ -136,42 +137,59 @@ class MembersController(Controller):
     tags = ["members"]
 
     @get("/")
-    async def list_members(self, request: Req) -> MemberList:
+    @inject
+    async def list_members(self, request: Req, list_team: FromDishka[ListTeam]) -> MemberList:
         """The customer's members with their roles (owner, admin, operator, approver, finance, viewer)."""
-        team = await (await resolve(request, ListTeam))(await require_acting(request))
+        team = await list_team(await require_acting(request))
         return MemberList(
             [MemberOut(m.user_id, m.mobile, m.first_name, m.last_name, m.role, m.joined_at) for m in team.members]
         )
 
     @patch("/{user_id:str}")
-    async def change_role(self, request: Req, user_id: FromPath[str], data: JSONBody[RoleBody]) -> MemberOut:
+    @inject
+    async def change_role(
+        self,
+        request: Req,
+        change_member_role: FromDishka[ChangeMemberRole],
+        list_team: FromDishka[ListTeam],
+        user_id: FromPath[str],
+        data: JSONBody[RoleBody],
+    ) -> MemberOut:
         """``{role}``: owners and admins; only an owner gives or takes the owner role; one owner always remains."""
         acting = await require_acting(request)
-        await (await resolve(request, ChangeMemberRole))(acting, user_id, data.role)
-        team = await (await resolve(request, ListTeam))(acting)
+        await change_member_role(acting, user_id, data.role)
+        team = await list_team(acting)
         m = next(m for m in team.members if m.user_id == user_id)
         return MemberOut(m.user_id, m.mobile, m.first_name, m.last_name, m.role, m.joined_at)
 
     @delete("/{user_id:str}", status_code=204)
-    async def remove(self, request: Req, user_id: FromPath[str]) -> None:
+    @inject
+    async def remove(self, request: Req, remove_member: FromDishka[RemoveMember], user_id: FromPath[str]) -> None:
         """An owner cannot be removed (``owner_not_removable``)."""
-        await (await resolve(request, RemoveMember))(await require_acting(request), user_id)
+        await remove_member(await require_acting(request), user_id)
 
     @get("/invitations")
-    async def invitations(self, request: Req) -> InvitationList:
-        team = await (await resolve(request, ListTeam))(await require_acting(request))
+    @inject
+    async def invitations(self, request: Req, list_team: FromDishka[ListTeam]) -> InvitationList:
+        team = await list_team(await require_acting(request))
         return InvitationList([invitation_out(i) for i in team.invitations])
 
     @post("/invitations", status_code=201)
-    async def invite(self, request: Req, data: JSONBody[InviteBody]) -> InvitationOut:
+    @inject
+    async def invite(
+        self, request: Req, invite_member: FromDishka[InviteMember], data: JSONBody[InviteBody]
+    ) -> InvitationOut:
         """``{mobile, role}`` (any role but owner): an SMS asks the person to sign up or log in with that number
         and accept; valid 7 days. A number already in a customer → 409 ``already_member``."""
         acting = await require_acting(request)
-        return invitation_out(await (await resolve(request, InviteMember))(acting, data.mobile, data.role))
+        return invitation_out(await invite_member(acting, data.mobile, data.role))
 
     @delete("/invitations/{invitation_id:str}", status_code=204)
-    async def withdraw(self, request: Req, invitation_id: FromPath[str]) -> None:
-        await (await resolve(request, WithdrawInvitation))(await require_acting(request), invitation_id)
+    @inject
+    async def withdraw(
+        self, request: Req, withdraw_invitation: FromDishka[WithdrawInvitation], invitation_id: FromPath[str]
+    ) -> None:
+        await withdraw_invitation(await require_acting(request), invitation_id)
 
 
 class InvitationController(Controller):
@@ -181,21 +199,23 @@ class InvitationController(Controller):
     tags = ["members"]
 
     @get("/")
-    async def pending(self, request: Req) -> InvitationOut:
+    @inject
+    async def pending(self, request: Req, pending_invitation: FromDishka[PendingInvitation]) -> InvitationOut:
         found = await require_user(request)
         assert found.user is not None
-        invitation = await (await resolve(request, PendingInvitation))(found.user.id)
+        invitation = await pending_invitation(found.user.id)
         if invitation is None:
             raise InvitationInvalid()
         return invitation_out(invitation)
 
     @post("/accept", status_code=200)
-    async def accept(self, request: Req) -> JoinedOut:
+    @inject
+    async def accept(self, request: Req, accept_invitation: FromDishka[AcceptInvitation]) -> JoinedOut:
         """Join the inviting customer with the invited role (404 ``invitation_invalid``, 410 ``invitation_expired``,
         409 ``already_member``)."""
         found = await require_user(request)
         assert found.user is not None
-        member = await (await resolve(request, AcceptInvitation))(found.user.id)
+        member = await accept_invitation(found.user.id)
         return JoinedOut(member.customer_id, member.role.value)
 
 
@@ -204,15 +224,19 @@ class ApprovalPolicyController(Controller):
     tags = ["members"]
 
     @get("/")
-    async def get_policy(self, request: Req) -> PolicyOut:
-        return policy_out(await (await resolve(request, GetApprovalPolicy))(await require_acting(request)))
+    @inject
+    async def get_policy(self, request: Req, get_approval_policy: FromDishka[GetApprovalPolicy]) -> PolicyOut:
+        return policy_out(await get_approval_policy(await require_acting(request)))
 
     @put("/")
-    async def put_policy(self, request: Req, data: JSONBody[PolicyBody]) -> PolicyOut:
+    @inject
+    async def put_policy(
+        self, request: Req, set_approval_policy: FromDishka[SetApprovalPolicy], data: JSONBody[PolicyBody]
+    ) -> PolicyOut:
         """Requests whose total is above ``threshold`` need an approver other than their maker;
         ``operator_may_confirm``: an operator may confirm alone below it."""
         acting = await require_acting(request)
-        policy = await (await resolve(request, SetApprovalPolicy))(acting, data.threshold, data.operator_may_confirm)
+        policy = await set_approval_policy(acting, data.threshold, data.operator_may_confirm)
         return policy_out(policy)
 
 
@@ -221,31 +245,47 @@ class ApprovalController(Controller):
     tags = ["requests"]
 
     @get("/")
-    async def get_approval(self, request: Req, request_id: FromPath[str]) -> ApprovalOut | None:
+    @inject
+    async def get_approval(
+        self, request: Req, get_approval: FromDishka[GetApproval], request_id: FromPath[str]
+    ) -> ApprovalOut | None:
         await customer_of(request)
-        view = await (await resolve(request, GetApproval))(await require_acting(request), request_id)
+        view = await get_approval(await require_acting(request), request_id)
         return approval_out(view.approval, view.maker_name) if view.approval else None
 
     @post("/", status_code=202)
-    async def submit(self, request: Req, request_id: FromPath[str]) -> ApprovalOut:
+    @inject
+    async def submit(
+        self, request: Req, submit_for_approval: FromDishka[SubmitForApproval], request_id: FromPath[str]
+    ) -> ApprovalOut:
         """The maker asks for approval; approvers, admins and owners get a portal message."""
         await customer_of(request)
         acting = await require_acting(request)
-        approval = await (await resolve(request, SubmitForApproval))(acting, request_id)
+        approval = await submit_for_approval(acting, request_id)
         return approval_out(approval, None)
 
     @post("/code", status_code=202)
-    async def code(self, request: Req, request_id: FromPath[str]) -> None:
+    @inject
+    async def code(
+        self, request: Req, send_approval_code: FromDishka[SendApprovalCode], request_id: FromPath[str]
+    ) -> None:
         """A one-time code to the approver's own mobile (not the maker: 403 ``approval_own_request``)."""
         await customer_of(request)
         acting = await require_acting(request)
-        await (await resolve(request, SendApprovalCode))(acting, request_id, client_address(request))
+        await send_approval_code(acting, request_id, client_address(request))
 
     @post("/confirm", status_code=200)
-    async def confirm(self, request: Req, request_id: FromPath[str], data: JSONBody[CodeBody]) -> StatusOut:
+    @inject
+    async def confirm(
+        self,
+        request: Req,
+        approve_request: FromDishka[ApproveRequest],
+        request_id: FromPath[str],
+        data: JSONBody[CodeBody],
+    ) -> StatusOut:
         """``{code}``: the request is confirmed (held, run) as by ``/confirm``; the maker is told. Wrong codes:
         ``otp_invalid``; the fifth wrong try locks the code (``otp_locked``)."""
         await customer_of(request)
         acting = await require_acting(request)
-        status = await (await resolve(request, ApproveRequest))(acting, request_id, data.code)
+        status = await approve_request(acting, request_id, data.code)
         return StatusOut(status.value)

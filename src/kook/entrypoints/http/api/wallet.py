@@ -6,13 +6,13 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.payments import StartPayment
 from kook.application.wallet.queries import (
@@ -30,10 +30,11 @@ from kook.domain.shared.jalali import parse_date
 from kook.domain.shared.money import parse_amount_field
 from kook.domain.wallet.deposit import DepositSlip
 from kook.domain.wallet.payment import Payment
-from kook.entrypoints.http.context import require_staff, require_user, resolve
+from kook.entrypoints.http.context import require_staff
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.errors import error_response
 from kook.entrypoints.http.idempotency import idempotent
+from kook.entrypoints.http.session_customer import customer_of
 from kook.entrypoints.http.statement import described_lines
 
 Req = Request[Any, Any, Any]
@@ -135,14 +136,6 @@ def deposit_out(d: DepositSlip, *, with_customer: bool = False) -> DepositOut:
     )
 
 
-async def customer_of(request: Req) -> tuple[str, str, str]:
-    """(customer id, user id, mobile) of a caller whose enterprise top-up service is active."""
-    found = await require_user(request)
-    assert found.user is not None
-    customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-    return customer_id, found.user.id, found.user.mobile
-
-
 def parse_deposit_form(form: Any) -> tuple[str, int, date, str]:
     fields: dict[str, str] = {}
     amount = 0
@@ -194,15 +187,19 @@ class WalletController(Controller):
     tags = ["wallet"]
 
     @get("/")
-    async def wallet(self, request: Req) -> WalletOut:
+    @inject
+    async def wallet(self, request: Req, get_wallet: FromDishka[GetWallet]) -> WalletOut:
         customer_id, _, _ = await customer_of(request)
-        wallet = await (await resolve(request, GetWallet))(customer_id)
+        wallet = await get_wallet(customer_id)
         return WalletOut(wallet.available, wallet.held, wallet.total)
 
     @get("/entries")
-    async def entries(self, request: Req, cursor: FromQuery[str | None] = None) -> EntryList:
+    @inject
+    async def entries(
+        self, request: Req, get_statement: FromDishka[GetStatement], cursor: FromQuery[str | None] = None
+    ) -> EntryList:
         customer_id, _, _ = await customer_of(request)
-        lines = await (await resolve(request, GetStatement))(customer_id, decode_cursor(cursor), PAGE + 1)
+        lines = await get_statement(customer_id, decode_cursor(cursor), PAGE + 1)
         page = lines[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].entry_id) if len(lines) > PAGE else None
         described = await described_lines(request, customer_id, page)  # memo: the Persian description
@@ -215,23 +212,27 @@ class WalletController(Controller):
         )
 
     @post("/payments", status_code=201)
-    async def start_payment(self, request: Req, data: JSONBody[PaymentBody]) -> Response[PaymentStarted]:
+    @inject
+    async def start_payment(
+        self, request: Req, start_payment: FromDishka[StartPayment], data: JSONBody[PaymentBody]
+    ) -> Response[PaymentStarted]:
         """Starts an online payment; honours ``Idempotency-Key`` (the same key and body → the same payment)."""
         customer_id, user_id, mobile = await customer_of(request)
         amount = parse_amount_field(data.amount)
 
         async def run() -> PaymentStarted:
-            started = await (await resolve(request, StartPayment))(
-                customer_id=customer_id, user_id=user_id, amount=amount, mobile=mobile
-            )
+            started = await start_payment(customer_id=customer_id, user_id=user_id, amount=amount, mobile=mobile)
             return PaymentStarted(started.payment_id, started.redirect_url)
 
         return await idempotent(request, user_id, run, PaymentStarted, 201)
 
     @get("/payments")
-    async def payments(self, request: Req, cursor: FromQuery[str | None] = None) -> PaymentList:
+    @inject
+    async def payments(
+        self, request: Req, list_payments: FromDishka[ListPayments], cursor: FromQuery[str | None] = None
+    ) -> PaymentList:
         customer_id, _, _ = await customer_of(request)
-        items = await (await resolve(request, ListPayments))(customer_id, decode_cursor(cursor), PAGE + 1)
+        items = await list_payments(customer_id, decode_cursor(cursor), PAGE + 1)
         page = items[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
         return PaymentList([payment_out(p) for p in page], next_cursor)
@@ -242,31 +243,45 @@ class WalletController(Controller):
         request_max_body_size=SLIP_UPLOAD_LIMIT,
         exception_handlers={RequestEntityTooLarge: slip_body_too_large},
     )
+    @inject
     async def submit_deposit(
-        self, request: Req, data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+        self,
+        request: Req,
+        submit_deposit: FromDishka[SubmitDeposit],
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> DepositOut:
         customer_id, user_id, _ = await customer_of(request)
         form = await request.form()
         bank, amount, deposit_date, tracking = parse_deposit_form(form)
         content, filename = await read_slip(form)
-        deposit = await (await resolve(request, SubmitDeposit))(
+        deposit = await submit_deposit(
             SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
         )
         return deposit_out(deposit)
 
     @get("/deposits")
-    async def deposits(self, request: Req, cursor: FromQuery[str | None] = None) -> DepositList:
+    @inject
+    async def deposits(
+        self, request: Req, list_deposits: FromDishka[ListDeposits], cursor: FromQuery[str | None] = None
+    ) -> DepositList:
         customer_id, _, _ = await customer_of(request)
-        items = await (await resolve(request, ListDeposits))(customer_id, decode_cursor(cursor), PAGE + 1)
+        items = await list_deposits(customer_id, decode_cursor(cursor), PAGE + 1)
         page = items[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
         return DepositList([deposit_out(d) for d in page], next_cursor)
 
     @get("/deposits/{deposit_id:str}/slip")
-    async def slip(self, request: Req, deposit_id: FromPath[str]) -> Response[bytes]:
+    @inject
+    async def slip(
+        self,
+        request: Req,
+        get_deposit: FromDishka[GetDeposit],
+        slip_store: FromDishka[SlipStore],
+        deposit_id: FromPath[str],
+    ) -> Response[bytes]:
         customer_id, _, _ = await customer_of(request)
-        deposit = await (await resolve(request, GetDeposit))(deposit_id, customer_id)
-        content = await (await resolve(request, SlipStore)).open(deposit.slip_key)  # type: ignore[type-abstract]
+        deposit = await get_deposit(deposit_id, customer_id)
+        content = await slip_store.open(deposit.slip_key)
         return slip_response(content, deposit)
 
 
@@ -275,40 +290,63 @@ class AdminDepositController(Controller):
     tags = ["back office"]
 
     @get("/")
+    @inject
     async def queue(
-        self, request: Req, status: FromQuery[str | None] = "pending", cursor: FromQuery[str | None] = None
+        self,
+        request: Req,
+        deposit_queue: FromDishka[DepositQueue],
+        status: FromQuery[str | None] = "pending",
+        cursor: FromQuery[str | None] = None,
     ) -> DepositList:
         await require_staff(request, StaffRole.FINANCE)
         if status not in (None, "", "pending", "approved", "rejected"):
             raise ValidationFailed({"status": "invalid"})
-        items = await (await resolve(request, DepositQueue))(status or None, decode_cursor(cursor), PAGE + 1)
+        items = await deposit_queue(status or None, decode_cursor(cursor), PAGE + 1)
         page = items[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
         return DepositList([deposit_out(d, with_customer=True) for d in page], next_cursor)
 
     @get("/{deposit_id:str}")
-    async def detail(self, request: Req, deposit_id: FromPath[str]) -> DepositOut:
+    @inject
+    async def detail(self, request: Req, get_deposit: FromDishka[GetDeposit], deposit_id: FromPath[str]) -> DepositOut:
         await require_staff(request, StaffRole.FINANCE)
-        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
+        deposit = await get_deposit(deposit_id, None)
         return deposit_out(deposit, with_customer=True)
 
     @get("/{deposit_id:str}/slip")
-    async def slip(self, request: Req, deposit_id: FromPath[str]) -> Response[bytes]:
+    @inject
+    async def slip(
+        self,
+        request: Req,
+        get_deposit: FromDishka[GetDeposit],
+        slip_store: FromDishka[SlipStore],
+        deposit_id: FromPath[str],
+    ) -> Response[bytes]:
         await require_staff(request, StaffRole.FINANCE)
-        deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
-        content = await (await resolve(request, SlipStore)).open(deposit.slip_key)  # type: ignore[type-abstract]
+        deposit = await get_deposit(deposit_id, None)
+        content = await slip_store.open(deposit.slip_key)
         return slip_response(content, deposit)
 
     @post("/{deposit_id:str}/approve", status_code=200)
-    async def approve(self, request: Req, deposit_id: FromPath[str]) -> DepositOut:
+    @inject
+    async def approve(
+        self, request: Req, approve_deposit: FromDishka[ApproveDeposit], deposit_id: FromPath[str]
+    ) -> DepositOut:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
-        deposit = await (await resolve(request, ApproveDeposit))(deposit_id, found.staff.id)
+        deposit = await approve_deposit(deposit_id, found.staff.id)
         return deposit_out(deposit, with_customer=True)
 
     @post("/{deposit_id:str}/reject", status_code=200)
-    async def reject(self, request: Req, deposit_id: FromPath[str], data: JSONBody[RejectBody]) -> DepositOut:
+    @inject
+    async def reject(
+        self,
+        request: Req,
+        reject_deposit: FromDishka[RejectDeposit],
+        deposit_id: FromPath[str],
+        data: JSONBody[RejectBody],
+    ) -> DepositOut:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
-        deposit = await (await resolve(request, RejectDeposit))(deposit_id, found.staff.id, data.reason)
+        deposit = await reject_deposit(deposit_id, found.staff.id, data.reason)
         return deposit_out(deposit, with_customer=True)

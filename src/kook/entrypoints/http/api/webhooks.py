@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
@@ -22,9 +23,8 @@ from kook.application.webhooks.endpoints import (
     ReplayDelivery,
 )
 from kook.domain.webhooks.webhook import Delivery, WebhookEndpoint
-from kook.entrypoints.http.api.wallet import customer_of
-from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import customer_of
 
 PAGE = 50
 
@@ -109,36 +109,46 @@ class WebhooksController(Controller):
     tags = ["webhooks"]
 
     @get("/")
-    async def list_endpoints(self, request: Request[Any, Any, Any]) -> EndpointList:
+    @inject
+    async def list_endpoints(
+        self, request: Request[Any, Any, Any], list_endpoints: FromDishka[ListEndpoints]
+    ) -> EndpointList:
         customer_id, _, _ = await customer_of(request)
-        found = await (await resolve(request, ListEndpoints))(customer_id)
+        found = await list_endpoints(customer_id)
         return EndpointList(items=[endpoint_out(e) for e in found])
 
     @post("/", status_code=201)
-    async def register(self, request: Request[Any, Any, Any], data: JSONBody[EndpointBody]) -> NewEndpoint:
+    @inject
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        register_endpoint: FromDishka[RegisterEndpoint],
+        data: JSONBody[EndpointBody],
+    ) -> NewEndpoint:
         customer_id, user_id, _ = await customer_of(request)
-        endpoint, secret = await (await resolve(request, RegisterEndpoint))(
-            customer_id, user_id, data.url, list(data.events)
-        )
+        endpoint, secret = await register_endpoint(customer_id, user_id, data.url, list(data.events))
         return NewEndpoint(id=endpoint.id, url=endpoint.url, events=sorted(endpoint.event_set), secret=secret)
 
     @delete("/{endpoint_id:str}", status_code=HTTP_204_NO_CONTENT)
-    async def remove(self, request: Request[Any, Any, Any], endpoint_id: FromPath[str]) -> None:
+    @inject
+    async def remove(
+        self, request: Request[Any, Any, Any], delete_endpoint: FromDishka[DeleteEndpoint], endpoint_id: FromPath[str]
+    ) -> None:
         customer_id, _, _ = await customer_of(request)
-        await (await resolve(request, DeleteEndpoint))(customer_id, endpoint_id)
+        await delete_endpoint(customer_id, endpoint_id)
 
     @get("/deliveries")
+    @inject
     async def deliveries(
         self,
         request: Request[Any, Any, Any],
+        list_deliveries: FromDishka[ListDeliveries],
         cursor: FromQuery[Annotated[str | None, msgspec.Meta(max_length=200)]] = None,
         endpoint_id: FromQuery[Annotated[str | None, msgspec.Meta(max_length=32)]] = None,
     ) -> DeliveryList:
         customer_id, _, _ = await customer_of(request)
         after = decode_cursor(cursor)
-        found = await (await resolve(request, ListDeliveries))(
-            customer_id, after=after, limit=PAGE + 1, endpoint_id=endpoint_id
-        )
+        found = await list_deliveries(customer_id, after=after, limit=PAGE + 1, endpoint_id=endpoint_id)
         page = found[:PAGE]
         more = len(found) > PAGE
         return DeliveryList(
@@ -147,7 +157,10 @@ class WebhooksController(Controller):
         )
 
     @post("/deliveries/{delivery_id:str}/replay", status_code=202)
-    async def replay(self, request: Request[Any, Any, Any], delivery_id: FromPath[str]) -> Replayed:
+    @inject
+    async def replay(
+        self, request: Request[Any, Any, Any], replay_delivery: FromDishka[ReplayDelivery], delivery_id: FromPath[str]
+    ) -> Replayed:
         customer_id, _, _ = await customer_of(request)
-        await (await resolve(request, ReplayDelivery))(customer_id, delivery_id)
+        await replay_delivery(customer_id, delivery_id)
         return Replayed(id=delivery_id, status="pending")

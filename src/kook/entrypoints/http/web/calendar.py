@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -45,18 +46,23 @@ class CalendarPages(Controller):
     include_in_schema = False
 
     @get("/")
+    @inject
     async def month(
-        self, request: Req, year: FromQuery[str | None] = None, month: FromQuery[str | None] = None
+        self,
+        request: Req,
+        show: FromDishka[ShowMonth],
+        calendar_feed: FromDishka[CalendarFeed],
+        year: FromQuery[str | None] = None,
+        month: FromQuery[str | None] = None,
     ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/admin" if found.staff else "/login")
-        show = await resolve(request, ShowMonth)
         try:
             view = await show(found.user.id, year, month)
         except ValidationFailed:
             view = await show(found.user.id)
-        token = await (await resolve(request, CalendarFeed)).token(found.user.id)
+        token = await calendar_feed.token(found.user.id)
         return await render(
             request,
             "calendar/month.html",
@@ -81,24 +87,28 @@ class CalendarPages(Controller):
         return await self._form(request, None, {"date": (date or "").replace("-", "/"), "time": "09:00"}, {})
 
     @post("/events")
-    async def create(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def create(self, request: Req, create_event: FromDishka[CreateEvent]) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
         data = await request.form()
         try:
-            event = await (await resolve(request, CreateEvent))(found.user.id, _fields(data))
+            event = await create_event(found.user.id, _fields(data))
         except DomainError as exc:
             errors, _ = form_errors(exc)
             return await self._form(request, None, _values(data), errors, 422)
         return redirect(_month_link(event.at), flash="event_created")
 
     @get("/events/{event_id:str}")
-    async def edit(self, request: Req, event_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def edit(
+        self, request: Req, get_event: FromDishka[GetEvent], event_id: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        event = await (await resolve(request, GetEvent))(found.user.id, event_id)
+        event = await get_event(found.user.id, event_id)
         local = event.at.astimezone(TEHRAN)
         jy, jm, jd = from_gregorian(local.date())
         values = {
@@ -113,12 +123,14 @@ class CalendarPages(Controller):
         return await self._form(request, event, values, {})
 
     @post("/events/{event_id:str}")
-    async def update(self, request: Req, event_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def update(
+        self, request: Req, use: FromDishka[UpdateEvent], event_id: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
         data = await request.form()
-        use = await resolve(request, UpdateEvent)
         try:
             event = await use(found.user.id, event_id, _fields(data))
         except ValidationFailed as exc:
@@ -128,20 +140,28 @@ class CalendarPages(Controller):
         return redirect(_month_link(event.at), flash="event_updated")
 
     @post("/events/{event_id:str}/delete")
-    async def delete(self, request: Req, event_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def delete(
+        self,
+        request: Req,
+        get_event: FromDishka[GetEvent],
+        delete_event: FromDishka[DeleteEvent],
+        event_id: FromPath[str],
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        event = await (await resolve(request, GetEvent))(found.user.id, event_id)
-        await (await resolve(request, DeleteEvent))(found.user.id, event_id)
+        event = await get_event(found.user.id, event_id)
+        await delete_event(found.user.id, event_id)
         return redirect(_month_link(event.at), flash="event_deleted")
 
     @post("/feed-rotate")
-    async def rotate(self, request: Req) -> Response[Any]:
+    @inject
+    async def rotate(self, request: Req, calendar_feed: FromDishka[CalendarFeed]) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, CalendarFeed)).rotate(found.user.id)
+        await calendar_feed.rotate(found.user.id)
         return redirect("/calendar", flash="feed_rotated")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -31,7 +32,7 @@ from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.cursors import decode_cursor, decode_id_cursor, encode_cursor
 from kook.entrypoints.http.messages import AUDIT_ACTIONS, error_status
 from kook.entrypoints.http.web.audit_view import audit_rows
-from kook.entrypoints.http.web.rendering import form_errors, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_errors, redirect, render
 from kook.entrypoints.http.web.rendering import form_values as read_form
 
 Req = Request[Any, Any, Any]
@@ -42,11 +43,12 @@ class CustomerPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def form(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def form(self, request: Req, get_customer_of_user: FromDishka[GetCustomerOfUser]) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/admin" if found.staff else "/login")
-        customer = await (await resolve(request, GetCustomerOfUser))(found.user.id)
+        customer = await get_customer_of_user(found.user.id)
         values = form_values(customer) if customer else {"kind": _kind(request.query_params.get("kind"))}
         return await self._page(request, customer, values)
 
@@ -68,7 +70,8 @@ class CustomerPages(Controller):
         return await render(request, "customers/form.html", context, status_code=status_code)
 
     @post("/")
-    async def save(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def save(self, request: Req, save_customer_draft: FromDishka[SaveCustomerDraft]) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
@@ -77,7 +80,7 @@ class CustomerPages(Controller):
         values["kind"] = _kind(values["kind"])
         submit = form.get("action") == "submit"
         try:
-            customer = await (await resolve(request, SaveCustomerDraft))(
+            customer = await save_customer_draft(
                 SaveCustomerDraftCommand(user_id=found.user.id, values=values, submit=submit)
             )
         except DomainError as exc:
@@ -97,11 +100,14 @@ class CustomerPages(Controller):
         )
 
     @post("/submit")
-    async def submit(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def submit(
+        self, request: Req, submit_customer_profile: FromDishka[SubmitCustomerProfile]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, SubmitCustomerProfile))(found.user.id)
+        await submit_customer_profile(found.user.id)
         return redirect("/customer", flash="customer_submitted")
 
 
@@ -117,14 +123,17 @@ class CustomerReviewPages(Controller):
     include_in_schema = False
 
     @get("/")
+    @inject
     async def queue(
-        self, request: Req, status: FromQuery[str | None] = "submitted", cursor: FromQuery[str | None] = None
+        self,
+        request: Req,
+        list_customers_for_review: FromDishka[ListCustomersForReview],
+        status: FromQuery[str | None] = "submitted",
+        cursor: FromQuery[str | None] = None,
     ) -> Template:
         await require_reviewer(request)
         wanted = parse_status(status or "submitted")
-        items = await (await resolve(request, ListCustomersForReview))(
-            wanted, after=decode_cursor(cursor), limit=PAGE + 1
-        )
+        items = await list_customers_for_review(wanted, after=decode_cursor(cursor), limit=PAGE + 1)
         page = items[:PAGE]
         return await render(
             request,
@@ -151,10 +160,13 @@ class CustomerReviewPages(Controller):
         return await self._detail(request, customer_id)
 
     @post("/{customer_id:str}/approve")
-    async def approve(self, request: Req, customer_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def approve(
+        self, request: Req, approve_customer_profile: FromDishka[ApproveCustomerProfile], customer_id: FromPath[str]
+    ) -> Response[Any] | Template:
         staff = await require_reviewer(request)
         try:
-            await (await resolve(request, ApproveCustomerProfile))(
+            await approve_customer_profile(
                 ReviewDecision(customer_id=customer_id, staff_id=staff.id, staff_role=staff.role)
             )
         except DomainError as exc:
@@ -165,12 +177,15 @@ class CustomerReviewPages(Controller):
         return redirect("/admin/customers", flash="customer_approved")
 
     @post("/{customer_id:str}/reject")
-    async def reject(self, request: Req, customer_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def reject(
+        self, request: Req, reject_customer_profile: FromDishka[RejectCustomerProfile], customer_id: FromPath[str]
+    ) -> Response[Any] | Template:
         staff = await require_reviewer(request)
         form = await request.form()
         values = read_form(form, "reason")
         try:
-            await (await resolve(request, RejectCustomerProfile))(
+            await reject_customer_profile(
                 ReviewDecision(
                     customer_id=customer_id, staff_id=staff.id, staff_role=staff.role, reason=values["reason"]
                 )
@@ -178,13 +193,7 @@ class CustomerReviewPages(Controller):
         except DomainError as exc:
             if exc.code in ("not_found", "forbidden"):
                 raise
-            errors, general = form_errors(exc)
-            return await self._detail(
-                request,
-                customer_id,
-                {"errors": errors, "form_error": general, "values": values},
-                error_status(exc.code),
-            )
+            return await self._detail(request, customer_id, form_context(exc, values=values), error_status(exc.code))
         return redirect("/admin/customers", flash="customer_rejected")
 
 
@@ -193,16 +202,18 @@ class AuditPages(Controller):
     include_in_schema = False
 
     @get("/")
+    @inject
     async def audit(
         self,
         request: Req,
+        list_audit_entries: FromDishka[ListAuditEntries],
         cursor: FromQuery[str | None] = None,
         action: FromQuery[str | None] = None,
         subject: FromQuery[str | None] = None,
     ) -> Template:
         await require_admin(request)
         size = PAGE * 2
-        entries = await (await resolve(request, ListAuditEntries))(
+        entries = await list_audit_entries(
             AuditFilter(action=action or None, subject=subject or None),
             before_id=decode_id_cursor(cursor),
             limit=size + 1,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -17,9 +18,10 @@ from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, NotFound
 from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.messages import error_status, error_text
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.web.rendering import redirect, render
-from kook.entrypoints.http.web.requests import live_regions
-from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
+from kook.entrypoints.http.web.request_page import live_regions
+from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
 OPERATOR_NAMES = {int(op): op.name_fa for op in Operator}
@@ -40,9 +42,11 @@ class ProgressPages(Controller):
     exception_handlers = {ServiceRequired: service_required_redirect}
 
     @get("/{request_id:str}/progress")
+    @inject
     async def progress(
         self,
         request: Req,
+        get_progress: FromDishka[GetProgress],
         request_id: FromPath[str],
         status: FromQuery[str | None] = None,
         cursor: FromQuery[str | None] = None,
@@ -54,10 +58,10 @@ class ProgressPages(Controller):
         the page's view (``status``, ``cursor``) and, once finished, the summary — so the whole page
         shows the outcome without a reload; the last answer stops the polling.
         """
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        progress = await (await resolve(request, GetProgress))(request_id, found[0])
+        progress = await get_progress(request_id, found[0])
         context: dict[str, Any] = {"progress": progress, "request_id": request_id}
         if request.headers.get("hx-request") == "true":
             # read after the progress: a status only moves forward, so the pieces are never behind it
@@ -89,7 +93,10 @@ class UnknownLinePages(Controller):
         return await self._queue(request)
 
     @post("/{line_id:str}/resolve")
-    async def resolve_line(self, request: Req, line_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def resolve_line(
+        self, request: Req, resolve_unknown_line: FromDishka[ResolveUnknownLine], line_id: FromPath[str]
+    ) -> Template | Response[Any]:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         ident = _line_id(line_id)
@@ -97,7 +104,7 @@ class UnknownLinePages(Controller):
         outcome = form.get("outcome")
         outcome = outcome if isinstance(outcome, str) else ""
         try:
-            done = await (await resolve(request, ResolveUnknownLine))(ident, outcome, f"staff:{found.staff.id}")
+            done = await resolve_unknown_line(ident, outcome, f"staff:{found.staff.id}")
         except DomainError as exc:
             return await self._queue(request, {"form_error": error_text(exc.code)}, error_status(exc.code))
         return redirect("/admin/lines", flash=f"line_resolved_{done}")

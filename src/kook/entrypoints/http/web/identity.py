@@ -3,8 +3,9 @@ dashboard, profile (password and API keys), and the staff sign-in."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
@@ -21,12 +22,14 @@ from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
+from kook.domain.identity.staff import StaffMember
+from kook.domain.identity.user import User
 from kook.domain.shared.errors import DomainError, RateLimited, ValidationFailed
 from kook.domain.shared.mobile import normalize_mobile, to_latin_digits
 from kook.entrypoints.http.context import caller, client_address, resolve, session_id_of
 from kook.entrypoints.http.cookies import clear_session_cookies, session_cookies
 from kook.entrypoints.http.messages import error_status, error_text
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_values, redirect, render, render_form_error
 
 Req = Request[Any, Any, Any]
 
@@ -48,17 +51,59 @@ async def _start(
     return redirect(to, flash=flash, cookies=session_cookies(request, session))
 
 
+class _PasswordLogIn(Protocol):
+    async def __call__(self, command: LogInCommand) -> User | StaffMember: ...
+
+
+async def _password_login(
+    request: Req, log_in: _PasswordLogIn, kind: str, template: str, to: str
+) -> Response[Any] | Template:
+    """The login form of a customer (``LogIn``) and of a staff member (``StaffLogIn``): one form, one answer."""
+    form = await request.form()
+    values = form_values(form, "mobile", "password")
+    try:
+        principal = await log_in(
+            LogInCommand(mobile=values["mobile"], password=values["password"], client_address=client_address(request))
+        )
+    except DomainError as exc:
+        field = "mobile" if exc.code == "mobile_invalid" else None
+        return await render_form_error(request, template, exc, _status(exc), field, values={"mobile": values["mobile"]})
+    return await _start(request, kind, principal.id, to=to)
+
+
+async def _log_out(request: Req, to: str) -> Response[Any]:
+    """This session ends (the use case only when the request carries one: a stray logout builds nothing)."""
+    session_id = session_id_of(request)
+    if session_id:
+        await (await resolve(request, EndSession))(session_id)
+    response = redirect(to, flash="logged_out")
+    clear_session_cookies(request, response)
+    return response
+
+
+async def _end_everywhere(
+    request: Req, end_all_sessions: EndAllSessions, kind: str, principal_id: str, to: str
+) -> Response[Any]:
+    await end_all_sessions(kind, principal_id)
+    response = redirect(to, flash="logged_out_everywhere")
+    clear_session_cookies(request, response)
+    return response
+
+
 class IdentityPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def dashboard(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def dashboard(
+        self, request: Req, get_customer_of_user: FromDishka[GetCustomerOfUser]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.staff is not None:
             return redirect("/admin")
         if found.user is None:
             return redirect("/login")
-        customer = await (await resolve(request, GetCustomerOfUser))(found.user.id)
+        customer = await get_customer_of_user(found.user.id)
         return await render(request, "identity/dashboard.html", {"active_menu": "dashboard", "customer": customer})
 
     # sign-up ---------------------------------------------------------------
@@ -67,11 +112,12 @@ class IdentityPages(Controller):
         return await render(request, "identity/signup.html")
 
     @post("/signup")
-    async def signup(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def signup(self, request: Req, sign_up: FromDishka[SignUp]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "first_name", "last_name", "password")
         try:
-            mobile = await (await resolve(request, SignUp))(
+            mobile = await sign_up(
                 SignUpCommand(
                     mobile=values["mobile"],
                     first_name=values["first_name"],
@@ -81,14 +127,9 @@ class IdentityPages(Controller):
                 )
             )
         except DomainError as exc:
-            errors, general = form_errors(exc)
             values["password"] = ""
-            return await render(
-                request,
-                "identity/signup.html",
-                {"errors": errors, "form_error": general, "values": values},
-                status_code=422 if errors else 400,
-            )
+            status = 422 if isinstance(exc, ValidationFailed) and exc.fields else 400
+            return await render_form_error(request, "identity/signup.html", exc, status, values=values)
         return redirect(f"/signup/verify?mobile={mobile}")
 
     @get("/signup/verify")
@@ -96,11 +137,12 @@ class IdentityPages(Controller):
         return await render(request, "identity/verify.html", {"mobile": _mobile_param(request)})
 
     @post("/signup/verify")
-    async def verify(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def verify(self, request: Req, verify_sign_up: FromDishka[VerifySignUp]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "code")
         try:
-            user = await (await resolve(request, VerifySignUp))(
+            user = await verify_sign_up(
                 VerifyCodeCommand(mobile=values["mobile"], code=values["code"], client_address=client_address(request))
             )
         except DomainError as exc:
@@ -117,11 +159,12 @@ class IdentityPages(Controller):
         return await _start(request, PrincipalKind.USER, user.id, flash="welcome")
 
     @post("/signup/resend")
-    async def resend(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def resend(self, request: Req, resend_sign_up_code: FromDishka[ResendSignUpCode]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile")
         try:
-            mobile = await (await resolve(request, ResendSignUpCode))(values["mobile"], client_address(request))
+            mobile = await resend_sign_up_code(values["mobile"], client_address(request))
         except DomainError as exc:
             return await render(
                 request,
@@ -137,42 +180,25 @@ class IdentityPages(Controller):
         return await render(request, "identity/login.html")
 
     @post("/login")
-    async def login(self, request: Req) -> Response[Any] | Template:
-        form = await request.form()
-        values = form_values(form, "mobile", "password")
-        try:
-            user = await (await resolve(request, LogIn))(
-                LogInCommand(
-                    mobile=values["mobile"], password=values["password"], client_address=client_address(request)
-                )
-            )
-        except DomainError as exc:
-            errors, general = form_errors(exc, "mobile" if exc.code == "mobile_invalid" else None)
-            return await render(
-                request,
-                "identity/login.html",
-                {"errors": errors, "form_error": general, "values": {"mobile": values["mobile"]}},
-                status_code=_status(exc),
-            )
-        return await _start(request, PrincipalKind.USER, user.id)
+    @inject
+    async def login(self, request: Req, log_in: FromDishka[LogIn]) -> Response[Any] | Template:
+        return await _password_login(request, log_in, PrincipalKind.USER, "identity/login.html", "/")
 
     @get("/login/otp")
     async def otp_page(self, request: Req) -> Template:
         return await render(request, "identity/otp_request.html")
 
     @post("/login/otp")
-    async def otp(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def otp(self, request: Req, request_login_code: FromDishka[RequestLoginCode]) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile")
         try:
-            mobile = await (await resolve(request, RequestLoginCode))(values["mobile"], client_address(request))
+            mobile = await request_login_code(values["mobile"], client_address(request))
         except DomainError as exc:
-            errors, general = form_errors(exc, "mobile" if exc.code == "mobile_invalid" else None)
-            return await render(
-                request,
-                "identity/otp_request.html",
-                {"errors": errors, "form_error": general, "values": values},
-                status_code=_status(exc),
+            field = "mobile" if exc.code == "mobile_invalid" else None
+            return await render_form_error(
+                request, "identity/otp_request.html", exc, _status(exc), field, values=values
             )
         return redirect(f"/login/otp/verify?mobile={mobile}", flash="code_sent")
 
@@ -181,11 +207,14 @@ class IdentityPages(Controller):
         return await render(request, "identity/otp_verify.html", {"mobile": _mobile_param(request)})
 
     @post("/login/otp/verify")
-    async def otp_verify(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def otp_verify(
+        self, request: Req, verify_login_code: FromDishka[VerifyLoginCode]
+    ) -> Response[Any] | Template:
         form = await request.form()
         values = form_values(form, "mobile", "code")
         try:
-            user = await (await resolve(request, VerifyLoginCode))(
+            user = await verify_login_code(
                 VerifyCodeCommand(mobile=values["mobile"], code=values["code"], client_address=client_address(request))
             )
         except DomainError as exc:
@@ -199,23 +228,16 @@ class IdentityPages(Controller):
 
     @post("/logout")
     async def logout(self, request: Req) -> Response[Any]:
-        session_id = session_id_of(request)
-        if session_id:
-            await (await resolve(request, EndSession))(session_id)
-        response = redirect("/login", flash="logged_out")
-        clear_session_cookies(request, response)
-        return response
+        return await _log_out(request, "/login")
 
     @post("/profile/sessions/end-all")
-    async def end_all_sessions(self, request: Req) -> Response[Any]:
+    @inject
+    async def end_all_sessions(self, request: Req, end_all_sessions: FromDishka[EndAllSessions]) -> Response[Any]:
         """Sign out everywhere: every session of the user ends, this one included."""
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, EndAllSessions))(PrincipalKind.USER, found.user.id)
-        response = redirect("/login", flash="logged_out_everywhere")
-        clear_session_cookies(request, response)
-        return response
+        return await _end_everywhere(request, end_all_sessions, PrincipalKind.USER, found.user.id, "/login")
 
     # profile -----------------------------------------------------------------
     @get("/profile")
@@ -240,14 +262,17 @@ class IdentityPages(Controller):
         return await render(request, "identity/profile.html", context, status_code=status_code)
 
     @post("/profile/password")
-    async def change_password(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def change_password(
+        self, request: Req, change_password: FromDishka[ChangePassword]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
         form = await request.form()
         values = form_values(form, "current_password", "new_password")
         try:
-            await (await resolve(request, ChangePassword))(
+            await change_password(
                 ChangePasswordCommand(
                     user_id=found.user.id,
                     current_password=values["current_password"] or None,
@@ -261,12 +286,12 @@ class IdentityPages(Controller):
                 "credentials_invalid": "current_password",
                 "password_too_weak": "new_password",
             }.get(exc.code)
-            errors, general = form_errors(exc, field)
-            return await self._profile(request, {"errors": errors, "form_error": general}, status_code=_status(exc))
+            return await self._profile(request, form_context(exc, field), status_code=_status(exc))
         return redirect("/profile", flash="password_changed")
 
     @post("/profile/api-keys")
-    async def create_key(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def create_key(self, request: Req, create_api_key: FromDishka[CreateApiKey]) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
@@ -275,22 +300,21 @@ class IdentityPages(Controller):
         scopes = [s for s in form.getall("scopes", []) if isinstance(s, str)]
         try:
             per_minute = _per_minute(values["per_minute"])
-            _key, secret = await (await resolve(request, CreateApiKey))(
-                found.user.id, values["name"], scopes, per_minute
-            )
+            _key, secret = await create_api_key(found.user.id, values["name"], scopes, per_minute)
         except DomainError as exc:
-            errors, general = form_errors(exc, "per_minute" if exc.code == "validation_error" else "name")
-            return await self._profile(
-                request, {"errors": errors, "form_error": general, "values": values}, status_code=_status(exc)
-            )
+            field = "per_minute" if exc.code == "validation_error" else "name"
+            return await self._profile(request, form_context(exc, field, values=values), status_code=_status(exc))
         return await self._profile(request, {"new_api_key": secret})
 
     @post("/profile/api-keys/{key_id:str}/revoke")
-    async def revoke_key(self, request: Req, key_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def revoke_key(
+        self, request: Req, revoke_api_key: FromDishka[RevokeApiKey], key_id: FromPath[str]
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, RevokeApiKey))(found.user.id, key_id)
+        await revoke_api_key(found.user.id, key_id)
         return redirect("/profile", flash="api_key_revoked")
 
 
@@ -328,44 +352,22 @@ class StaffPages(Controller):
         return await render(request, "staff/login.html")
 
     @post("/login")
-    async def login(self, request: Req) -> Response[Any] | Template:
-        form = await request.form()
-        values = form_values(form, "mobile", "password")
-        try:
-            staff = await (await resolve(request, StaffLogIn))(
-                LogInCommand(
-                    mobile=values["mobile"], password=values["password"], client_address=client_address(request)
-                )
-            )
-        except DomainError as exc:
-            errors, general = form_errors(exc, "mobile" if exc.code == "mobile_invalid" else None)
-            return await render(
-                request,
-                "staff/login.html",
-                {"errors": errors, "form_error": general, "values": {"mobile": values["mobile"]}},
-                status_code=_status(exc),
-            )
-        return await _start(request, PrincipalKind.STAFF, staff.id, to="/admin")
+    @inject
+    async def login(self, request: Req, staff_log_in: FromDishka[StaffLogIn]) -> Response[Any] | Template:
+        return await _password_login(request, staff_log_in, PrincipalKind.STAFF, "staff/login.html", "/admin")
 
     @post("/logout")
     async def logout(self, request: Req) -> Response[Any]:
-        session_id = session_id_of(request)
-        if session_id:
-            await (await resolve(request, EndSession))(session_id)
-        response = redirect("/admin/login", flash="logged_out")
-        clear_session_cookies(request, response)
-        return response
+        return await _log_out(request, "/admin/login")
 
     @post("/sessions/end-all")
-    async def end_all_sessions(self, request: Req) -> Response[Any]:
+    @inject
+    async def end_all_sessions(self, request: Req, end_all_sessions: FromDishka[EndAllSessions]) -> Response[Any]:
         """Sign out everywhere: every session of this staff member ends, this one included."""
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
-        await (await resolve(request, EndAllSessions))(PrincipalKind.STAFF, found.staff.id)
-        response = redirect("/admin/login", flash="logged_out_everywhere")
-        clear_session_cookies(request, response)
-        return response
+        return await _end_everywhere(request, end_all_sessions, PrincipalKind.STAFF, found.staff.id, "/admin/login")
 
 
 def _status(exc: DomainError) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -25,7 +26,8 @@ from kook.domain.shared.errors import DomainError
 from kook.domain.webhooks.webhook import EVENTS
 from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+from kook.entrypoints.http.session_customer import gate_customer
+from kook.entrypoints.http.web.rendering import form_context, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
 PAGE = 30
@@ -63,7 +65,7 @@ class IntegrationPages(Controller):
         if found.user is None:
             return redirect("/admin" if found.staff else "/login")
         try:
-            customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
+            customer_id = await gate_customer(request, found.user.id)
         except DomainError:
             return redirect("/services")
         endpoints = await (await resolve(request, ListEndpoints))(customer_id)
@@ -85,7 +87,13 @@ class IntegrationPages(Controller):
         return await render(request, "integration/webhooks.html", context, status_code=status_code)
 
     @post("/webhooks")
-    async def register(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def register(
+        self,
+        request: Req,
+        enterprise_topup_gate: FromDishka[EnterpriseTopupGate],
+        register_endpoint: FromDishka[RegisterEndpoint],
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
@@ -93,34 +101,43 @@ class IntegrationPages(Controller):
         values = form_values(form, "url")
         events = [e for e in form.getall("events", []) if isinstance(e, str)]
         try:
-            customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-            endpoint, secret = await (await resolve(request, RegisterEndpoint))(
-                customer_id, found.user.id, values["url"], events
-            )
+            customer_id = await enterprise_topup_gate(found.user.id)
+            endpoint, secret = await register_endpoint(customer_id, found.user.id, values["url"], events)
         except DomainError as exc:
-            errors, general = form_errors(exc, "url")
             status = 409 if exc.code == "conflict" else 422
-            return await self._page(
-                request, {"errors": errors, "form_error": general, "values": values}, status_code=status
-            )
+            return await self._page(request, form_context(exc, "url", values=values), status_code=status)
         return await self._page(request, {"new_secret": secret, "new_endpoint": endpoint})
 
     @post("/webhooks/{endpoint_id:str}/delete")
-    async def remove(self, request: Req, endpoint_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def remove(
+        self,
+        request: Req,
+        enterprise_topup_gate: FromDishka[EnterpriseTopupGate],
+        delete_endpoint: FromDishka[DeleteEndpoint],
+        endpoint_id: FromPath[str],
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-        await (await resolve(request, DeleteEndpoint))(customer_id, endpoint_id)
+        customer_id = await enterprise_topup_gate(found.user.id)
+        await delete_endpoint(customer_id, endpoint_id)
         return redirect("/webhooks", flash="webhook_deleted")
 
     @post("/webhooks/deliveries/{delivery_id:str}/replay")
-    async def replay(self, request: Req, delivery_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def replay(
+        self,
+        request: Req,
+        enterprise_topup_gate: FromDishka[EnterpriseTopupGate],
+        replay_delivery: FromDishka[ReplayDelivery],
+        delivery_id: FromPath[str],
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-        await (await resolve(request, ReplayDelivery))(customer_id, delivery_id)
+        customer_id = await enterprise_topup_gate(found.user.id)
+        await replay_delivery(customer_id, delivery_id)
         return redirect("/webhooks", flash="webhook_replayed")
 
 
@@ -145,30 +162,31 @@ class StaffKeyPages(Controller):
         return page
 
     @post("/")
-    async def create(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def create(self, request: Req, create_api_key: FromDishka[CreateApiKey]) -> Response[Any] | Template:
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
         values = form_values(await request.form(), "name")
         try:
-            _key, secret = await (await resolve(request, CreateApiKey))(
-                KeyOwner(staff_id=found.staff.id), values["name"]
-            )
+            _key, secret = await create_api_key(KeyOwner(staff_id=found.staff.id), values["name"])
         except DomainError as exc:
-            errors, general = form_errors(exc, "name")
             page: Response[Any] | Template = await self._page(
-                request, {"errors": errors, "form_error": general, "values": values}, status_code=422
+                request, form_context(exc, "name", values=values), status_code=422
             )
             return page
         created: Response[Any] | Template = await self._page(request, {"new_api_key": secret})
         return created
 
     @post("/{key_id:str}/revoke")
-    async def revoke(self, request: Req, key_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def revoke(
+        self, request: Req, revoke_api_key: FromDishka[RevokeApiKey], key_id: FromPath[str]
+    ) -> Response[Any]:
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
-        await (await resolve(request, RevokeApiKey))(KeyOwner(staff_id=found.staff.id), key_id)
+        await revoke_api_key(KeyOwner(staff_id=found.staff.id), key_id)
         return redirect("/admin/api-keys", flash="api_key_revoked")
 
 

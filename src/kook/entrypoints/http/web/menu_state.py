@@ -11,12 +11,11 @@ from litestar import Request
 
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
-from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.queries import GetWallet
 from kook.domain.customers.customer import REVIEWER_ROLES, CustomerStatus
 from kook.domain.identity.staff import StaffRole
-from kook.domain.shared.errors import DomainError
 from kook.entrypoints.http.context import Caller, resolve
+from kook.entrypoints.http.session_customer import customer_id_or_none
 
 # Staff menu keys some roles may not open (admins open everything).
 STAFF_MENU_ROLES: dict[str, frozenset[StaffRole]] = {
@@ -38,11 +37,8 @@ async def menu_state(request: Request[Any, Any, Any], found: Caller, enabled: Se
             menu.discard("services")
         wallet_available: int | None = None
         if customer is not None and status == CustomerStatus.APPROVED:
-            try:
-                customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-            except DomainError:
-                pass  # the top bar shows no balance until the service is active
-            else:
+            customer_id = await customer_id_or_none(request, found.user.id)
+            if customer_id is not None:  # the top bar shows no balance until the service is active
                 wallet_available = (await (await resolve(request, GetWallet))(customer_id)).available
         return {
             "unread_count": unread,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -12,24 +13,16 @@ from kook.application.messaging.announcements import Announcement, SendAnnouncem
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.low_balance import LowBalanceThreshold
 from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
-from kook.application.services.gate import EnterpriseTopupGate
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
 from kook.entrypoints.http.api.customers import require_admin
 from kook.entrypoints.http.context import caller, resolve
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
+from kook.entrypoints.http.session_customer import customer_id_or_none
 from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
 PAGE = 20
-
-
-async def _customer_id(request: Req, user_id: str) -> str | None:
-    """The customer whose enterprise top-up service is active, or None (no wallet, no alert)."""
-    try:
-        return await (await resolve(request, EnterpriseTopupGate))(user_id)
-    except DomainError:
-        return None
 
 
 class MessagePages(Controller):
@@ -55,7 +48,7 @@ class MessagePages(Controller):
     ) -> Template:
         items = await (await resolve(request, ListMessages))(user_id, before=decode_cursor(cursor), limit=PAGE + 1)
         page = items[:PAGE]
-        customer_id = await _customer_id(request, user_id)
+        customer_id = await customer_id_or_none(request, user_id)
         threshold = await (await resolve(request, LowBalanceThreshold)).get(customer_id) if customer_id else None
         return await render(
             request,
@@ -73,12 +66,15 @@ class MessagePages(Controller):
         )
 
     @post("/low-balance")
-    async def low_balance(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def low_balance(
+        self, request: Req, low_balance_threshold: FromDishka[LowBalanceThreshold]
+    ) -> Response[Any] | Template:
         """The low-balance alert's threshold (rials, any digits and separators); empty turns it off."""
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        customer_id = await _customer_id(request, found.user.id)
+        customer_id = await customer_id_or_none(request, found.user.id)
         if customer_id is None:
             return redirect("/messages")
         form = await request.form()
@@ -86,7 +82,7 @@ class MessagePages(Controller):
         text = raw.strip() if isinstance(raw, str) else ""
         try:
             threshold = parse_amount_field(text, "threshold") if text else None
-            await (await resolve(request, LowBalanceThreshold)).set(customer_id, threshold)
+            await low_balance_threshold.set(customer_id, threshold)
         except ValidationFailed as exc:
             errors, _ = form_errors(exc)
             return await self._inbox(
@@ -95,19 +91,23 @@ class MessagePages(Controller):
         return redirect("/messages", flash="threshold_saved" if threshold else "threshold_off")
 
     @post("/read-all")
-    async def read_all(self, request: Req) -> Response[Any]:
+    @inject
+    async def read_all(self, request: Req, mark_all_messages_read: FromDishka[MarkAllMessagesRead]) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, MarkAllMessagesRead))(found.user.id)
+        await mark_all_messages_read(found.user.id)
         return redirect("/messages")
 
     @post("/{message_id:str}/read")
-    async def read(self, request: Req, message_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def read(
+        self, request: Req, mark_message_read: FromDishka[MarkMessageRead], message_id: FromPath[str]
+    ) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, MarkMessageRead))(found.user.id, message_id)
+        await mark_message_read(found.user.id, message_id)
         return redirect("/messages")
 
 
@@ -133,12 +133,13 @@ class AnnouncementPages(Controller):
         return await self._page(request, {}, {}, None)
 
     @post("/")
-    async def send(self, request: Req) -> Response[Any] | Template:
+    @inject
+    async def send(self, request: Req, send_announcement: FromDishka[SendAnnouncement]) -> Response[Any] | Template:
         staff = await require_admin(request)
         form = await request.form()
         values = form_values(form, "title", "body", "customer_id")
         try:
-            await (await resolve(request, SendAnnouncement))(
+            await send_announcement(
                 staff.id,
                 Announcement(
                     title=values["title"], body=values["body"], customer_id=values["customer_id"].strip() or None

@@ -89,6 +89,25 @@ def form_errors(exc: DomainError, field: str | None = None) -> tuple[dict[str, s
     return {}, error_text(exc.code)
 
 
+def form_context(exc: DomainError, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A form page's context after a refused submission: ``errors`` (per field) and ``form_error`` (general)
+    from ``exc`` as ``form_errors`` words them, plus ``extra`` (the values typed back, ...)."""
+    errors, general = form_errors(exc, field)
+    return {"errors": errors, "form_error": general, **extra}
+
+
+async def render_form_error(
+    request: Request[Any, Any, Any],
+    template: str,
+    exc: DomainError,
+    status_code: int,
+    field: str | None = None,
+    **extra: Any,
+) -> Template:
+    """``template`` again with ``form_context(exc, field, **extra)``: the one way a refused form is shown."""
+    return await render(request, template, form_context(exc, field, **extra), status_code=status_code)
+
+
 def form_values(form: Any, *names: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for name in names:

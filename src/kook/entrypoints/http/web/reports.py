@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Stream, Template
@@ -19,7 +20,6 @@ from kook.adapters.excel.money_workbooks import (
     product_label,
 )
 from kook.application.customers.review_queries import CustomerNames
-from kook.application.reporting.daily_totals import DailyTotalsReport
 from kook.application.reporting.export_transactions import MAX_EXPORT_ROWS, ExportTransactions
 from kook.application.reporting.exports import (
     ExportDownload,
@@ -30,23 +30,21 @@ from kook.application.reporting.exports import (
 )
 from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
 from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentFilter, payment_filter
-from kook.application.reporting.period import staff_customer
 from kook.application.reporting.sales import ExportSalesSummary, SalesSummary, SalesSummaryReport
-from kook.domain.identity.staff import StaffRole
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
+from kook.entrypoints.http.api.report_exports import exported_file_response, xlsx_file_response
 from kook.entrypoints.http.api.reports import (
     decode_payment_cursor,
     decode_transaction_cursor,
     encode_payment_cursor,
     encode_transaction_cursor,
-    exported_file_response,
-    xlsx_file_response,
 )
-from kook.entrypoints.http.api.requests import xlsx_response
-from kook.entrypoints.http.context import caller, require_staff, resolve
-from kook.entrypoints.http.web.rendering import form_errors, redirect, render
-from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
+from kook.entrypoints.http.api.request_models import xlsx_response
+from kook.entrypoints.http.context import resolve
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
+from kook.entrypoints.http.web.rendering import form_context, form_errors, redirect, render, render_form_error
+from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
 PAGE = 50
@@ -57,7 +55,7 @@ STAFF = {"report_layout": "layout_staff.html", "report_base": "/admin/reports"}
 OPERATORS = [(int(op), op.name_fa) for op in Operator]
 
 
-def _filters(request: Req, names: tuple[str, ...] = FILTERS) -> dict[str, str]:
+def filter_values(request: Req, names: tuple[str, ...] = FILTERS) -> dict[str, str]:
     """The filter as the address holds it (at most 64 characters a field)."""
     found: dict[str, str] = {}
     for name in names:
@@ -67,7 +65,21 @@ def _filters(request: Req, names: tuple[str, ...] = FILTERS) -> dict[str, str]:
     return found
 
 
-def _query(values: dict[str, str]) -> TransactionQuery:
+def transactions_context(values: dict[str, str], *, with_page: bool = True, **extra: Any) -> dict[str, Any]:
+    """ریز تراکنش's page context before (or without) a page of rows: the filter as typed, the operators to pick
+    from, the export link's query; ``with_page``: an empty table (no rows, totals or next page) too."""
+    context: dict[str, Any] = {
+        "active_menu": "reports",
+        "values": values,
+        "operators": OPERATORS,
+        "export_query": urlencode(values),
+    }
+    if with_page:
+        context.update({"rows": [], "totals": None, "next_query": None})
+    return {**context, **extra}
+
+
+def transaction_query(values: dict[str, str]) -> TransactionQuery:
     return TransactionQuery(
         start=values.get("from"),
         end=values.get("to"),
@@ -116,27 +128,22 @@ class ReportPages(Controller):
         return redirect("/reports/transactions")
 
     @get("/transactions")
-    async def transactions(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+    @inject
+    async def transactions(
+        self, request: Req, list_transactions: FromDishka[ListTransactions]
+    ) -> Response[Any] | Template:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        values = _filters(request)
-        context: dict[str, Any] = {
-            "active_menu": "reports",
-            "values": values,
-            "operators": OPERATORS,
-            "rows": [],
-            "totals": None,
-            "next_query": None,
-            "export_query": urlencode(values),
-            "export_limit": MAX_EXPORT_ROWS,
-            "export": await _export_shown(request, found[1]),
-        }
+        values = filter_values(request)
+        context = transactions_context(
+            values, export_limit=MAX_EXPORT_ROWS, export=await _export_shown(request, found[1])
+        )
         try:
             cursor = decode_transaction_cursor(request.query_params.get("cursor"))
-            page = await (await resolve(request, ListTransactions))(found[0], _query(values), after=cursor, limit=PAGE)
+            page = await list_transactions(found[0], transaction_query(values), after=cursor, limit=PAGE)
         except ValidationFailed as exc:
-            context["errors"], _ = form_errors(exc)
+            context.update(form_context(exc))
             return await render(request, "reports/transactions.html", context, status_code=422)
         context["rows"] = page.rows
         context["totals"] = page.totals
@@ -146,58 +153,49 @@ class ReportPages(Controller):
         return await render(request, "reports/transactions.html", context)
 
     @get("/transactions.xlsx")
-    async def transactions_xlsx(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+    @inject
+    async def transactions_xlsx(
+        self, request: Req, export_transactions: FromDishka[ExportTransactions]
+    ) -> Response[Any] | Template:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        values = _filters(request)
+        values = filter_values(request)
         try:
-            exported = await (await resolve(request, ExportTransactions))(found[0], _query(values))
+            exported = await export_transactions(found[0], transaction_query(values))
         except DomainError as exc:
-            errors, general = form_errors(exc)
-            context = {
-                "active_menu": "reports",
-                "values": values,
-                "operators": OPERATORS,
-                "rows": [],
-                "totals": None,
-                "next_query": None,
-                "export_query": urlencode(values),
-                "export_limit": MAX_EXPORT_ROWS,
-                "export_too_large": exc.code == "export_too_large",
-                "errors": errors,
-                "form_error": general,
-            }
-            return await render(request, "reports/transactions.html", context, status_code=422)
+            too_large = exc.code == "export_too_large"
+            context = transactions_context(values, export_limit=MAX_EXPORT_ROWS, export_too_large=too_large)
+            return await render_form_error(request, "reports/transactions.html", exc, 422, **context)
         return exported_file_response(exported, "transactions.xlsx")
 
     @get("/sales")
     async def sales(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        return await sales_page(request, found[0], _filters(request, PERIOD), {})
+        return await sales_page(request, found[0], filter_values(request, PERIOD), {})
 
     @get("/sales.xlsx")
     async def sales_xlsx(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        return await sales_download(request, found[0], _filters(request, PERIOD), {})
+        return await sales_download(request, found[0], filter_values(request, PERIOD), {})
 
     @get("/payments")
     async def payments(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        return await payments_page(request, found[0], _filters(request, PAYMENT_FILTERS), {})
+        return await payments_page(request, found[0], filter_values(request, PAYMENT_FILTERS), {})
 
     @get("/payments.xlsx")
     async def payments_xlsx(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        return await payments_download(request, found[0], _filters(request, PAYMENT_FILTERS), {})
+        return await payments_download(request, found[0], filter_values(request, PAYMENT_FILTERS), {})
 
 
 def sales_chart(summary: SalesSummary) -> dict[str, Any]:
@@ -296,161 +294,6 @@ async def payments_download(
     return xlsx_response(content, "payments.xlsx")
 
 
-async def _staff(request: Req) -> bool:
-    """Finance or admin staff (a 403 for other staff); False: not signed in as staff."""
-    found = await caller(request)
-    if found.staff is None:
-        return False
-    await require_staff(request, StaffRole.FINANCE)
-    return True
-
-
-def _staff_values(request: Req, names: tuple[str, ...]) -> dict[str, str]:
-    return _filters(request, (*names, "customer"))
-
-
-class AdminReportPages(Controller):
-    """The reports across customers for finance and admin staff (``customer`` narrows to one)."""
-
-    path = "/admin/reports"
-    include_in_schema = False
-
-    @get("/")
-    async def index(self, request: Req) -> Response[Any]:
-        return redirect("/admin/reports/transactions")
-
-    @get("/transactions")
-    async def transactions(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, FILTERS)
-        context: dict[str, Any] = {
-            "active_menu": "reports",
-            "values": values,
-            "operators": OPERATORS,
-            "rows": [],
-            "totals": None,
-            "next_query": None,
-            "export_query": urlencode(values),
-            "customer_names": {},
-            **STAFF,
-        }
-        try:
-            customer_id = staff_customer(values.get("customer"))
-            cursor = decode_transaction_cursor(request.query_params.get("cursor"))
-            page = await (await resolve(request, ListTransactions))(
-                customer_id, _query(values), after=cursor, limit=PAGE
-            )
-        except ValidationFailed as exc:
-            context["errors"], _ = form_errors(exc)
-            return await render(request, "reports/transactions.html", context, status_code=422)
-        context.update({"rows": page.rows, "totals": page.totals, "first_page": cursor is None})
-        context["customer_names"] = await (await resolve(request, CustomerNames))({r.customer_id for r in page.rows})
-        if page.next_cursor is not None:
-            context["next_query"] = urlencode({**values, "cursor": encode_transaction_cursor(page.next_cursor)})
-        return await render(request, "reports/transactions.html", context)
-
-    @get("/transactions.xlsx")
-    async def transactions_xlsx(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, FILTERS)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-            exported = await (await resolve(request, ExportTransactions))(customer_id, _query(values))
-        except DomainError as exc:
-            errors, general = form_errors(exc)
-            context = {
-                "active_menu": "reports",
-                "values": values,
-                "operators": OPERATORS,
-                "export_query": urlencode(values),
-                "errors": errors,
-                "form_error": general,
-                **STAFF,
-            }
-            return await render(request, "reports/transactions.html", context, status_code=422)
-        return exported_file_response(exported, "transactions.xlsx")
-
-    @get("/sales")
-    async def sales(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PERIOD)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/sales.html", values, exc)
-        return await sales_page(request, customer_id, values, dict(STAFF))
-
-    @get("/sales.xlsx")
-    async def sales_xlsx(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PERIOD)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/sales.html", values, exc)
-        return await sales_download(request, customer_id, values, dict(STAFF))
-
-    @get("/payments")
-    async def payments(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PAYMENT_FILTERS)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/payments.html", values, exc)
-        return await payments_page(request, customer_id, values, dict(STAFF))
-
-    @get("/payments.xlsx")
-    async def payments_xlsx(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PAYMENT_FILTERS)
-        try:
-            customer_id = staff_customer(values.get("customer"))
-        except ValidationFailed as exc:
-            return await _invalid(request, "reports/payments.html", values, exc)
-        return await payments_download(request, customer_id, values, dict(STAFF))
-
-    @get("/daily")
-    async def daily(self, request: Req) -> Response[Any] | Template:
-        if not await _staff(request):
-            return redirect("/admin/login")
-        values = _staff_values(request, PERIOD)
-        context: dict[str, Any] = {"active_menu": "reports", "values": values, "result": None, **STAFF}
-        try:
-            customer_id = staff_customer(values.get("customer"))
-            context["result"] = await (await resolve(request, DailyTotalsReport))(
-                values.get("from"), values.get("to"), customer_id
-            )
-        except ValidationFailed as exc:
-            context["errors"], _ = form_errors(exc)
-            return await render(request, "reports/daily.html", context, status_code=422)
-        return await render(request, "reports/daily.html", context)
-
-
-async def _invalid(request: Req, template: str, values: dict[str, str], exc: ValidationFailed) -> Template:
-    errors, _ = form_errors(exc)
-    context: dict[str, Any] = {
-        "active_menu": "reports",
-        "values": values,
-        "errors": errors,
-        "summary": None,
-        "rows": [],
-        "totals": None,
-        "status_labels": PAYMENT_STATUS_LABELS,
-        "bank_labels": {},
-        "customer_names": {},
-        "export_query": urlencode(values),
-        **STAFF,
-    }
-    return await render(request, template, context, status_code=422)
-
-
 class ReportExportPages(Controller):
     """Background exports of the portal: started from the report's page, followed there (htmx polls the
     progress fragment), downloaded by their owner only (anyone else: 404)."""
@@ -460,46 +303,44 @@ class ReportExportPages(Controller):
     exception_handlers = {ServiceRequired: service_required_redirect}
 
     @post("/transactions/exports")
-    async def start_export(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+    @inject
+    async def start_export(
+        self, request: Req, start_transaction_export: FromDishka[StartTransactionExport]
+    ) -> Response[Any] | Template:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
         values = {name: str(form.get(name)).strip()[:64] for name in FILTERS if str(form.get(name) or "").strip()}
         try:
-            export = await (await resolve(request, StartTransactionExport))(found[1], found[0], _query(values))
+            export = await start_transaction_export(found[1], found[0], transaction_query(values))
         except ValidationFailed as exc:
-            errors, _ = form_errors(exc)
-            context = {
-                "active_menu": "reports",
-                "values": values,
-                "operators": OPERATORS,
-                "rows": [],
-                "totals": None,
-                "next_query": None,
-                "export_query": urlencode(values),
-                "export_limit": MAX_EXPORT_ROWS,
-                "errors": errors,
-            }
+            context = {**transactions_context(values, export_limit=MAX_EXPORT_ROWS), **form_context(exc)}
             return await render(request, "reports/transactions.html", context, status_code=422)
         if request.headers.get("hx-request"):
             return await render(request, "reports/_export.html", {"export": export})
         return redirect(f"/reports/transactions?{urlencode({**values, 'export': export.id})}")
 
     @get("/exports/{export_id:str}")
-    async def export_progress(self, request: Req, export_id: FromPath[str]) -> Response[Any] | Template:
-        found = await _customer(request)
+    @inject
+    async def export_progress(
+        self, request: Req, export_status: FromDishka[ExportStatus], export_id: FromPath[str]
+    ) -> Response[Any] | Template:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        export = await (await resolve(request, ExportStatus))(found[1], export_id)
+        export = await export_status(found[1], export_id)
         if not request.headers.get("hx-request"):
             return redirect(f"/reports/transactions?{urlencode({**_filter_values(export), 'export': export.id})}")
         return await render(request, "reports/_export.html", {"export": export})
 
     @get("/exports/{export_id:str}/file")
-    async def export_file(self, request: Req, export_id: FromPath[str]) -> Response[Any] | Stream:
-        found = await _customer(request)
+    @inject
+    async def export_file(
+        self, request: Req, export_download: FromDishka[ExportDownload], export_id: FromPath[str]
+    ) -> Response[Any] | Stream:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        path, _export = await (await resolve(request, ExportDownload))(found[1], export_id)
+        path, _export = await export_download(found[1], export_id)
         return xlsx_file_response(path, "transactions.xlsx", remove=False)

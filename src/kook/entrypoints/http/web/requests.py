@@ -13,110 +13,41 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, MediaType, Request, Response, get, post
+from dishka.integrations.litestar import FromDishka, inject
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.catalog.packages import ListPackages
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
-from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, LineInput, LineNotFound, ListLines
-from kook.application.recharges.request_ports import LineView
+from kook.application.recharges.lines import AddLine
 from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
-from kook.application.recharges.runs import CancelFutureRuns, ChangeRunsEnd, ListRuns, PauseRuns, ResumeRuns, SkipRun
+from kook.application.recharges.runs import CancelFutureRuns, ChangeRunsEnd, PauseRuns, ResumeRuns, SkipRun
 from kook.application.recharges.uploads import ImportUpload, UploadCommand
-from kook.application.teams.approvals import GetApproval
-from kook.domain.recharges.request import LineStatus, RequestStatus
-from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
-from kook.entrypoints.http.api.requests import (
-    LINES_PAGE,
+from kook.entrypoints.http.api.request_models import (
     UPLOAD_BODY_LIMIT,
-    decode_line_cursor,
-    encode_line_cursor,
-    line_id_of,
-    line_out,
 )
 from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.messages import error_status
-from kook.entrypoints.http.roles import acting, authorize_confirmation
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
-from kook.entrypoints.http.web.wallet import ServiceRequired, _customer, service_required_redirect
+from kook.entrypoints.http.roles import authorize_confirmation
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
+from kook.entrypoints.http.web.rendering import form_context, form_errors, form_values, redirect, render
+from kook.entrypoints.http.web.request_page import (
+    COUNTS,
+    DIALOGS,
+    LINE_FIELDS,
+    UPLOAD_FIELDS,
+    form_line_input,
+    form_view,
+    is_htmx,
+    plan_input,
+    request_page,
+    upload_counts,
+)
+from kook.entrypoints.http.web.wallet import service_required_redirect
 
 Req = Request[Any, Any, Any]
-OPERATORS = [(int(op), op.name_fa) for op in Operator]
-DIALOGS = frozenset({"rename", "add", "upload", "delete", "summary"})
-LINE_FIELDS = ("mobile", "amount", "package_code", "operator", "product", "package_operator")
-UPLOAD_FIELDS = ("kind", "operator", "package_code")
-COUNTS = ("rows", "valid", "invalid", "duplicates")
-# What the lines table's status filter offers (LineStatus.VALID is shown as pending once confirmed).
-STATUS_FILTERS = ("invalid", "valid", "pending", "sending", "succeeded", "failed", "unknown", "cancelled")
-LINES_CHANGED = "lines-changed"  # the HX-Trigger event the summary listens for
-
-
-def is_htmx(request: Req) -> bool:
-    return request.headers.get("hx-request") == "true"
-
-
-def _view_query(status: str | None, cursor: str | None) -> str:
-    """``?status=…&cursor=…`` of the lines table's view (empty when it is the first page of all lines)."""
-    params = {k: v for k, v in (("status", status), ("cursor", cursor)) if v}
-    return f"?{urlencode(params)}" if params else ""
-
-
-def _form_view(form: Any) -> tuple[str | None, str | None]:
-    """The table view a row's form came from (so a post without JavaScript returns to it)."""
-    status, cursor = form.get("view_status"), form.get("view_cursor")
-    status = status if isinstance(status, str) and status in STATUS_FILTERS else None
-    try:
-        cursor = cursor if isinstance(cursor, str) and decode_line_cursor(cursor) is not None else None
-    except ValidationFailed:
-        cursor = None
-    return status, cursor
-
-
-def _counts(request: Req) -> dict[str, int] | None:
-    """An upload's counts carried in the address after it (``?upload=…&rows=…``), for display only."""
-    counts: dict[str, int] = {}
-    for name in COUNTS:
-        value = request.query_params.get(name) or ""
-        if not value.isdigit() or len(value) > 7:
-            return None
-        counts[name] = int(value)
-    return counts
-
-
-async def _lines_table(
-    request: Req, customer_id: str, request_id: str, status: str | None, cursor: str | None
-) -> dict[str, Any]:
-    """One page of the lines table as the page shows it: lines, next_cursor, status_filter, cursor."""
-    status = status if status in STATUS_FILTERS else None
-    try:
-        after = decode_line_cursor(cursor)
-    except ValidationFailed:
-        after, cursor = None, None
-    found = await (await resolve(request, ListLines))(
-        request_id, customer_id, status=status, after=after, limit=LINES_PAGE + 1
-    )
-    page = found[:LINES_PAGE]
-    return {
-        "lines": [line_out(view) for _, view in page],
-        "next_cursor": encode_line_cursor(page[-1][0]) if len(found) > LINES_PAGE else None,
-        "status_filter": status or "",
-        "cursor": cursor or "",
-    }
-
-
-async def live_regions(
-    request: Req, customer_id: str, request_id: str, status: str | None, cursor: str | None, *, finished: bool
-) -> dict[str, Any]:
-    """The context of a request page's pieces that follow its live progress (``requests/_live_regions.html``):
-    the heading's badge and header action (bulk), the lines table's rows in the page's view, and — once the
-    request is finished — the summary (the wallet's available balance has moved)."""
-    bulk = await (await resolve(request, GetRequest))(request_id, customer_id)
-    table = await _lines_table(request, customer_id, request_id, status, cursor)
-    summary = await (await resolve(request, SummarizeRequest))(request_id, customer_id) if finished else None
-    return {"regions": True, "bulk": bulk, **table, "operators": OPERATORS, "summary": summary}
 
 
 class RequestPages(Controller):
@@ -134,60 +65,24 @@ class RequestPages(Controller):
 
     @get("/")
     async def index(self, request: Req) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await self._list(request, found[0])
 
     @post("/")
-    async def create(self, request: Req) -> Template | Response[Any]:
-        found = await _customer(request)
+    @inject
+    async def create(self, request: Req, create_request: FromDishka[CreateRequest]) -> Template | Response[Any]:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
         try:
-            created = await (await resolve(request, CreateRequest))(found[0], form.get("name"), form.get("kind"))
+            created = await create_request(found[0], form.get("name"), form.get("kind"))
         except DomainError as exc:
-            errors, form_error = form_errors(exc)
             values = form_values(form, "name", "kind")
-            return await self._list(
-                request, found[0], {"errors": errors, "form_error": form_error, "values": values}, 422
-            )
+            return await self._list(request, found[0], form_context(exc, values=values), 422)
         return redirect(f"/requests/{created.id}", flash="request_created")
-
-    async def _detail(
-        self,
-        request: Req,
-        customer_id: str,
-        request_id: str,
-        extra: dict[str, Any] | None = None,
-        status_code: int = 200,
-        *,
-        status: str | None = None,
-        cursor: str | None = None,
-    ) -> Template:
-        bulk = await (await resolve(request, GetRequest))(request_id, customer_id)
-        table = await _lines_table(request, customer_id, request_id, status, cursor)
-        summary = await (await resolve(request, SummarizeRequest))(request_id, customer_id)
-        packages = await (await resolve(request, ListPackages))(None, active_only=True)
-        has_runs = bulk.repeating or bulk.status is RequestStatus.SCHEDULED
-        runs = await (await resolve(request, ListRuns))(request_id, customer_id) if has_runs else None
-        me = await acting(request)
-        approval = await (await resolve(request, GetApproval))(me, request_id) if me is not None else None
-        context: dict[str, Any] = {
-            "active_menu": "requests",
-            "acting": me,
-            "approval": approval,
-            "bulk": bulk,
-            "runs": runs,
-            **table,
-            "status_filters": STATUS_FILTERS,
-            "summary": summary,
-            "packages": packages,
-            "operators": OPERATORS,
-        }
-        context.update(extra or {})
-        return await render(request, "requests/detail.html", context, status_code=status_code)
 
     @get("/{request_id:str}")
     async def detail(
@@ -199,21 +94,21 @@ class RequestPages(Controller):
         upload: FromQuery[str | None] = None,
         dialog: FromQuery[str | None] = None,
     ) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         extra = {
             "upload_id": upload if upload and upload.isalnum() else None,
-            "upload_counts": _counts(request) if upload else None,
+            "upload_counts": upload_counts(request) if upload else None,
             "open_dialog": dialog if dialog in DIALOGS else None,
         }
-        return await self._detail(request, found[0], request_id, extra, status=status, cursor=cursor)
+        return await request_page(request, found[0], request_id, extra, status=status, cursor=cursor)
 
     @get("/{request_id:str}/summary")
     async def summary(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
         """htmx: the summary's body (``?confirm=1``: with the confirm button, for the dialog); else the page
         with the summary dialog open."""
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         if not is_htmx(request):
@@ -234,7 +129,7 @@ class RequestPages(Controller):
         fields: tuple[str, ...] = (),
         dialog: str | None = None,
     ) -> Template | Response[Any]:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         form = await request.form()
@@ -246,8 +141,8 @@ class RequestPages(Controller):
             errors, form_error = form_errors(exc)
             if errors and not fields:
                 form_error, errors = "؛ ".join(errors.values()), {}
-            status, cursor = _form_view(form)
-            return await self._detail(
+            status, cursor = form_view(form)
+            return await request_page(
                 request,
                 found[0],
                 request_id,
@@ -264,29 +159,38 @@ class RequestPages(Controller):
         return redirect(target, flash=flash)
 
     @post("/{request_id:str}/rename")
-    async def rename(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def rename(
+        self, request: Req, rename_request: FromDishka[RenameRequest], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, RenameRequest))(request_id, customer_id, form.get("name"))
+            await rename_request(request_id, customer_id, form.get("name"))
             return f"/requests/{request_id}", "request_renamed"
 
         return await self._act(request, request_id, action, fields=("name",), dialog="rename")
 
     @post("/{request_id:str}/lines")
-    async def add_line(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def add_line(
+        self, request: Req, add_line: FromDishka[AddLine], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, AddLine))(request_id, customer_id, _line_input(form))
+            await add_line(request_id, customer_id, form_line_input(form))
             return f"/requests/{request_id}", "line_added"
 
         return await self._act(request, request_id, action, fields=LINE_FIELDS, dialog="add")
 
     @post("/{request_id:str}/uploads", request_max_body_size=UPLOAD_BODY_LIMIT)
-    async def upload(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def upload(
+        self, request: Req, import_upload: FromDishka[ImportUpload], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str | None]:
             file = form.get("file")
             if not isinstance(file, UploadFile):
                 raise ValidationFailed({"file": "required"})
             kind = form.get("kind")
-            result = await (await resolve(request, ImportUpload))(
+            result = await import_upload(
                 UploadCommand(
                     customer_id=customer_id,
                     request_id=request_id,
@@ -303,31 +207,44 @@ class RequestPages(Controller):
         return await self._act(request, request_id, action, fields=UPLOAD_FIELDS, dialog="upload")
 
     @post("/{request_id:str}/delete")
-    async def delete(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def delete(
+        self, request: Req, delete_request: FromDishka[DeleteRequest], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, DeleteRequest))(request_id, customer_id)
+            await delete_request(request_id, customer_id)
             return "/requests", "request_deleted"
 
         return await self._act(request, request_id, action, dialog="delete")
 
     @post("/{request_id:str}/confirm")
-    async def confirm(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def confirm(
+        self, request: Req, confirm_request: FromDishka[ConfirmRequest], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         """The summary dialog's «تایید»: run now, at a Jalali date and time, or repeating (``when``)."""
 
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            schedule_at, repeat = _plan_input(form)
+            schedule_at, repeat = plan_input(form)
             await authorize_confirmation(request, request_id)
-            await (await resolve(request, ConfirmRequest))(request_id, customer_id, schedule_at, repeat)
+            await confirm_request(request_id, customer_id, schedule_at, repeat)
             flash = "request_repeating" if repeat else "request_scheduled" if schedule_at else "request_confirmed"
             return f"/requests/{request_id}", flash
 
         return await self._act(request, request_id, action, dialog="summary")
 
     @post("/{request_id:str}/cancel")
-    async def cancel(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def cancel(
+        self,
+        request: Req,
+        get_request: FromDishka[GetRequest],
+        cancel_request: FromDishka[CancelRequest],
+        request_id: FromPath[str],
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            before = await (await resolve(request, GetRequest))(request_id, customer_id)
-            await (await resolve(request, CancelRequest))(request_id, customer_id)
+            before = await get_request(request_id, customer_id)
+            await cancel_request(request_id, customer_id)
             return f"/requests/{request_id}", "request_stopped" if before.repeating else "request_cancelled"
 
         return await self._act(request, request_id, action)
@@ -335,229 +252,73 @@ class RequestPages(Controller):
     # ------------------------------------------------------------------ the runs of a repeating request
 
     @post("/{request_id:str}/runs/pause")
-    async def pause_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def pause_runs(
+        self, request: Req, pause_runs: FromDishka[PauseRuns], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, PauseRuns))(request_id, customer_id)
+            await pause_runs(request_id, customer_id)
             return f"/requests/{request_id}", "runs_paused"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/resume")
-    async def resume_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def resume_runs(
+        self, request: Req, resume_runs: FromDishka[ResumeRuns], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, ResumeRuns))(request_id, customer_id)
+            await resume_runs(request_id, customer_id)
             return f"/requests/{request_id}", "runs_resumed"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/skip")
-    async def skip_run(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def skip_run(
+        self, request: Req, skip_run: FromDishka[SkipRun], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, SkipRun))(request_id, customer_id, form.get("run_at"))
+            await skip_run(request_id, customer_id, form.get("run_at"))
             return f"/requests/{request_id}", "run_skipped"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/unskip")
-    async def unskip_run(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def unskip_run(
+        self, request: Req, skip_run: FromDishka[SkipRun], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            await (await resolve(request, SkipRun))(request_id, customer_id, form.get("run_at"), undo=True)
+            await skip_run(request_id, customer_id, form.get("run_at"), undo=True)
             return f"/requests/{request_id}", "run_unskipped"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/end")
-    async def change_end(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def change_end(
+        self, request: Req, change_runs_end: FromDishka[ChangeRunsEnd], request_id: FromPath[str]
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
             until, count = form.get("until"), form.get("count")
-            await (await resolve(request, ChangeRunsEnd))(request_id, customer_id, until, count)
+            await change_runs_end(request_id, customer_id, until, count)
             return f"/requests/{request_id}", "runs_end_changed"
 
         return await self._act(request, request_id, action)
 
     @post("/{request_id:str}/runs/cancel")
-    async def cancel_runs(self, request: Req, request_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def cancel_runs(
+        self,
+        request: Req,
+        get_request: FromDishka[GetRequest],
+        cancel_future_runs: FromDishka[CancelFutureRuns],
+        request_id: FromPath[str],
+    ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
-            before = await (await resolve(request, GetRequest))(request_id, customer_id)
-            await (await resolve(request, CancelFutureRuns))(request_id, customer_id)
+            before = await get_request(request_id, customer_id)
+            await cancel_future_runs(request_id, customer_id)
             return f"/requests/{request_id}", "request_stopped" if before.repeating else "request_cancelled"
 
         return await self._act(request, request_id, action)
-
-    # ------------------------------------------------------------------ one line of the table (htmx or not)
-
-    async def _row(
-        self,
-        request: Req,
-        template: str,
-        bulk: Any,
-        line: Any,
-        *,
-        errors: dict[str, str] | None = None,
-        values: dict[str, str] | None = None,
-        status_code: int = 200,
-        changed: bool = False,
-    ) -> Template:
-        packages = await (await resolve(request, ListPackages))(None, active_only=True)
-        context = {
-            "bulk": bulk,
-            "line": line,
-            "operators": OPERATORS,
-            "packages": packages,
-            "errors": errors or {},
-            "values": values or {},
-            "status_filter": "",
-            "cursor": "",
-        }
-        response = await render(request, template, context, status_code=status_code)
-        if changed:
-            response.headers["HX-Trigger"] = LINES_CHANGED
-        return response
-
-    async def _one_line(self, request: Req, customer_id: str, request_id: str, line_id: int) -> LineView:
-        lines = await resolve(request, ListLines)
-        for status in (LineStatus.INVALID.value, None):
-            found = await lines(request_id, customer_id, status=status, after=(1, line_id - 1), limit=1)
-            if found and found[0][1].id == line_id:
-                return found[0][1]
-        raise LineNotFound()
-
-    @get("/{request_id:str}/lines/{line_id:str}")
-    async def line_row(
-        self, request: Req, request_id: FromPath[str], line_id: FromPath[str]
-    ) -> Template | Response[Any]:
-        """htmx: the row as shown (the edit form's «انصراف»); without it, back to the request's page."""
-        found = await _customer(request)
-        if found is None:
-            return redirect("/login")
-        if not is_htmx(request):
-            return redirect(f"/requests/{request_id}")
-        bulk = await (await resolve(request, GetRequest))(request_id, found[0])
-        view = await self._one_line(request, found[0], request_id, line_id_of(line_id))
-        return await self._row(request, "requests/_line_row.html", bulk, line_out(view))
-
-    @get("/{request_id:str}/lines/{line_id:str}/edit")
-    async def edit_line_form(
-        self,
-        request: Req,
-        request_id: FromPath[str],
-        line_id: FromPath[str],
-        status: FromQuery[str | None] = None,
-        cursor: FromQuery[str | None] = None,
-    ) -> Template | Response[Any]:
-        """htmx: the row as a form; without it, the page with that row as a form."""
-        found = await _customer(request)
-        if found is None:
-            return redirect("/login")
-        ident = line_id_of(line_id)
-        if not is_htmx(request):
-            return await self._detail(
-                request, found[0], request_id, {"editing": str(ident)}, status=status, cursor=cursor
-            )
-        bulk = await (await resolve(request, GetRequest))(request_id, found[0])
-        view = await self._one_line(request, found[0], request_id, ident)
-        template = "requests/_line_edit.html" if bulk.status == RequestStatus.DRAFT else "requests/_line_row.html"
-        return await self._row(request, template, bulk, line_out(view))
-
-    @post("/{request_id:str}/lines/{line_id:str}")
-    async def edit_line(
-        self, request: Req, request_id: FromPath[str], line_id: FromPath[str]
-    ) -> Template | Response[Any]:
-        found = await _customer(request)
-        if found is None:
-            return redirect("/login")
-        form = await request.form()
-        ident = line_id_of(line_id)
-        status, cursor = _form_view(form)
-        try:
-            view = await (await resolve(request, EditLine))(request_id, found[0], ident, _line_input(form))
-        except ValidationFailed as exc:
-            errors, _ = form_errors(exc)
-            values = form_values(form, *LINE_FIELDS)
-            if is_htmx(request):
-                bulk = await (await resolve(request, GetRequest))(request_id, found[0])
-                line = line_out(await self._one_line(request, found[0], request_id, ident))
-                return await self._row(
-                    request, "requests/_line_edit.html", bulk, line, errors=errors, values=values, status_code=422
-                )
-            extra = {"editing": str(ident), "errors": errors, "values": values}
-            return await self._detail(request, found[0], request_id, extra, 422, status=status, cursor=cursor)
-        except DomainError as exc:
-            if exc.code == "not_found":
-                raise
-            return await self._refused(request, found[0], request_id, exc, status, cursor)
-        if is_htmx(request):
-            bulk = await (await resolve(request, GetRequest))(request_id, found[0])
-            return await self._row(request, "requests/_line_row.html", bulk, line_out(view), changed=True)
-        return redirect(f"/requests/{request_id}{_view_query(status, cursor)}", flash="line_updated")
-
-    @post("/{request_id:str}/lines/{line_id:str}/delete")
-    async def delete_line(
-        self, request: Req, request_id: FromPath[str], line_id: FromPath[str]
-    ) -> Template | Response[Any]:
-        found = await _customer(request)
-        if found is None:
-            return redirect("/login")
-        form = await request.form()
-        status, cursor = _form_view(form)
-        try:
-            await (await resolve(request, DeleteLine))(request_id, found[0], line_id_of(line_id))
-        except DomainError as exc:
-            if exc.code == "not_found":
-                raise
-            return await self._refused(request, found[0], request_id, exc, status, cursor)
-        if is_htmx(request):
-            return Response("", status_code=200, media_type=MediaType.HTML, headers={"HX-Trigger": LINES_CHANGED})
-        return redirect(f"/requests/{request_id}{_view_query(status, cursor)}", flash="line_deleted")
-
-    async def _refused(
-        self, request: Req, customer_id: str, request_id: str, exc: DomainError, status: str | None, cursor: str | None
-    ) -> Template:
-        """A row's action refused as a whole (e.g. the request is no longer a draft): htmx shows the reason
-        above the table (kook.js swaps a refused answer that names its own target); else the page."""
-        _, form_error = form_errors(exc)
-        code = error_status(exc.code)
-        if is_htmx(request):
-            response = await render(request, "requests/_alert.html", {"message": form_error}, status_code=code)
-            response.headers.update({"HX-Retarget": "#request-alerts", "HX-Reswap": "innerHTML"})
-            return response
-        extra = {"form_error": form_error}
-        return await self._detail(request, customer_id, request_id, extra, code, status=status, cursor=cursor)
-
-
-def _plan_input(form: Any) -> tuple[str | None, dict[str, Any] | None]:
-    """(schedule_at, repeat) from the summary dialog's form: ``when`` = now | at | repeat."""
-
-    def value(name: str) -> str:
-        found = form.get(name)
-        return found.strip() if isinstance(found, str) else ""
-
-    when = value("when") or "now"
-    if when == "at":
-        return f"{value('schedule_date')} {value('schedule_time')}".strip() or "-", None
-    if when != "repeat":
-        return None, None
-    weekdays = [d for d in form.getall("repeat_weekdays", []) if isinstance(d, str)] if hasattr(form, "getall") else []
-    return None, {
-        "every": value("repeat_every"),
-        "weekdays": weekdays,
-        "day": value("repeat_day") or None,
-        "time": value("repeat_time") or None,
-        "until": value("repeat_until") or None,
-        "count": value("repeat_count") or None,
-    }
-
-
-def _line_input(form: Any) -> LineInput:
-    def value(name: str) -> str | None:
-        found = form.get(name)
-        return found if isinstance(found, str) and found.strip() else None
-
-    # The add-details form says which product the line is; the edit form sends only the fields it has.
-    product = value("product")
-    return LineInput(
-        mobile=value("mobile"),
-        amount=None if product == "package" else value("amount"),
-        package_code=None if product == "topup" else value("package_code"),
-        operator=value("operator"),
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
@@ -41,22 +42,28 @@ class ServicePages(Controller):
         return await self._table(request, found.user.id)
 
     @get("/{code:str}/terms")
-    async def terms(self, request: Req, code: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def terms(
+        self, request: Req, get_service_terms: FromDishka[GetServiceTerms], code: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        view = await (await resolve(request, GetServiceTerms))(found.user.id, code)
+        view = await get_service_terms(found.user.id, code)
         return await render(request, "services/terms.html", {"active_menu": "services", "view": view})
 
     @post("/{code:str}/activate")
-    async def activate(self, request: Req, code: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def activate(
+        self, request: Req, activate_service: FromDishka[ActivateService], code: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
         form = await request.form()
         values = read_form(form, "accept_terms", "terms_version")
         try:
-            await (await resolve(request, ActivateService))(
+            await activate_service(
                 ActivateServiceCommand(
                     user_id=found.user.id,
                     service_code=code,

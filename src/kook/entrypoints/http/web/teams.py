@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
@@ -77,12 +78,13 @@ class MemberPages(Controller):
         return await self._page(request)
 
     @post("/invite")
-    async def invite(self, request: Req) -> Template | Response[Any]:
+    @inject
+    async def invite(self, request: Req, invite_member: FromDishka[InviteMember]) -> Template | Response[Any]:
         me = await require_acting(request)
         form = await request.form()
         values = form_values(form, "mobile", "role")
         try:
-            await (await resolve(request, InviteMember))(me, values["mobile"], values["role"])
+            await invite_member(me, values["mobile"], values["role"])
         except DomainError as exc:
             errors, form_error = form_errors(exc, None if isinstance(exc, ValidationFailed) else "mobile")
             if exc.code == "mobile_invalid":
@@ -91,7 +93,10 @@ class MemberPages(Controller):
         return redirect("/members", flash="member_invited")
 
     @post("/policy")
-    async def policy(self, request: Req) -> Template | Response[Any]:
+    @inject
+    async def policy(
+        self, request: Req, set_approval_policy: FromDishka[SetApprovalPolicy]
+    ) -> Template | Response[Any]:
         me = await require_acting(request)
         form = await request.form()
         values = form_values(form, "threshold", "operator_may_confirm")
@@ -99,18 +104,21 @@ class MemberPages(Controller):
             raw = values["threshold"].strip()
             threshold = parse_amount_field(raw, "threshold") if raw else None
             allowed = values["operator_may_confirm"] == "1"
-            await (await resolve(request, SetApprovalPolicy))(me, threshold, allowed)
+            await set_approval_policy(me, threshold, allowed)
         except DomainError as exc:
             errors, _ = form_errors(exc, "threshold")
             return await self._page(request, {"policy_errors": errors, "values": values}, 422)
         return redirect("/members", flash="approval_policy_saved")
 
     @post("/{user_id:str}/role")
-    async def change_role(self, request: Req, user_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def change_role(
+        self, request: Req, change_member_role: FromDishka[ChangeMemberRole], user_id: FromPath[str]
+    ) -> Template | Response[Any]:
         me = await require_acting(request)
         form = await request.form()
         try:
-            await (await resolve(request, ChangeMemberRole))(me, user_id, form_values(form, "role")["role"])
+            await change_member_role(me, user_id, form_values(form, "role")["role"])
         except DomainError as exc:
             if exc.code == "not_found":
                 raise
@@ -119,10 +127,13 @@ class MemberPages(Controller):
         return redirect("/members", flash="member_role_changed")
 
     @post("/{user_id:str}/remove")
-    async def remove(self, request: Req, user_id: FromPath[str]) -> Template | Response[Any]:
+    @inject
+    async def remove(
+        self, request: Req, remove_member: FromDishka[RemoveMember], user_id: FromPath[str]
+    ) -> Template | Response[Any]:
         me = await require_acting(request)
         try:
-            await (await resolve(request, RemoveMember))(me, user_id)
+            await remove_member(me, user_id)
         except DomainError as exc:
             if exc.code == "not_found":
                 raise
@@ -130,8 +141,11 @@ class MemberPages(Controller):
         return redirect("/members", flash="member_removed")
 
     @post("/invitations/{invitation_id:str}/withdraw")
-    async def withdraw(self, request: Req, invitation_id: FromPath[str]) -> Response[Any]:
-        await (await resolve(request, WithdrawInvitation))(await require_acting(request), invitation_id)
+    @inject
+    async def withdraw(
+        self, request: Req, withdraw_invitation: FromDishka[WithdrawInvitation], invitation_id: FromPath[str]
+    ) -> Response[Any]:
+        await withdraw_invitation(await require_acting(request), invitation_id)
         return redirect("/members", flash="invitation_withdrawn")
 
 
@@ -140,21 +154,25 @@ class InvitationPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def invitation(self, request: Req) -> Template | Response[Any]:
+    @inject
+    async def invitation(
+        self, request: Req, pending_invitation: FromDishka[PendingInvitation]
+    ) -> Template | Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        pending = await (await resolve(request, PendingInvitation))(found.user.id)
+        pending = await pending_invitation(found.user.id)
         context = {"invitation": pending, "role_labels": ROLE_LABELS, "is_member": await acting(request) is not None}
         return await render(request, "teams/invitation.html", context)
 
     @post("/accept")
-    async def accept(self, request: Req) -> Template | Response[Any]:
+    @inject
+    async def accept(self, request: Req, accept_invitation: FromDishka[AcceptInvitation]) -> Template | Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
         try:
-            await (await resolve(request, AcceptInvitation))(found.user.id)
+            await accept_invitation(found.user.id)
         except DomainError as exc:
             pending = await (await resolve(request, PendingInvitation))(found.user.id)
             context = {
@@ -184,25 +202,34 @@ class ApprovalPages(Controller):
         return redirect(f"/requests/{request_id}", flash=done)
 
     @post("/")
-    async def submit(self, request: Req, request_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def submit(
+        self, request: Req, submit_for_approval: FromDishka[SubmitForApproval], request_id: FromPath[str]
+    ) -> Response[Any]:
         async def action(me: Any) -> None:
-            await (await resolve(request, SubmitForApproval))(me, request_id)
+            await submit_for_approval(me, request_id)
 
         return await self._do(request, request_id, action, "approval_requested")
 
     @post("/code")
-    async def code(self, request: Req, request_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def code(
+        self, request: Req, send_approval_code: FromDishka[SendApprovalCode], request_id: FromPath[str]
+    ) -> Response[Any]:
         async def action(me: Any) -> None:
-            await (await resolve(request, SendApprovalCode))(me, request_id, client_address(request))
+            await send_approval_code(me, request_id, client_address(request))
 
         return await self._do(request, request_id, action, "approval_code_sent")
 
     @post("/confirm")
-    async def confirm(self, request: Req, request_id: FromPath[str]) -> Response[Any]:
+    @inject
+    async def confirm(
+        self, request: Req, approve_request: FromDishka[ApproveRequest], request_id: FromPath[str]
+    ) -> Response[Any]:
         form = await request.form()
         code = form_values(form, "code")["code"]
 
         async def action(me: Any) -> None:
-            await (await resolve(request, ApproveRequest))(me, request_id, code)
+            await approve_request(me, request_id, code)
 
         return await self._do(request, request_id, action, "request_approved")

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from kook.application.customers.review_queries import CustomerNames
-from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.payments import CompletePayment, StartPayment
 from kook.application.wallet.queries import (
@@ -31,30 +31,12 @@ from kook.entrypoints.http.api.wallet import SLIP_UPLOAD_LIMIT, parse_deposit_fo
 from kook.entrypoints.http.context import caller, require_staff, resolve
 from kook.entrypoints.http.documents import month_picker
 from kook.entrypoints.http.messages import AMOUNT_RANGE, error_status, error_text, field_text
+from kook.entrypoints.http.session_customer import ServiceRequired, portal_customer
 from kook.entrypoints.http.statement import described_lines
 from kook.entrypoints.http.web.filters import rials
-from kook.entrypoints.http.web.rendering import form_errors, form_values, redirect, render
+from kook.entrypoints.http.web.rendering import form_context, form_errors, form_values, redirect, render
 
 Req = Request[Any, Any, Any]
-
-
-class ServiceRequired(Exception):
-    """The caller has no active enterprise top-up service yet."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-async def _customer(request: Req) -> tuple[str, str, str] | None:
-    found = await caller(request)
-    if found.user is None:
-        return None
-    try:
-        customer_id = await (await resolve(request, EnterpriseTopupGate))(found.user.id)
-    except DomainError as exc:
-        raise ServiceRequired(exc.code) from exc
-    return customer_id, found.user.id, found.user.mobile
 
 
 _AMOUNT_CODES = frozenset({"amount_out_of_range", "amount_not_whole", "amount_missing"})
@@ -136,21 +118,22 @@ class WalletPages(Controller):
 
     @get("/")
     async def index(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         return await self._page(request, found[0])
 
     @post("/payments")
-    async def pay(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+    @inject
+    async def pay(self, request: Req, start_payment: FromDishka[StartPayment]) -> Response[Any] | Template:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         customer_id, user_id, mobile = found
         form = await request.form()
         values = form_values(form, "amount")
         try:
-            started = await (await resolve(request, StartPayment))(
+            started = await start_payment(
                 customer_id=customer_id, user_id=user_id, amount=parse_amount_field(values["amount"]), mobile=mobile
             )
         except DomainError as exc:
@@ -164,8 +147,9 @@ class WalletPages(Controller):
         return redirect(started.redirect_url)
 
     @post("/deposits", request_max_body_size=SLIP_UPLOAD_LIMIT)
-    async def deposit(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+    @inject
+    async def deposit(self, request: Req, submit_deposit: FromDishka[SubmitDeposit]) -> Response[Any] | Template:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
         customer_id, user_id, _ = found
@@ -174,7 +158,7 @@ class WalletPages(Controller):
         try:
             bank, amount, deposit_date, tracking = parse_deposit_form(form)
             content, filename = await read_slip(form)
-            await (await resolve(request, SubmitDeposit))(
+            await submit_deposit(
                 SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
             )
         except DomainError as exc:
@@ -188,23 +172,31 @@ class WalletPages(Controller):
         return redirect("/wallet", flash="deposit_submitted")
 
     @get("/payments/{payment_id:str}/callback")
-    async def callback_get(self, request: Req, payment_id: FromPath[str]) -> Template:
-        return await self._callback(request, payment_id, dict(request.query_params))
+    @inject
+    async def callback_get(
+        self, request: Req, complete_payment: FromDishka[CompletePayment], payment_id: FromPath[str]
+    ) -> Template:
+        return await self._callback(request, complete_payment, payment_id, dict(request.query_params))
 
     @post("/payments/{payment_id:str}/callback")
-    async def callback_post(self, request: Req, payment_id: FromPath[str]) -> Template:
+    @inject
+    async def callback_post(
+        self, request: Req, complete_payment: FromDishka[CompletePayment], payment_id: FromPath[str]
+    ) -> Template:
         form = await request.form()
         params = {k: v for k, v in form.items() if isinstance(v, str)}
         params.update({k: v for k, v in request.query_params.items() if k not in params})
-        return await self._callback(request, payment_id, params)
+        return await self._callback(request, complete_payment, payment_id, params)
 
-    async def _callback(self, request: Req, payment_id: str, params: dict[str, str]) -> Template:
+    async def _callback(
+        self, request: Req, complete_payment: CompletePayment, payment_id: str, params: dict[str, str]
+    ) -> Template:
         """The payer's return from the gateway: verify, then say what happened.
 
         The outcome is shown to whoever holds the URL (the payer's session may have
         expired at the bank); the amount, the bank's reference and the balance only to
         the logged-in customer user who started the payment."""
-        payment = await (await resolve(request, CompletePayment))(payment_id, params)
+        payment = await complete_payment(payment_id, params)
         found = await caller(request)
         owner = found.user is not None and found.user.id == payment.user_id
         wallet = await (await resolve(request, GetWallet))(payment.customer_id) if owner else None
@@ -223,14 +215,15 @@ class WalletPages(Controller):
         )
 
     @get("/statement")
-    async def statement(self, request: Req) -> Response[Any] | Template:
-        found = await _customer(request)
+    @inject
+    async def statement(
+        self, request: Req, get_wallet: FromDishka[GetWallet], get_statement: FromDishka[GetStatement]
+    ) -> Response[Any] | Template:
+        found = await portal_customer(request)
         if found is None:
             return redirect("/login")
-        lines = await described_lines(
-            request, found[0], await (await resolve(request, GetStatement))(found[0], None, 200)
-        )
-        wallet = await (await resolve(request, GetWallet))(found[0])
+        lines = await described_lines(request, found[0], await get_statement(found[0], None, 200))
+        wallet = await get_wallet(found[0])
         return await render(
             request,
             "wallet/statement.html",
@@ -248,14 +241,21 @@ class DepositReviewPages(Controller):
     include_in_schema = False
 
     @get("/")
-    async def queue(self, request: Req, status: FromQuery[str | None] = "pending") -> Response[Any] | Template:
+    @inject
+    async def queue(
+        self,
+        request: Req,
+        deposit_queue: FromDishka[DepositQueue],
+        customer_names: FromDishka[CustomerNames],
+        status: FromQuery[str | None] = "pending",
+    ) -> Response[Any] | Template:
         found = await caller(request)
         if found.staff is None:
             return redirect("/admin/login")
         await require_staff(request, StaffRole.FINANCE)
         chosen = status if status in ("pending", "approved", "rejected") else None
-        items = await (await resolve(request, DepositQueue))(chosen, None, 100)
-        names = await (await resolve(request, CustomerNames))({d.customer_id for d in items})
+        items = await deposit_queue(chosen, None, 100)
+        names = await customer_names({d.customer_id for d in items})
         return await render(
             request,
             "wallet/admin_deposits.html",
@@ -283,23 +283,29 @@ class DepositReviewPages(Controller):
         }
 
     @post("/{deposit_id:str}/approve")
-    async def approve(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def approve(
+        self, request: Req, approve_deposit: FromDishka[ApproveDeposit], deposit_id: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         try:
-            await (await resolve(request, ApproveDeposit))(deposit_id, found.staff.id)
+            await approve_deposit(deposit_id, found.staff.id)
         except DomainError as exc:
             return await self._detail_with_error(request, deposit_id, exc)
         return redirect("/admin/deposits", flash="deposit_approved")
 
     @post("/{deposit_id:str}/reject")
-    async def reject(self, request: Req, deposit_id: FromPath[str]) -> Response[Any] | Template:
+    @inject
+    async def reject(
+        self, request: Req, reject_deposit: FromDishka[RejectDeposit], deposit_id: FromPath[str]
+    ) -> Response[Any] | Template:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         form = await request.form()
         values = form_values(form, "reason")
         try:
-            await (await resolve(request, RejectDeposit))(deposit_id, found.staff.id, values["reason"])
+            await reject_deposit(deposit_id, found.staff.id, values["reason"])
         except DomainError as exc:
             return await self._detail_with_error(request, deposit_id, exc, values)
         return redirect("/admin/deposits", flash="deposit_rejected")
@@ -308,8 +314,7 @@ class DepositReviewPages(Controller):
         self, request: Req, deposit_id: str, exc: DomainError, values: dict[str, str] | None = None
     ) -> Template:
         context = await self._detail_context(request, deposit_id)
-        errors, general = form_errors(exc, "reason" if exc.code == "validation_error" else None)
-        context.update({"errors": errors, "form_error": general, "values": values or {}})
+        context.update(form_context(exc, "reason" if exc.code == "validation_error" else None, values=values or {}))
         return await render(
             request,
             "wallet/admin_deposit.html",
