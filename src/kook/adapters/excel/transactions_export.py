@@ -72,7 +72,7 @@ def append_export_rows(sheet: Any, rows: Iterable[Sequence[Any]]) -> int:
 class _Writing:
     def __init__(self) -> None:
         self.written = 0
-        self.stopped = False  # the caller was cancelled: stop at the next batch, write nothing more
+        self.stopped = False  # the caller was cancelled: stop reading at the next batch
 
     def run(self, source: RowSource, filter: TransactionFilter, totals: TransactionTotals, target: IO[bytes]) -> None:
         workbook = Workbook(write_only=True)
@@ -80,7 +80,7 @@ class _Writing:
         with contextlib.closing(source.batches(filter, EXPORT_BATCH)) as batches:
             for batch in batches:
                 if self.stopped:
-                    return
+                    break  # saved as usual (openpyxl complains of a sheet left open); the caller deletes it
                 self.written += append_export_rows(sheet, batch)
         _append_totals(workbook, totals)
         workbook.save(target)
