@@ -19,10 +19,11 @@ from typing import Any, Self
 from kook.application.audit.list_audit_entries import ListAuditEntries
 from kook.application.audit.ports import AuditEntry, AuditFilter, AuditReader
 from kook.application.customers.approve_customer_profile import ApproveCustomerProfile
+from kook.application.customers.get_customer_for_review import GetCustomerForReview
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
+from kook.application.customers.list_customers_for_review import ListCustomersForReview
 from kook.application.customers.ports import CustomerRepository, CustomerSummary, CustomersUnitOfWork, Position
 from kook.application.customers.reject_customer_profile import RejectCustomerProfile
-from kook.application.customers.review_queries import GetCustomerForReview, ListCustomersForReview
 from kook.application.customers.save_customer_draft import SaveCustomerDraft
 from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
 from kook.application.messaging.count_unread_messages import CountUnreadMessages

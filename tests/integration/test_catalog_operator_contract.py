@@ -445,8 +445,8 @@ def test_kook_operator_sim_refuses_prod_and_bad_rates(tmp_path: Path) -> None:
 
 def test_a_test_app_routes_every_operator_to_its_own_mounted_simulator(tmp_path: Path) -> None:
     """As under ``kook serve``: the routes have no base URL, so the gateway goes to {KOOK_PUBLIC_URL}/sim."""
+    from kook.application.routing.load_operator_routing import LoadOperatorRouting
     from kook.application.routing.ports import OperatorGateways
-    from kook.application.routing.routes import LoadOperatorRouting
     from kook.entrypoints.http.app import create_app
     from kook.entrypoints.ioc.containers import make_http_container
     from kook.entrypoints.settings import load_settings

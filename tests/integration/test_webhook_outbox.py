@@ -13,7 +13,7 @@ import pytest
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
 from kook.application.fulfilment.run import RunRequest
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.webhooks.endpoints import ListDeliveries
+from kook.application.webhooks.list_deliveries import ListDeliveries
 from kook.application.webhooks.ports import WebhookUnitOfWork
 from kook.domain.recharges.fulfilment import Policy
 from kook.domain.webhooks.webhook import WebhookEndpoint

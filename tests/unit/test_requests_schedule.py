@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kook.application.catalog.operators import LoadPriceList
+from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.fulfilment.ports import FulfilmentConfig
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
 from kook.application.recharges.lines import AddLine, LineInput
 from kook.application.recharges.requests import CreateRequest
 from kook.application.recharges.start_due_requests import StartDueRequests
-from kook.application.routing.look_up_operator import LoadPrefixTable
+from kook.application.routing.load_prefix_table import LoadPrefixTable
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.request import RequestStatus
 from kook.domain.recharges.schedule import (

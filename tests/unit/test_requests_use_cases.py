@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from kook.application.catalog.operators import LoadPriceList
+from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.fulfilment.ports import FulfilmentConfig
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
 from kook.application.recharges.lines import AddLine, LineInput, ListLines
 from kook.application.recharges.requests import CreateRequest, DeleteRequest, RenameRequest
 from kook.application.recharges.uploads import ImportUpload, UploadCommand, UploadErrors
-from kook.application.routing.look_up_operator import LoadPrefixTable
+from kook.application.routing.load_prefix_table import LoadPrefixTable
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.sheet_rows import rows_from_grid
 from kook.domain.shared.errors import DomainError

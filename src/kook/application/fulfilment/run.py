@@ -32,8 +32,8 @@ import structlog
 from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig, FulfilmentUnitOfWork
 from kook.application.fulfilment.texts import request_finished
+from kook.application.routing.load_operator_routing import LoadOperatorRouting
 from kook.application.routing.ports import OperatorGateways, OutcomeStatus, TopUpOutcome, TopUpRequest
-from kook.application.routing.routes import LoadOperatorRouting
 from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher, ShutdownSignal, Telemetry
 from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.fulfilment import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kook.application.catalog.operators import LoadPriceList
+from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.recharges.request_ports import LineCursor, LineView, RequestsUnitOfWork
 from kook.application.recharges.requests import owned_request
-from kook.application.routing.look_up_operator import LoadPrefixTable
+from kook.application.routing.load_prefix_table import LoadPrefixTable
 from kook.application.shared.ports import Clock
 from kook.domain.recharges.request import LineDraft, LineStatus, RequestStatus, check_line
 from kook.domain.shared.errors import NotFound, ValidationFailed

@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kook.application.catalog.operators import LoadPriceList
+from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.recharges.request_ports import LineView, RequestsUnitOfWork, UploadRecord
 from kook.application.recharges.requests import owned_request
 from kook.application.recharges.sheets import Cell, SheetReader
-from kook.application.routing.look_up_operator import LoadPrefixTable
+from kook.application.routing.load_prefix_table import LoadPrefixTable
 from kook.application.shared.ports import Clock
 from kook.domain.catalog.product import PriceList
 from kook.domain.recharges.request import (

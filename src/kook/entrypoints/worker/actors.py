@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dishka import FromDishka
 
-from kook.application.calendar.events import SendDueReminders
+from kook.application.calendar.send_due_reminders import SendDueReminders
 from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
-from kook.application.messaging.low_balance import CheckLowBalances
+from kook.application.messaging.check_low_balances import CheckLowBalances
 from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.reporting.exports import PurgeExpiredExports, RunTransactionExport
 from kook.application.reporting.fold_totals import FoldTransactionTotals
 from kook.application.wallet.payments import ExpireStalePayments
-from kook.application.webhooks.endpoints import SendDueDeliveries
+from kook.application.webhooks.send_due_deliveries import SendDueDeliveries
 from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
 
 

@@ -10,9 +10,14 @@ import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from kook.application.calendar.events import CreateEvent, DeleteEvent, GetEvent, ListEvents, UpdateEvent
-from kook.application.calendar.month_view import CalendarFeed, MonthView, ShowMonth
+from kook.application.calendar.create_event import CreateEvent
+from kook.application.calendar.delete_event import DeleteEvent
+from kook.application.calendar.get_event import GetEvent
+from kook.application.calendar.list_events import ListEvents
 from kook.application.calendar.ports import RunOnCalendar
+from kook.application.calendar.serve_calendar_feed import ServeCalendarFeed
+from kook.application.calendar.show_month import MonthView, ShowMonth
+from kook.application.calendar.update_event import UpdateEvent
 from kook.domain.calendar.event import Event
 from kook.domain.recharges.schedule import at_tehran, parse_moment
 from kook.domain.shared.errors import NotFound, ValidationFailed
@@ -241,14 +246,14 @@ class CalendarController(Controller):
         """The secret address of the user's iCalendar feed (made on first ask)."""
         found = await require_user(request)
         assert found.user is not None
-        return FeedOut(url=feed_url(request, await (await resolve(request, CalendarFeed)).token(found.user.id)))
+        return FeedOut(url=feed_url(request, await (await resolve(request, ServeCalendarFeed)).token(found.user.id)))
 
     @post("/feed/rotate", status_code=200)
     async def rotate(self, request: Req) -> FeedOut:
         """A new secret address; the old one stops working."""
         found = await require_user(request)
         assert found.user is not None
-        return FeedOut(url=feed_url(request, await (await resolve(request, CalendarFeed)).rotate(found.user.id)))
+        return FeedOut(url=feed_url(request, await (await resolve(request, ServeCalendarFeed)).rotate(found.user.id)))
 
 
 class CalendarFeedController(Controller):
@@ -261,7 +266,7 @@ class CalendarFeedController(Controller):
     async def ics(self, request: Req, name: FromPath[str]) -> Response[bytes]:
         if not name.endswith(".ics"):
             raise NotFound()
-        body = await (await resolve(request, CalendarFeed)).render(name[: -len(".ics")])
+        body = await (await resolve(request, ServeCalendarFeed)).render(name[: -len(".ics")])
         return Response(
             body,
             media_type="text/calendar; charset=utf-8",

@@ -14,13 +14,11 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from kook.application.webhooks.endpoints import (
-    DeleteEndpoint,
-    ListDeliveries,
-    ListEndpoints,
-    RegisterEndpoint,
-    ReplayDelivery,
-)
+from kook.application.webhooks.delete_endpoint import DeleteEndpoint
+from kook.application.webhooks.list_deliveries import ListDeliveries
+from kook.application.webhooks.list_endpoints import ListEndpoints
+from kook.application.webhooks.register_endpoint import RegisterEndpoint
+from kook.application.webhooks.replay_delivery import ReplayDelivery
 from kook.domain.webhooks.webhook import Delivery, WebhookEndpoint
 from kook.entrypoints.http.api.wallet import customer_of
 from kook.entrypoints.http.context import resolve

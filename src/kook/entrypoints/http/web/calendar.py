@@ -9,8 +9,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.calendar.events import CreateEvent, DeleteEvent, GetEvent, UpdateEvent
-from kook.application.calendar.month_view import CalendarFeed, ShowMonth
+from kook.application.calendar.create_event import CreateEvent
+from kook.application.calendar.delete_event import DeleteEvent
+from kook.application.calendar.get_event import GetEvent
+from kook.application.calendar.serve_calendar_feed import ServeCalendarFeed
+from kook.application.calendar.show_month import ShowMonth
+from kook.application.calendar.update_event import UpdateEvent
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, from_gregorian
 from kook.entrypoints.http.api.calendar import feed_url
@@ -56,7 +60,7 @@ class CalendarPages(Controller):
             view = await show(found.user.id, year, month)
         except ValidationFailed:
             view = await show(found.user.id)
-        token = await (await resolve(request, CalendarFeed)).token(found.user.id)
+        token = await (await resolve(request, ServeCalendarFeed)).token(found.user.id)
         return await render(
             request,
             "calendar/month.html",
@@ -141,7 +145,7 @@ class CalendarPages(Controller):
         found = await caller(request)
         if found.user is None:
             return redirect("/login")
-        await (await resolve(request, CalendarFeed)).rotate(found.user.id)
+        await (await resolve(request, ServeCalendarFeed)).rotate(found.user.id)
         return redirect("/calendar", flash="feed_rotated")
 
 

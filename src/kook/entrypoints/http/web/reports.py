@@ -18,7 +18,7 @@ from kook.adapters.excel.money_workbooks import (
     operator_label,
     product_label,
 )
-from kook.application.customers.review_queries import CustomerNames
+from kook.application.customers.get_customer_names import GetCustomerNames
 from kook.application.reporting.daily_totals import DailyTotalsReport
 from kook.application.reporting.export_transactions import MAX_EXPORT_ROWS, ExportTransactions
 from kook.application.reporting.exports import (
@@ -275,7 +275,7 @@ async def payments_page(
         return await render(request, "reports/payments.html", context, status_code=422)
     context.update({"rows": page.rows, "totals": page.totals, "bank_labels": {r.id: bank_label(r) for r in page.rows}})
     if customer_id is None or extra:
-        context["customer_names"] = await (await resolve(request, CustomerNames))({r.customer_id for r in page.rows})
+        context["customer_names"] = await (await resolve(request, GetCustomerNames))({r.customer_id for r in page.rows})
     if page.next_cursor is not None:
         context["next_query"] = urlencode({**values, "cursor": encode_payment_cursor(page.next_cursor)})
     return await render(request, "reports/payments.html", context)
@@ -345,7 +345,7 @@ class AdminReportPages(Controller):
             context["errors"], _ = form_errors(exc)
             return await render(request, "reports/transactions.html", context, status_code=422)
         context.update({"rows": page.rows, "totals": page.totals, "first_page": cursor is None})
-        context["customer_names"] = await (await resolve(request, CustomerNames))({r.customer_id for r in page.rows})
+        context["customer_names"] = await (await resolve(request, GetCustomerNames))({r.customer_id for r in page.rows})
         if page.next_cursor is not None:
             context["next_query"] = urlencode({**values, "cursor": encode_transaction_cursor(page.next_cursor)})
         return await render(request, "reports/transactions.html", context)

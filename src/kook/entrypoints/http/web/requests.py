@@ -18,14 +18,14 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.catalog.packages import ListPackages
+from kook.application.catalog.list_packages import ListPackages
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
 from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, LineInput, LineNotFound, ListLines
 from kook.application.recharges.request_ports import LineView
 from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
 from kook.application.recharges.runs import CancelFutureRuns, ChangeRunsEnd, ListRuns, PauseRuns, ResumeRuns, SkipRun
 from kook.application.recharges.uploads import ImportUpload, UploadCommand
-from kook.application.teams.approvals import GetApproval
+from kook.application.teams.get_approval import GetApproval
 from kook.domain.recharges.request import LineStatus, RequestStatus
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.customers.review_queries import CustomerNames
+from kook.application.customers.get_customer_names import GetCustomerNames
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
 from kook.application.wallet.payments import CompletePayment, StartPayment
@@ -255,7 +255,7 @@ class DepositReviewPages(Controller):
         await require_staff(request, StaffRole.FINANCE)
         chosen = status if status in ("pending", "approved", "rejected") else None
         items = await (await resolve(request, DepositQueue))(chosen, None, 100)
-        names = await (await resolve(request, CustomerNames))({d.customer_id for d in items})
+        names = await (await resolve(request, GetCustomerNames))({d.customer_id for d in items})
         return await render(
             request,
             "wallet/admin_deposits.html",
@@ -274,7 +274,7 @@ class DepositReviewPages(Controller):
         deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
         policy = await resolve(request, WalletPolicy)
         account = next((a for a in policy.bank_accounts if a.key == deposit.bank_account), None)
-        names = await (await resolve(request, CustomerNames))([deposit.customer_id])
+        names = await (await resolve(request, GetCustomerNames))([deposit.customer_id])
         return {
             "active_menu": "deposits",
             "deposit": deposit,
