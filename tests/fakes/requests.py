@@ -7,17 +7,18 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from kook.application.recharges.request_ports import (
+from kook.application.recharges.ports import (
+    Grid,
     LineCounts,
     LineCursor,
     LineRepository,
     LineView,
     RequestRepository,
     RequestsUnitOfWork,
+    SheetReader,
     UploadRecord,
     UploadRepository,
 )
-from kook.application.recharges.sheets import Grid, SheetReader
 from kook.application.shared.ports import AuditLog
 from kook.application.wallet.ports import LedgerRepository
 from kook.domain.recharges.request import LineDraft, ProductTotal, Request

@@ -8,7 +8,7 @@ import re
 
 from dishka import Provider, Scope, provide
 
-from kook.application.fulfilment.run import RunRequest
+from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
 from kook.application.routing.ports import OperatorGateways
 from kook.application.shared.ports import Dispatcher
 from kook.entrypoints.ioc.containers import make_http_container
@@ -50,7 +50,7 @@ async def run_with_fake_operator(settings: Settings, request_id: str) -> FakeOpe
     container = make_http_container(settings, Overrides())
     try:
         async with container() as scope:
-            await (await scope.get(RunRequest))(request_id)
+            await (await scope.get(ExecuteRechargeLines))(request_id)
     finally:
         await container.close()
     return operator

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kook.application.fulfilment.run import answer_of
+from kook.application.fulfilment.line_sender import answer_of
 from kook.application.routing.ports import TopUpOutcome
 from kook.domain.recharges.fulfilment import (
     FAILED,

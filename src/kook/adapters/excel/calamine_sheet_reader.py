@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import python_calamine
 
-from kook.application.recharges.sheets import Cell, Grid
+from kook.application.recharges.ports import Cell, Grid
 from kook.domain.recharges.sheet_rows import is_blank, is_header_row
 from kook.domain.shared.errors import DomainError
 

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
-from kook.application.recharges.sheets import Cell, ErrorRow
+from kook.application.recharges.ports import Cell, ErrorRow
 from kook.domain.recharges.sheet_rows import HEADER_COLUMNS
 
 ERROR_COLUMNS: Final = ("ردیف", "ستون خطا", "کد خطا", "توضیح خطا")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.recharges.request_ports import RequestRepository
+from kook.application.recharges.ports import RequestRepository
 from kook.application.shared.ports import AuditLog
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.application.wallet.ports import LedgerRepository

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from kook.application.reporting.list_transactions import TransactionQuery, transaction_filter
-from kook.application.reporting.ports import ExportFiles, TransactionReader, TransactionWorkbook
+from kook.application.reporting.list_transactions import transaction_filter
+from kook.application.reporting.ports import ExportFiles, TransactionQuery, TransactionReader, TransactionWorkbook
 from kook.domain.shared.errors import DomainError
 
 MAX_EXPORT_ROWS: Final = 50_000

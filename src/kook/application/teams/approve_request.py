@@ -4,7 +4,8 @@ had (the hold, the run), and the maker is told. Wrong codes count against the co
 from __future__ import annotations
 
 from kook.application.identity.code_sender import CodeSender
-from kook.application.recharges.confirmation import ConfirmRequest, SummarizeRequest
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.shared.ports import Clock
 from kook.application.teams.approval_texts import format_rials, pending_approval
 from kook.application.teams.ports import TeamsUnitOfWork
@@ -31,7 +32,7 @@ class ApproveRequest:
         uow: TeamsUnitOfWork,
         sender: CodeSender,
         clock: Clock,
-        confirm: ConfirmRequest,
+        confirm: ConfirmRechargeRequest,
         summarize: SummarizeRequest,
     ) -> None:
         self._uow = uow

@@ -3,7 +3,7 @@ answers its status); a draft above the threshold needs another member's approval
 
 from __future__ import annotations
 
-from kook.application.recharges.confirmation import SummarizeRequest
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.teams.ports import TeamsUnitOfWork
 from kook.application.teams.team import Acting
 from kook.domain.customers.members import (

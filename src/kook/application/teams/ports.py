@@ -8,7 +8,7 @@ from typing import Protocol
 
 from kook.application.identity.ports import OneTimeCodeRepository, UserRepository
 from kook.application.messaging.ports import MessageRepository
-from kook.application.recharges.request_ports import RequestRepository
+from kook.application.recharges.ports import RequestRepository
 from kook.application.shared.ports import AuditLog
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.customers.members import Approval, ApprovalPolicy, Invitation, Member

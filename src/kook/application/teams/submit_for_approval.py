@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kook.application.recharges.confirmation import SummarizeRequest
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.shared.ports import Clock
 from kook.application.teams.approval_texts import format_rials
 from kook.application.teams.ports import TeamsUnitOfWork

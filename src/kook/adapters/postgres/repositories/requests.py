@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from kook.adapters.postgres import tables_requests as t
-from kook.application.recharges.request_ports import (
+from kook.application.recharges.ports import (
     LineCounts,
     LineCursor,
     LineRepository,

@@ -16,20 +16,29 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED
 
-from kook.application.reporting.daily_totals import DailyTotalsReport, DayTotals
+from kook.application.reporting.download_export import DownloadExport
+from kook.application.reporting.export_payments import ExportPayments
+from kook.application.reporting.export_sales_summary import ExportSalesSummary
 from kook.application.reporting.export_transactions import ExportedFile, ExportTransactions
-from kook.application.reporting.exports import ExportDownload, ExportStatus, ReportExport, StartTransactionExport
-from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
-from kook.application.reporting.payments import (
-    ExportPayments,
-    ListPayments,
+from kook.application.reporting.get_daily_totals import GetDailyTotals
+from kook.application.reporting.get_export_status import GetExportStatus
+from kook.application.reporting.get_sales_summary import GetSalesSummary
+from kook.application.reporting.list_payments import ListPayments
+from kook.application.reporting.list_transactions import ListTransactions
+from kook.application.reporting.payment_filters import payment_filter
+from kook.application.reporting.period import staff_customer
+from kook.application.reporting.ports import (
+    DayTotals,
     PaymentCursor,
     PaymentRow,
-    payment_filter,
+    ReportExport,
+    SalesGroup,
+    TransactionCursor,
+    TransactionQuery,
+    TransactionRow,
+    TransactionTotals,
 )
-from kook.application.reporting.period import staff_customer
-from kook.application.reporting.ports import TransactionCursor, TransactionRow, TransactionTotals
-from kook.application.reporting.sales import ExportSalesSummary, SalesGroup, SalesSummaryReport
+from kook.application.reporting.start_transaction_export import StartTransactionExport
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.requests import XLSX, xlsx_response
@@ -242,7 +251,7 @@ async def sales_response(
     if wants_xlsx(request, format):
         content = await (await resolve(request, ExportSalesSummary))(customer_id, start, end)
         return xlsx_response(content, "sales-summary.xlsx")
-    summary = await (await resolve(request, SalesSummaryReport))(customer_id, start, end)
+    summary = await (await resolve(request, GetSalesSummary))(customer_id, start, end)
     return Response(
         SalesSummaryOut(
             products=[sales_group_out(g) for g in summary.products],
@@ -459,7 +468,7 @@ class AdminReportsController(Controller):
         out (operators: succeeded lines by day finished) per Tehran day, newest first, days without money
         left out. Without ``from``/``to``: the last 31 days. At most 366 days."""
         await require_staff(request, StaffRole.FINANCE)
-        result = await (await resolve(request, DailyTotalsReport))(start, end, staff_customer(customer))
+        result = await (await resolve(request, GetDailyTotals))(start, end, staff_customer(customer))
         return DailyTotalsOut([day_out(d) for d in result.days], day_out(result.total))
 
 
@@ -585,12 +594,12 @@ class ReportExportsController(Controller):
         """A background export's status and progress (rows done of rows total); 404 ``export_not_found``
         for anyone but the person who asked for it, and once it expired."""
         _, user_id, _ = await customer_of(request)
-        return export_out(await (await resolve(request, ExportStatus))(user_id, export_id))
+        return export_out(await (await resolve(request, GetExportStatus))(user_id, export_id))
 
     @get("/exports/{export_id:str}/file")
     async def export_file(self, request: Req, export_id: FromPath[str]) -> Stream:
         """The finished export's ``.xlsx``, streamed; 404 ``export_not_found`` until it is done, after it
         expired, and for anyone but its owner."""
         _, user_id, _ = await customer_of(request)
-        path, _export = await (await resolve(request, ExportDownload))(user_id, export_id)
+        path, _export = await (await resolve(request, DownloadExport))(user_id, export_id)
         return xlsx_file_response(path, "transactions.xlsx", remove=False)

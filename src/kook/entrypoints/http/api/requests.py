@@ -11,21 +11,28 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
-from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, LineInput, ListLines
-from kook.application.recharges.request_ports import LineCursor, LineView
-from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
-from kook.application.recharges.runs import (
-    CancelFutureRuns,
-    ChangeRunsEnd,
-    ListRuns,
-    PauseRuns,
-    ResumeRuns,
-    RunsView,
-    SkipRun,
-)
-from kook.application.recharges.sheets import ErrorRow, WorkbookWriter
-from kook.application.recharges.uploads import ImportUpload, UploadCommand, UploadErrors
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_future_runs import CancelFutureRuns
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.change_runs_end import ChangeRunsEnd
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.delete_line import DeleteLine
+from kook.application.recharges.delete_request import DeleteRequest
+from kook.application.recharges.edit_line import EditLine
+from kook.application.recharges.get_request import GetRequest
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, UploadCommand
+from kook.application.recharges.line_checker import LineInput
+from kook.application.recharges.list_lines import ListLines
+from kook.application.recharges.list_requests import ListRequests
+from kook.application.recharges.list_runs import ListRuns, RunsView
+from kook.application.recharges.list_upload_errors import ListUploadErrors
+from kook.application.recharges.pause_runs import PauseRuns
+from kook.application.recharges.ports import ErrorRow, LineCursor, LineView, WorkbookWriter
+from kook.application.recharges.rename_request import RenameRequest
+from kook.application.recharges.resume_runs import ResumeRuns
+from kook.application.recharges.skip_run import SkipRun
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.domain.recharges.request import ProductKind
 from kook.domain.recharges.request import Request as BulkRequest
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
@@ -422,7 +429,7 @@ class RequestsController(Controller):
         if not isinstance(file, UploadFile):
             raise ValidationFailed({"file": "required"})
         content = await file.read()
-        result = await (await resolve(request, ImportUpload))(
+        result = await (await resolve(request, ImportRechargeSheet))(
             UploadCommand(
                 customer_id=customer_id,
                 request_id=request_id,
@@ -438,7 +445,7 @@ class RequestsController(Controller):
     @get("/{request_id:str}/uploads/{upload_id:str}/errors.xlsx")
     async def upload_errors(self, request: Req, request_id: FromPath[str], upload_id: FromPath[str]) -> Response[bytes]:
         customer_id, _, _ = await customer_of(request)
-        headers, lines = await (await resolve(request, UploadErrors))(request_id, customer_id, upload_id)
+        headers, lines = await (await resolve(request, ListUploadErrors))(request_id, customer_id, upload_id)
         writer = await resolve(request, WorkbookWriter)  # type: ignore[type-abstract]
         return xlsx_response(writer.error_workbook(headers, error_rows(lines)), f"errors-{upload_id[:8]}.xlsx")
 
@@ -479,7 +486,7 @@ class RequestsController(Controller):
         await authorize_confirmation(request, request_id)
 
         async def run() -> StatusOut:
-            status = await (await resolve(request, ConfirmRequest))(
+            status = await (await resolve(request, ConfirmRechargeRequest))(
                 request_id,
                 customer_id,
                 schedule_at=body.schedule_at,

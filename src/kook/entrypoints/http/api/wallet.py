@@ -13,17 +13,18 @@ from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
 from kook.application.services.gate import EnterpriseTopupGate
-from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
-from kook.application.wallet.payments import StartPayment
-from kook.application.wallet.queries import (
-    DepositQueue,
-    GetDeposit,
-    GetStatement,
-    GetWallet,
-    ListDeposits,
-    ListPayments,
-)
-from kook.application.wallet.slips import SlipKind, SlipStore
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.get_deposit import GetDeposit
+from kook.application.wallet.get_statement import GetStatement
+from kook.application.wallet.get_wallet import GetWallet
+from kook.application.wallet.list_deposit_queue import ListDepositQueue
+from kook.application.wallet.list_deposits import ListDeposits
+from kook.application.wallet.list_payments import ListPayments
+from kook.application.wallet.ports import SlipStore
+from kook.application.wallet.reject_deposit_slip import RejectDepositSlip
+from kook.application.wallet.slips import SlipKind
+from kook.application.wallet.start_payment import StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import ValidationFailed
 from kook.domain.shared.jalali import parse_date
@@ -249,7 +250,7 @@ class WalletController(Controller):
         form = await request.form()
         bank, amount, deposit_date, tracking = parse_deposit_form(form)
         content, filename = await read_slip(form)
-        deposit = await (await resolve(request, SubmitDeposit))(
+        deposit = await (await resolve(request, SubmitDepositSlip))(
             SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
         )
         return deposit_out(deposit)
@@ -281,7 +282,7 @@ class AdminDepositController(Controller):
         await require_staff(request, StaffRole.FINANCE)
         if status not in (None, "", "pending", "approved", "rejected"):
             raise ValidationFailed({"status": "invalid"})
-        items = await (await resolve(request, DepositQueue))(status or None, decode_cursor(cursor), PAGE + 1)
+        items = await (await resolve(request, ListDepositQueue))(status or None, decode_cursor(cursor), PAGE + 1)
         page = items[:PAGE]
         next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(items) > PAGE else None
         return DepositList([deposit_out(d, with_customer=True) for d in page], next_cursor)
@@ -303,12 +304,12 @@ class AdminDepositController(Controller):
     async def approve(self, request: Req, deposit_id: FromPath[str]) -> DepositOut:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
-        deposit = await (await resolve(request, ApproveDeposit))(deposit_id, found.staff.id)
+        deposit = await (await resolve(request, ApproveDepositSlip))(deposit_id, found.staff.id)
         return deposit_out(deposit, with_customer=True)
 
     @post("/{deposit_id:str}/reject", status_code=200)
     async def reject(self, request: Req, deposit_id: FromPath[str], data: JSONBody[RejectBody]) -> DepositOut:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
-        deposit = await (await resolve(request, RejectDeposit))(deposit_id, found.staff.id, data.reason)
+        deposit = await (await resolve(request, RejectDepositSlip))(deposit_id, found.staff.id, data.reason)
         return deposit_out(deposit, with_customer=True)

@@ -19,19 +19,20 @@ from kook.adapters.excel.money_workbooks import (
     product_label,
 )
 from kook.application.customers.get_customer_names import GetCustomerNames
-from kook.application.reporting.daily_totals import DailyTotalsReport
+from kook.application.reporting.download_export import DownloadExport
+from kook.application.reporting.export_payments import ExportPayments
+from kook.application.reporting.export_sales_summary import ExportSalesSummary
 from kook.application.reporting.export_transactions import MAX_EXPORT_ROWS, ExportTransactions
-from kook.application.reporting.exports import (
-    ExportDownload,
-    ExportNotFound,
-    ExportStatus,
-    ReportExport,
-    StartTransactionExport,
-)
-from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
-from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentFilter, payment_filter
+from kook.application.reporting.get_daily_totals import GetDailyTotals
+from kook.application.reporting.get_export_status import GetExportStatus
+from kook.application.reporting.get_sales_summary import GetSalesSummary
+from kook.application.reporting.list_payments import ListPayments
+from kook.application.reporting.list_transactions import ListTransactions
+from kook.application.reporting.payment_filters import payment_filter
 from kook.application.reporting.period import staff_customer
-from kook.application.reporting.sales import ExportSalesSummary, SalesSummary, SalesSummaryReport
+from kook.application.reporting.ports import PaymentFilter, ReportExport, SalesSummary, TransactionQuery
+from kook.application.reporting.report_exports import ExportNotFound
+from kook.application.reporting.start_transaction_export import StartTransactionExport
 from kook.domain.identity.staff import StaffRole
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
@@ -86,7 +87,7 @@ async def _export_shown(request: Req, owner_id: str) -> ReportExport | None:
     if not isinstance(export_id, str) or not export_id:
         return None
     try:
-        return await (await resolve(request, ExportStatus))(owner_id, export_id)
+        return await (await resolve(request, GetExportStatus))(owner_id, export_id)
     except ExportNotFound:
         return None
 
@@ -221,7 +222,7 @@ async def sales_page(request: Req, customer_id: str | None, values: dict[str, st
         **extra,
     }
     try:
-        summary = await (await resolve(request, SalesSummaryReport))(customer_id, values.get("from"), values.get("to"))
+        summary = await (await resolve(request, GetSalesSummary))(customer_id, values.get("from"), values.get("to"))
     except ValidationFailed as exc:
         context["errors"], _ = form_errors(exc)
         return await render(request, "reports/sales.html", context, status_code=422)
@@ -424,7 +425,7 @@ class AdminReportPages(Controller):
         context: dict[str, Any] = {"active_menu": "reports", "values": values, "result": None, **STAFF}
         try:
             customer_id = staff_customer(values.get("customer"))
-            context["result"] = await (await resolve(request, DailyTotalsReport))(
+            context["result"] = await (await resolve(request, GetDailyTotals))(
                 values.get("from"), values.get("to"), customer_id
             )
         except ValidationFailed as exc:
@@ -491,7 +492,7 @@ class ReportExportPages(Controller):
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        export = await (await resolve(request, ExportStatus))(found[1], export_id)
+        export = await (await resolve(request, GetExportStatus))(found[1], export_id)
         if not request.headers.get("hx-request"):
             return redirect(f"/reports/transactions?{urlencode({**_filter_values(export), 'export': export.id})}")
         return await render(request, "reports/_export.html", {"export": export})
@@ -501,5 +502,5 @@ class ReportExportPages(Controller):
         found = await _customer(request)
         if found is None:
             return redirect("/login")
-        path, _export = await (await resolve(request, ExportDownload))(found[1], export_id)
+        path, _export = await (await resolve(request, DownloadExport))(found[1], export_id)
         return xlsx_file_response(path, "transactions.xlsx", remove=False)

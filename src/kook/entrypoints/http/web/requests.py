@@ -19,12 +19,27 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from kook.application.catalog.list_packages import ListPackages
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
-from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, LineInput, LineNotFound, ListLines
-from kook.application.recharges.request_ports import LineView
-from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
-from kook.application.recharges.runs import CancelFutureRuns, ChangeRunsEnd, ListRuns, PauseRuns, ResumeRuns, SkipRun
-from kook.application.recharges.uploads import ImportUpload, UploadCommand
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_future_runs import CancelFutureRuns
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.change_runs_end import ChangeRunsEnd
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.delete_line import DeleteLine
+from kook.application.recharges.delete_request import DeleteRequest
+from kook.application.recharges.edit_line import EditLine
+from kook.application.recharges.get_request import GetRequest
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, UploadCommand
+from kook.application.recharges.line_checker import LineInput, LineNotFound
+from kook.application.recharges.list_lines import ListLines
+from kook.application.recharges.list_requests import ListRequests
+from kook.application.recharges.list_runs import ListRuns
+from kook.application.recharges.pause_runs import PauseRuns
+from kook.application.recharges.ports import LineView
+from kook.application.recharges.rename_request import RenameRequest
+from kook.application.recharges.resume_runs import ResumeRuns
+from kook.application.recharges.skip_run import SkipRun
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.teams.get_approval import GetApproval
 from kook.domain.recharges.request import LineStatus, RequestStatus
 from kook.domain.routing.operator import Operator
@@ -286,7 +301,7 @@ class RequestPages(Controller):
             if not isinstance(file, UploadFile):
                 raise ValidationFailed({"file": "required"})
             kind = form.get("kind")
-            result = await (await resolve(request, ImportUpload))(
+            result = await (await resolve(request, ImportRechargeSheet))(
                 UploadCommand(
                     customer_id=customer_id,
                     request_id=request_id,
@@ -317,7 +332,7 @@ class RequestPages(Controller):
         async def action(customer_id: str, form: Any) -> tuple[str, str]:
             schedule_at, repeat = _plan_input(form)
             await authorize_confirmation(request, request_id)
-            await (await resolve(request, ConfirmRequest))(request_id, customer_id, schedule_at, repeat)
+            await (await resolve(request, ConfirmRechargeRequest))(request_id, customer_id, schedule_at, repeat)
             flash = "request_repeating" if repeat else "request_scheduled" if schedule_at else "request_confirmed"
             return f"/requests/{request_id}", flash
 

@@ -12,17 +12,18 @@ from litestar.response import Template
 
 from kook.application.customers.get_customer_names import GetCustomerNames
 from kook.application.services.gate import EnterpriseTopupGate
-from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
-from kook.application.wallet.payments import CompletePayment, StartPayment
-from kook.application.wallet.queries import (
-    DepositQueue,
-    GetDeposit,
-    GetStatement,
-    GetWallet,
-    ListDeposits,
-    ListPayments,
-)
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.complete_payment import CompletePayment
+from kook.application.wallet.get_deposit import GetDeposit
+from kook.application.wallet.get_statement import GetStatement
+from kook.application.wallet.get_wallet import GetWallet
+from kook.application.wallet.list_deposit_queue import ListDepositQueue
+from kook.application.wallet.list_deposits import ListDeposits
+from kook.application.wallet.list_payments import ListPayments
+from kook.application.wallet.reject_deposit_slip import RejectDepositSlip
 from kook.application.wallet.settings import WalletPolicy
+from kook.application.wallet.start_payment import StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
@@ -174,7 +175,7 @@ class WalletPages(Controller):
         try:
             bank, amount, deposit_date, tracking = parse_deposit_form(form)
             content, filename = await read_slip(form)
-            await (await resolve(request, SubmitDeposit))(
+            await (await resolve(request, SubmitDepositSlip))(
                 SubmitDepositCommand(customer_id, user_id, bank, amount, deposit_date, tracking, content, filename)
             )
         except DomainError as exc:
@@ -254,7 +255,7 @@ class DepositReviewPages(Controller):
             return redirect("/admin/login")
         await require_staff(request, StaffRole.FINANCE)
         chosen = status if status in ("pending", "approved", "rejected") else None
-        items = await (await resolve(request, DepositQueue))(chosen, None, 100)
+        items = await (await resolve(request, ListDepositQueue))(chosen, None, 100)
         names = await (await resolve(request, GetCustomerNames))({d.customer_id for d in items})
         return await render(
             request,
@@ -287,7 +288,7 @@ class DepositReviewPages(Controller):
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
         try:
-            await (await resolve(request, ApproveDeposit))(deposit_id, found.staff.id)
+            await (await resolve(request, ApproveDepositSlip))(deposit_id, found.staff.id)
         except DomainError as exc:
             return await self._detail_with_error(request, deposit_id, exc)
         return redirect("/admin/deposits", flash="deposit_approved")
@@ -299,7 +300,7 @@ class DepositReviewPages(Controller):
         form = await request.form()
         values = form_values(form, "reason")
         try:
-            await (await resolve(request, RejectDeposit))(deposit_id, found.staff.id, values["reason"])
+            await (await resolve(request, RejectDepositSlip))(deposit_id, found.staff.id, values["reason"])
         except DomainError as exc:
             return await self._detail_with_error(request, deposit_id, exc, values)
         return redirect("/admin/deposits", flash="deposit_rejected")
