@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from kook.adapters.postgres.migrate import upgrade
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.ids import new_id

@@ -39,12 +39,9 @@ from kook.application.identity.ports import (
     ApiKeyRepository,
     CodeGenerator,
     IdentityUnitOfWork,
-    OneTimeCodeRepository,
     PasswordHasher,
     PrincipalKind,
     SessionStore,
-    StaffRepository,
-    UserRepository,
     WebSession,
 )
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
@@ -58,7 +55,7 @@ from kook.application.identity.staff_log_in import StaffLogIn
 from kook.application.identity.start_session import StartSession
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifySignUp
-from kook.application.shared.ports import AuditLog, Clock
+from kook.application.shared.ports import AuditLog, Clock, OneTimeCodeRepository, StaffRepository, UserRepository
 from kook.domain.identity.api_key import ApiKey
 from kook.domain.identity.one_time_code import CodePurpose, OneTimeCode
 from kook.domain.identity.staff import StaffMember, StaffRole

@@ -13,14 +13,12 @@ from kook.application.recharges.ports import (
     LineCursor,
     LineRepository,
     LineView,
-    RequestRepository,
     RequestsUnitOfWork,
     SheetReader,
     UploadRecord,
     UploadRepository,
 )
-from kook.application.shared.ports import AuditLog
-from kook.application.wallet.ports import LedgerRepository
+from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository
 from kook.domain.recharges.request import LineDraft, ProductTotal, Request
 from kook.domain.shared.errors import DomainError
 from tests.fakes.snapshot import SnapshotUnitOfWork

@@ -28,8 +28,8 @@ from dishka import Provider, Scope, provide
 from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
 from kook.application.recharges.create_request import CreateRequest
 from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, UploadCommand
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Dispatcher
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from kook.entrypoints.ioc.containers import make_http_container

@@ -9,8 +9,7 @@ import re
 from dishka import Provider, Scope, provide
 
 from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
-from kook.application.routing.ports import OperatorGateways
-from kook.application.shared.ports import Dispatcher
+from kook.application.shared.ports import Dispatcher, OperatorGateways
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
 from kook.sandbox.demo_customers import seed_demo_customer

@@ -16,8 +16,8 @@ from kook.application.recharges.cancel_request import CancelRequest
 from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
 from kook.application.recharges.create_request import CreateRequest
 from kook.application.recharges.line_checker import LineInput
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.get_wallet import GetWallet
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.errors import DomainError

@@ -26,8 +26,8 @@ from kook.application.recharges.list_runs import ListRuns
 from kook.application.recharges.remind_short_runs import RemindShortRuns
 from kook.application.recharges.runs_action import RunsConfig
 from kook.application.recharges.start_due_requests import StartDueRequests
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.recharges.schedule import Every, Repeat
 from kook.domain.shared.ids import new_id

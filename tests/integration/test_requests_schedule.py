@@ -23,9 +23,9 @@ from kook.application.recharges.get_request import GetRequest
 from kook.application.recharges.line_checker import LineInput
 from kook.application.recharges.ports import RequestsUnitOfWork
 from kook.application.recharges.start_due_requests import StartDueRequests
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
 from kook.application.wallet.get_wallet import GetWallet
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.jalali import TEHRAN, JalaliDate, to_gregorian

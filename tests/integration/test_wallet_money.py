@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from dishka import AsyncContainer, Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import CustomerNotifier
 from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
 from kook.application.wallet.complete_payment import CompletePayment
 from kook.application.wallet.expire_stale_payments import ExpireStalePayments
 from kook.application.wallet.get_wallet import GetWallet
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.start_payment import StartPayment
 from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip

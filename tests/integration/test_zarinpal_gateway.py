@@ -23,9 +23,9 @@ import pytest_asyncio
 from structlog.testing import capture_logs
 
 from kook.adapters.payment_gateway.zarinpal import ZarinpalGateway, ZarinpalSettings, mask_card
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.complete_payment import CompletePayment
 from kook.application.wallet.expire_stale_payments import ExpireStalePayments
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import (
     GatewayError,
     InquiryStatus,

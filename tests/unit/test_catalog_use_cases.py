@@ -9,19 +9,19 @@ from kook.application.catalog.find_package import FindPackage
 from kook.application.catalog.get_package import GetPackage
 from kook.application.catalog.list_operators import ListOperators
 from kook.application.catalog.list_packages import ListPackages
-from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.catalog.package_command import PackageCommand
 from kook.application.catalog.set_package_active import SetPackageActive
 from kook.application.catalog.update_airtime_bounds import AirtimeBoundsCommand, UpdateAirtimeBounds
 from kook.application.catalog.update_package import UpdatePackage
 from kook.application.routing.add_prefix import AddPrefix
 from kook.application.routing.delete_prefix import DeletePrefix
-from kook.application.routing.load_operator_routing import LoadOperatorRouting
-from kook.application.routing.load_prefix_table import LoadPrefixTable
 from kook.application.routing.look_up_operator import LookUpOperator
 from kook.application.routing.prefix_command import PrefixCommand
 from kook.application.routing.update_prefix import UpdatePrefix
 from kook.application.routing.update_route import UpdateRoute, UpdateRouteCommand
+from kook.application.shared.load_operator_routing import LoadOperatorRouting
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.domain.catalog.product import AmountOutOfRange, PackageInactive, PackageNotFound
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid
 from kook.domain.routing.operator_routing import RouteUnavailable

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kook.application.fulfilment.line_sender import answer_of
-from kook.application.routing.ports import TopUpOutcome
+from kook.application.shared.ports import TopUpOutcome
 from kook.domain.recharges.fulfilment import (
     FAILED,
     SENDING,

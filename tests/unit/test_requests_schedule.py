@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.fulfilment.dispatch_runs import DispatchRuns
 from kook.application.fulfilment.ports import FulfilmentConfig
 from kook.application.recharges.add_line import AddLine
@@ -20,8 +19,9 @@ from kook.application.recharges.confirm_recharge_request import ConfirmRechargeR
 from kook.application.recharges.create_request import CreateRequest
 from kook.application.recharges.line_checker import LineInput
 from kook.application.recharges.start_due_requests import StartDueRequests
-from kook.application.routing.load_prefix_table import LoadPrefixTable
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.domain.recharges.request import RequestStatus
 from kook.domain.recharges.schedule import (
     Every,

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.fulfilment.dispatch_runs import DispatchRuns
 from kook.application.fulfilment.ports import FulfilmentConfig
 from kook.application.recharges.add_line import AddLine
@@ -21,8 +20,9 @@ from kook.application.recharges.list_lines import ListLines
 from kook.application.recharges.list_upload_errors import ListUploadErrors
 from kook.application.recharges.rename_request import RenameRequest
 from kook.application.recharges.summarize_request import SummarizeRequest
-from kook.application.routing.load_prefix_table import LoadPrefixTable
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.domain.recharges.sheet_rows import rows_from_grid
 from kook.domain.shared.errors import DomainError
 from kook.domain.wallet.ledger import EntryKind, bank_account

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
 from kook.application.wallet.complete_payment import CompletePayment
 from kook.application.wallet.expire_stale_payments import ExpireStalePayments
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import (
     CallbackData,
     GatewayError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kook.application.calendar.ports import CalendarUnitOfWork
 from kook.application.calendar.texts import event_reminder
-from kook.application.messaging.notify_customer import send_sms
 from kook.application.shared.ports import Clock, SmsSender
+from kook.application.shared.sms import send_sms
 from kook.domain.messaging.message import Message, MessageKind
 from kook.domain.shared.ids import new_id
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kook.application.catalog.ports import CatalogUnitOfWork
+from kook.application.shared.ports import CatalogUnitOfWork
 from kook.domain.catalog.product import Package
 from kook.domain.shared.errors import NotFound
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kook.application.catalog.ports import CatalogUnitOfWork
+from kook.application.shared.ports import CatalogUnitOfWork
 from kook.domain.catalog.product import AirtimeBounds
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.prefix_table import PrefixTable

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kook.application.catalog.ports import CatalogUnitOfWork
-from kook.application.shared.ports import Clock
+from kook.application.shared.ports import CatalogUnitOfWork, Clock
 from kook.domain.catalog.product import OperatorSettings
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from kook.application.catalog.package_command import PackageCommand, package_terms
-from kook.application.catalog.ports import CatalogUnitOfWork
-from kook.application.shared.ports import Clock
+from kook.application.shared.ports import CatalogUnitOfWork, Clock
 from kook.domain.catalog.product import Package
 from kook.domain.shared.errors import NotFound
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kook.application.audit.ports import AuditEntry, AuditFilter, AuditReader
 from kook.application.customers.ports import CustomersUnitOfWork
+from kook.application.shared.ports import AuditEntry, AuditFilter, AuditReader
 from kook.domain.customers.customer import Customer
 from kook.domain.identity.staff import StaffMember
 from kook.domain.identity.user import User

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kook.application.customers.ports import CustomerSummary, CustomersUnitOfWork, Position
+from kook.application.customers.ports import CustomersUnitOfWork
+from kook.application.shared.ports import CustomerSummary, Position
 from kook.domain.customers.customer import CustomerStatus
 
 MAX_PAGE = 100

@@ -11,9 +11,8 @@ from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.line_sender import LineSender
 from kook.application.fulfilment.outcome_recorder import OutcomeRecorder
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
-from kook.application.routing.load_operator_routing import LoadOperatorRouting
-from kook.application.routing.ports import OperatorGateways
-from kook.application.shared.ports import Clock, Dispatcher
+from kook.application.shared.load_operator_routing import LoadOperatorRouting
+from kook.application.shared.ports import Clock, Dispatcher, OperatorGateways
 
 
 class CheckUnknownLines:

@@ -7,8 +7,7 @@ import structlog
 from kook.application.fulfilment.answers import Answered
 from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig
-from kook.application.routing.ports import OperatorGateways, OutcomeStatus, TopUpOutcome, TopUpRequest
-from kook.application.shared.ports import ShutdownSignal
+from kook.application.shared.ports import OperatorGateways, OutcomeStatus, ShutdownSignal, TopUpOutcome, TopUpRequest
 from kook.domain.recharges.fulfilment import (
     Answer,
 )

@@ -10,8 +10,8 @@ import structlog
 
 from kook.application.fulfilment.answers import Answered
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, Telemetry
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.fulfilment import (
     FAILED,
     SUCCEEDED,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from kook.application.calendar.texts import low_balance
-from kook.application.messaging.notify_customer import send_sms
 from kook.application.messaging.ports import AlertsUnitOfWork
+from kook.application.messaging.texts import low_balance
 from kook.application.shared.ports import Clock, SmsSender
+from kook.application.shared.sms import send_sms
 from kook.domain.messaging.message import Message, MessageKind
 from kook.domain.shared.ids import new_id
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from kook.application.recharges.cancel_request import CancelRequest
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import SchedulesUnitOfWork
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.request import (
     RequestNotScheduled,
     RequestStatus,

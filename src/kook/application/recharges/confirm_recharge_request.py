@@ -5,8 +5,8 @@ from __future__ import annotations
 from kook.application.recharges.ledger_keys import hold_key
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import FulfilmentStarter, RequestsUnitOfWork
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.customers.members import ApprovalStale
 from kook.domain.recharges.request import (
     InvalidLines,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.recharges.line_checker import LineChecker, LineInput, LineNotFound
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import LineView, RequestsUnitOfWork
-from kook.application.routing.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 
 
 class EditLine(LineChecker):

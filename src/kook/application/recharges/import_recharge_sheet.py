@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kook.application.catalog.load_price_list import LoadPriceList
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import Cell, RequestsUnitOfWork, SheetReader, UploadRecord
-from kook.application.routing.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.application.shared.ports import Clock
 from kook.domain.catalog.product import PriceList
 from kook.domain.recharges.request import (

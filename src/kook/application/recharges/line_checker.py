@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kook.application.catalog.load_price_list import LoadPriceList
-from kook.application.routing.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.domain.recharges.request import LineDraft, check_line
 from kook.domain.shared.errors import NotFound, ValidationFailed
 

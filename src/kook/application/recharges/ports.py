@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from kook.application.shared.ports import AuditLog
+from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository
 from kook.application.shared.unit_of_work import UnitOfWork
-from kook.application.wallet.ports import LedgerRepository
 from kook.domain.recharges.request import LineDraft, ProductTotal, Request
 
 Cell = str | int | float | bool | None
@@ -100,23 +99,6 @@ class LineCounts:
 
 
 LineCursor = tuple[int, int]  # (0 invalid phase | 1 the rest, last id)
-
-
-class RequestRepository(Protocol):
-    async def add(self, request: Request) -> None: ...
-    async def get(self, request_id: str, customer_id: str, *, for_update: bool = False) -> Request | None: ...
-    async def save(self, request: Request) -> None: ...
-    async def delete(self, request_id: str) -> None:
-        """The request with its lines and uploads."""
-        ...
-
-    async def for_customer(
-        self, customer_id: str, *, before: tuple[datetime, str] | None, limit: int
-    ) -> list[Request]: ...
-
-    async def names(self, customer_id: str, request_ids: Collection[str]) -> dict[str, str]:
-        """The name of each of the customer's requests found among ``request_ids``."""
-        ...
 
 
 class LineRepository(Protocol):

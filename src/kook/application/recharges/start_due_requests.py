@@ -23,8 +23,8 @@ from kook.application.recharges.ledger_keys import hold_key
 from kook.application.recharges.ports import NOT_FUNDED, SKIPPED, FulfilmentStarter, RunNote, SchedulesUnitOfWork
 from kook.application.recharges.run_notices import RunNotices
 from kook.application.recharges.texts import run_not_funded
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.domain.recharges.request import MAX_NAME, Request, RequestStatus
 from kook.domain.shared.ids import new_id
 

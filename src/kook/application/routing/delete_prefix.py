@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kook.application.routing.ports import RoutingUnitOfWork
 from kook.application.routing.prefix_command import keep_one_routed_prefix
+from kook.application.shared.ports import RoutingUnitOfWork
 from kook.domain.shared.errors import NotFound
 
 

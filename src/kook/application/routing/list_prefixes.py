@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kook.application.routing.ports import RoutingUnitOfWork
+from kook.application.shared.ports import RoutingUnitOfWork
 from kook.domain.routing.prefix_table import OperatorPrefix
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kook.application.routing.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_prefix_table import LoadPrefixTable
 from kook.domain.routing.prefix_table import OperatorLookup
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kook.application.routing.ports import RoutingUnitOfWork
+from kook.application.shared.ports import RoutingUnitOfWork
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid, parse_optional_operator
 from kook.domain.routing.prefix_table import LastPrefix, OperatorPrefix, check_note, check_prefix
 from kook.domain.shared.errors import ValidationFailed

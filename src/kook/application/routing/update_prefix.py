@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from kook.application.routing.ports import RoutingUnitOfWork
 from kook.application.routing.prefix_command import PrefixCommand, checked_prefix, keep_one_routed_prefix
-from kook.application.shared.ports import Clock
+from kook.application.shared.ports import Clock, RoutingUnitOfWork
 from kook.domain.routing.prefix_table import OperatorPrefix
 from kook.domain.shared.errors import Conflict, NotFound
 

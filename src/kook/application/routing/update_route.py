@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kook.application.routing.ports import RoutingUnitOfWork
-from kook.application.shared.ports import Clock
+from kook.application.shared.ports import Clock, RoutingUnitOfWork
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import Route
 from kook.domain.shared.errors import NotFound

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.identity.ports import OneTimeCodeRepository, UserRepository
-from kook.application.messaging.ports import MessageRepository
-from kook.application.recharges.ports import RequestRepository
-from kook.application.shared.ports import AuditLog
+from kook.application.shared.ports import (
+    AuditLog,
+    MessageRepository,
+    OneTimeCodeRepository,
+    RequestRepository,
+    UserRepository,
+)
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.customers.members import Approval, ApprovalPolicy, Invitation, Member
 

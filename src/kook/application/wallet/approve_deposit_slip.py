@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.texts import deposit_approved
 from kook.domain.shared.errors import DomainError, NotFound

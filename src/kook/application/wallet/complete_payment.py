@@ -8,8 +8,8 @@ from collections.abc import Mapping
 
 import structlog
 
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.payment_settler import PaymentSettler
 from kook.application.wallet.ports import PaymentGateway, WalletUnitOfWork
 from kook.domain.shared.errors import NotFound

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kook.application.wallet.ports import Cursor, StatementLine, WalletUnitOfWork
+from kook.application.shared.ports import StatementLine
+from kook.application.wallet.ports import Cursor, WalletUnitOfWork
 
 
 class GetStatement:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import structlog
 
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import (
     GatewayError,
     InquiryStatus,

@@ -8,50 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from kook.application.shared.ports import AuditLog
+from kook.application.shared.ports import AuditLog, LedgerRepository, WebhookOutbox
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.application.wallet.slips import SlipKind
-from kook.application.webhooks.ports import WebhookOutbox
 from kook.domain.shared.errors import DomainError, NotFound
 from kook.domain.wallet.deposit import DepositSlip
-from kook.domain.wallet.ledger import Discrepancy, JournalEntry, Wallet
 from kook.domain.wallet.payment import Payment
-
-
-@dataclass(frozen=True)
-class StatementLine:
-    entry_id: str
-    kind: str
-    memo: str
-    created_at: datetime
-    available_change: int
-    held_change: int
-
-
-class LedgerRepository(Protocol):
-    async def wallet_for_update(self, customer_id: str) -> Wallet:
-        """Lock the customer's wallet row (creating it at zero if missing)."""
-        ...
-
-    async def wallet(self, customer_id: str) -> Wallet | None: ...
-
-    async def has_entry(self, idempotency_key: str) -> bool: ...
-
-    async def append(self, entry: JournalEntry, wallets: list[tuple[Wallet, int, int]]) -> None:
-        """Insert the entry and its postings, and move the wallet figures by the
-        given (available, held) changes with a conditional update that refuses to
-        go below zero. Raises Conflict when the idempotency key already exists."""
-        ...
-
-    async def statement(
-        self, customer_id: str, *, before: tuple[datetime, str] | None, limit: int
-    ) -> list[StatementLine]: ...
-
-    async def verify(self) -> list[Discrepancy]:
-        """Recompute every wallet from its postings; the differences found."""
-        ...
-
-    async def unbalanced_entries(self) -> list[str]: ...
 
 
 class PaymentRepository(Protocol):

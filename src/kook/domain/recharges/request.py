@@ -12,6 +12,10 @@ or all of them cancelled (nothing is held until a run starts).
 A line is checked when it is added or edited (``check_line``): a bad line is
 kept as **invalid** with the code and column of its first fault — nothing is
 dropped. Duplicate numbers are allowed and only flagged (a warning).
+
+Why one file of some 550 lines: the request, its lines and ``check_line`` are one aggregate with one
+status vocabulary (``RequestStatus``, ``LineStatus``); its state machine reads top to bottom here, and the
+split-out parts that stand alone live beside it (``sheet_rows``, ``schedule``, ``fulfilment``).
 """
 
 from __future__ import annotations

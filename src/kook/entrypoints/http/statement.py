@@ -16,7 +16,7 @@ from typing import Any
 from litestar import Request
 
 from kook.application.recharges.get_request_names import GetRequestNames
-from kook.application.wallet.ports import StatementLine
+from kook.application.shared.ports import StatementLine
 from kook.domain.wallet.ledger import memo_reference
 from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.messages import (

@@ -14,7 +14,6 @@ from kook.adapters.postgres.unit_of_work_customers import (
     SqlTeamsUnitOfWork,
 )
 from kook.application.audit.list_audit_entries import ListAuditEntries
-from kook.application.audit.ports import AuditReader
 from kook.application.customers.approve_customer_profile import ApproveCustomerProfile
 from kook.application.customers.get_customer_for_review import GetCustomerForReview
 from kook.application.customers.get_customer_names import GetCustomerNames
@@ -34,7 +33,7 @@ from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.services.get_service_terms import GetServiceTerms
 from kook.application.services.list_services import ListServices
 from kook.application.services.ports import ServicesUnitOfWork
-from kook.application.shared.ports import Clock, CustomerNotifier
+from kook.application.shared.ports import AuditReader, Clock, CustomerNotifier
 from kook.application.teams.accept_invitation import AcceptInvitation
 from kook.application.teams.approve_request import ApproveRequest
 from kook.application.teams.authorize_confirmation import AuthorizeConfirmation

@@ -16,6 +16,7 @@ from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_paymen
 from kook.adapters.postgres.unit_of_work import SqlWalletUnitOfWork
 from kook.adapters.slips.file_store import FileSlipStore
 from kook.adapters.slips.inspector import PillowSlipInspector
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
 from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
 from kook.application.wallet.complete_payment import CompletePayment
@@ -24,7 +25,6 @@ from kook.application.wallet.get_deposit import GetDeposit
 from kook.application.wallet.get_payment import GetPayment
 from kook.application.wallet.get_statement import GetStatement
 from kook.application.wallet.get_wallet import GetWallet
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.list_deposit_queue import ListDepositQueue
 from kook.application.wallet.list_deposits import ListDeposits
 from kook.application.wallet.list_payments import ListPayments

@@ -18,10 +18,10 @@ from kook.application.recharges.ports import (
     LineCursor,
     LineRepository,
     LineView,
-    RequestRepository,
     UploadRecord,
     UploadRepository,
 )
+from kook.application.shared.ports import RequestRepository
 from kook.domain.recharges.request import (
     LineDraft,
     LineStatus,

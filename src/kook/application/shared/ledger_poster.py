@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kook.application.shared.ports import Clock
-from kook.application.wallet.ports import LedgerRepository
+from kook.application.shared.ports import Clock, LedgerRepository
 from kook.domain.shared.ids import new_id
 from kook.domain.wallet.ledger import (
     EntryKind,
