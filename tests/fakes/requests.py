@@ -19,7 +19,8 @@ from kook.application.recharges.ports import (
     UploadRepository,
 )
 from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository
-from kook.domain.recharges.request import LineDraft, ProductTotal, Request
+from kook.domain.recharges.line import LineDraft
+from kook.domain.recharges.request import ProductTotal, Request
 from kook.domain.shared.errors import DomainError
 from tests.fakes.snapshot import SnapshotUnitOfWork
 from tests.fakes.wallet import FakeAudit, FakeLedgerRepository, _State

@@ -23,7 +23,6 @@ from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.load_prefix_table import LoadPrefixTable
 from kook.application.shared.load_price_list import LoadPriceList
-from kook.domain.recharges.sheet_rows import rows_from_grid
 from kook.domain.shared.errors import DomainError
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from tests.fakes.catalog import FakeCatalogUnitOfWork, seeded_state
@@ -45,7 +44,7 @@ class World:
         self.reader = reader or FakeSheetReader()
 
     def importer(self) -> ImportRechargeSheet:
-        return ImportRechargeSheet(self.uow, self.reader, rows_from_grid, self.table, self.prices, self.clock)  # type: ignore[arg-type]
+        return ImportRechargeSheet(self.uow, self.reader, self.table, self.prices, self.clock)
 
     async def new_request(self, customer_id: str = ME) -> str:
         return (await CreateRequest(self.uow, self.clock)(customer_id, "شارژ", "topup")).id

@@ -6,13 +6,7 @@ import secrets
 from datetime import timedelta
 
 from kook.application.calendar.months import MONTH_EVENTS
-from kook.application.calendar.ports import (
-    CalendarUnitOfWork,
-    CustomerLookup,
-    FeedItem,
-    FeedWriter,
-    UpcomingRuns,
-)
+from kook.application.calendar.ports import CalendarUnitOfWork, CustomerLookup, FeedItem, FeedWriter, UpcomingRuns
 from kook.application.calendar.texts import FEED_NAME, RUN_TITLE
 from kook.application.shared.ports import Clock
 from kook.domain.shared.errors import NotFound

@@ -6,9 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kook.domain.recharges.fulfilment import (
-    Answer,
-)
+from kook.domain.recharges.fulfilment import Answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,7 @@ import structlog
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
 from kook.application.fulfilment.texts import request_finished
 from kook.application.shared.ports import Clock, CustomerNotifier
-from kook.domain.recharges.fulfilment import (
-    FAILED,
-    SUCCEEDED,
-)
+from kook.domain.recharges.line import LineStatus
 
 log = structlog.get_logger(__name__)
 
@@ -40,8 +37,8 @@ class FinishNotice:
             request = await uow.work.request(request_id, for_update=True)
             if request is None or not request.claim_notice(self._clock.now(), self._lease):
                 return
-            succeeded = await uow.work.count_status(request_id, SUCCEEDED)
-            failed = await uow.work.count_status(request_id, FAILED)
+            succeeded = await uow.work.count_status(request_id, LineStatus.SUCCEEDED)
+            failed = await uow.work.count_status(request_id, LineStatus.FAILED)
             await uow.requests.save(request)
             await uow.commit()
         title, body, sms = request_finished(request.name, succeeded, failed, request.released)

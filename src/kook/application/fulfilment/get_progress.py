@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 from kook.application.fulfilment.ports import FulfilmentUnitOfWork, Progress
-from kook.domain.recharges.fulfilment import (
-    FAILED,
-    SENDING,
-    SUCCEEDED,
-    UNKNOWN,
-    WAITING,
-)
+from kook.domain.recharges.line import LineStatus
 from kook.domain.recharges.request import RequestNotFound, RequestStatus
 
 
@@ -24,14 +18,14 @@ class GetProgress:
             if request is None or (customer_id is not None and request.customer_id != customer_id):
                 raise RequestNotFound()
             counts = await uow.work.status_counts(request_id)
-        waiting = counts.get(WAITING, 0) if request.status is not RequestStatus.DRAFT else 0
+        waiting = counts.get(LineStatus.VALID, 0) if request.status is not RequestStatus.DRAFT else 0
         pending = waiting if request.status is not RequestStatus.CANCELLED else 0
         values = {
             "pending": pending,
-            "sending": counts.get(SENDING, 0),
-            "succeeded": counts.get(SUCCEEDED, 0),
-            "failed": counts.get(FAILED, 0),
-            "unknown": counts.get(UNKNOWN, 0),
+            "sending": counts.get(LineStatus.SENDING, 0),
+            "succeeded": counts.get(LineStatus.SUCCEEDED, 0),
+            "failed": counts.get(LineStatus.FAILED, 0),
+            "unknown": counts.get(LineStatus.UNKNOWN, 0),
         }
         return Progress(
             status=request.status.value,

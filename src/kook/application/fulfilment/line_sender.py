@@ -8,10 +8,8 @@ from kook.application.fulfilment.answers import Answered
 from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig
 from kook.application.shared.ports import OperatorGateways, OutcomeStatus, ShutdownSignal, TopUpOutcome, TopUpRequest
-from kook.domain.recharges.fulfilment import (
-    Answer,
-)
-from kook.domain.recharges.request import ProductKind
+from kook.domain.recharges.fulfilment import Answer
+from kook.domain.recharges.line import ProductKind
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import OperatorRouting
 from kook.domain.shared.errors import DomainError

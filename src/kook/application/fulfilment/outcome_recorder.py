@@ -12,16 +12,8 @@ from kook.application.fulfilment.answers import Answered
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
 from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, Telemetry
-from kook.domain.recharges.fulfilment import (
-    FAILED,
-    SUCCEEDED,
-    WAITING,
-    LineChange,
-    LineState,
-    decide,
-    money_of,
-    resolve_by_staff,
-)
+from kook.domain.recharges.fulfilment import LineChange, LineState, decide, money_of, resolve_by_staff
+from kook.domain.recharges.line import LineStatus
 from kook.domain.recharges.request import IN_FULFILMENT
 from kook.domain.shared.ids import new_id
 from kook.domain.wallet.ledger import operator_account
@@ -110,7 +102,7 @@ class OutcomeRecorder:
                         memo=f"request {request.id}",
                     )
                 request.account(moves.settled, moves.release, now)
-            final = [c for c in changes if c.status in (SUCCEEDED, FAILED)]
+            final = [c for c in changes if c.status in (LineStatus.SUCCEEDED, LineStatus.FAILED)]
             if final:  # webhooks (outbox): written with the outcomes, so none is told that did not happen
                 await uow.webhooks.record(
                     request.customer_id,
@@ -129,7 +121,7 @@ class OutcomeRecorder:
                 )
             finished = False
             if request.status in IN_FULFILMENT and await uow.work.open_count(request.id) == 0:
-                failed = await uow.work.count_status(request.id, FAILED)
+                failed = await uow.work.count_status(request.id, LineStatus.FAILED)
                 request.finish(failed > 0, now)
                 finished = True
                 if request.held:
@@ -142,7 +134,7 @@ class OutcomeRecorder:
                             "request_id": request.id,
                             "name": request.name,
                             "status": request.status.value,
-                            "succeeded": await uow.work.count_status(request.id, SUCCEEDED),
+                            "succeeded": await uow.work.count_status(request.id, LineStatus.SUCCEEDED),
                             "failed": failed,
                             "settled": request.settled,
                             "released": request.released,
@@ -164,7 +156,7 @@ class OutcomeRecorder:
                 for change in changes:
                     outcomes[change.status] += 1
                 self._telemetry.lines_changed(outcomes)
-            back = sum(1 for c in changes if c.status == WAITING)
+            back = sum(1 for c in changes if c.status == LineStatus.VALID)
             return Recorded(len(changes), finished, back)
 
 

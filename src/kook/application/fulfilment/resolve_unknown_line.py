@@ -6,11 +6,8 @@ from kook.application.fulfilment.finish_notice import FinishNotice
 from kook.application.fulfilment.outcome_recorder import OutcomeRecorder
 from kook.application.fulfilment.ports import FulfilmentUnitOfWork
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.fulfilment import (
-    FAILED,
-    SUCCEEDED,
-    AlreadyResolved,
-)
+from kook.domain.recharges.fulfilment import AlreadyResolved
+from kook.domain.recharges.line import LineStatus
 from kook.domain.shared.errors import NotFound, ValidationFailed
 
 
@@ -35,7 +32,7 @@ class ResolveUnknownLine:
         self._clock = clock
 
     async def __call__(self, line_id: int, outcome: str, actor: str) -> str:
-        if outcome not in (SUCCEEDED, FAILED):
+        if outcome not in (LineStatus.SUCCEEDED, LineStatus.FAILED):
             raise ValidationFailed({"outcome": "invalid"})
         async with self._uow as uow:
             state = await uow.work.line_state(line_id)
@@ -45,7 +42,7 @@ class ResolveUnknownLine:
         if resolution is not None and resolution[1] is not None and resolution[0] == outcome:
             return outcome  # the same decision again: nothing more moves
         recorded = await self._recorder.record(
-            state.request_id, [], staff=actor_tag(actor), resolutions=[(line_id, outcome == SUCCEEDED)]
+            state.request_id, [], staff=actor_tag(actor), resolutions=[(line_id, outcome == LineStatus.SUCCEEDED)]
         )
         if not recorded.changed:
             raise AlreadyResolved()

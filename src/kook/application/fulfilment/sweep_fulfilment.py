@@ -10,9 +10,7 @@ from kook.application.fulfilment.finish_notice import FinishNotice
 from kook.application.fulfilment.outcome_recorder import OutcomeRecorder
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
 from kook.application.shared.ports import Clock, Dispatcher
-from kook.domain.recharges.fulfilment import (
-    Answer,
-)
+from kook.domain.recharges.fulfilment import Answer
 
 
 class SweepFulfilment:

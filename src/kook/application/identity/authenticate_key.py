@@ -7,10 +7,7 @@ from datetime import timedelta
 
 from kook.application.identity.ports import IdentityUnitOfWork, SecretHasher
 from kook.application.shared.ports import Clock
-from kook.domain.identity.api_key import (
-    ApiKey,
-    split_key,
-)
+from kook.domain.identity.api_key import ApiKey, split_key
 from kook.domain.identity.staff import StaffMember
 from kook.domain.identity.user import User
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kook.domain.identity.api_key import (
-    ApiKey,
-)
+from kook.domain.identity.api_key import ApiKey
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from kook.application.identity.key_owner import KeyOwner, owner_of
 from kook.application.identity.ports import IdentityUnitOfWork
-from kook.domain.identity.api_key import (
-    ApiKey,
-)
+from kook.domain.identity.api_key import ApiKey
 
 
 class ListApiKeys:

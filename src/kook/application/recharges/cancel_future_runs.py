@@ -8,10 +8,7 @@ from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import SchedulesUnitOfWork
 from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.request import (
-    RequestNotScheduled,
-    RequestStatus,
-)
+from kook.domain.recharges.request import RequestNotScheduled, RequestStatus
 
 
 class CancelFutureRuns:

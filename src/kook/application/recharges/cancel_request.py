@@ -8,10 +8,8 @@ from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import RequestsUnitOfWork
 from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.request import (
-    LineStatus,
-    RequestStatus,
-)
+from kook.domain.recharges.line import LineStatus
+from kook.domain.recharges.request import RequestStatus
 
 
 class CancelRequest:

@@ -8,10 +8,7 @@ from kook.application.recharges.ports import FulfilmentStarter, RequestsUnitOfWo
 from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
 from kook.domain.customers.members import ApprovalStale
-from kook.domain.recharges.request import (
-    InvalidLines,
-    RequestStatus,
-)
+from kook.domain.recharges.request import InvalidLines, RequestStatus
 from kook.domain.recharges.schedule import Plan, plan
 from kook.domain.shared.errors import ValidationFailed
 from kook.domain.wallet.ledger import InsufficientFunds

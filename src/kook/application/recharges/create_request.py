@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from kook.application.recharges.ports import RequestsUnitOfWork
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.request import (
-    Request,
-    RequestStatus,
-    check_kind,
-    check_name,
-)
+from kook.domain.recharges.request import Request, RequestStatus, check_kind, check_name
 from kook.domain.shared.ids import new_id
 
 

@@ -7,31 +7,22 @@ import contextlib
 import functools
 import gc
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from kook.application.recharges.owned_request import owned_request
-from kook.application.recharges.ports import Cell, RequestsUnitOfWork, SheetReader, UploadRecord
+from kook.application.recharges.ports import RequestsUnitOfWork, SheetReader, UploadRecord
 from kook.application.shared.load_prefix_table import LoadPrefixTable
 from kook.application.shared.load_price_list import LoadPriceList
 from kook.application.shared.ports import Clock
 from kook.domain.catalog.product import PriceList
-from kook.domain.recharges.request import (
-    LineDraft,
-    LineStatus,
-    ProductKind,
-    RequestKind,
-    SheetEmpty,
-    check_kind,
-    check_line,
-    flag_duplicates,
-)
+from kook.domain.recharges.line import check_rows, flag_duplicates
+from kook.domain.recharges.request import RequestKind, SheetEmpty, check_kind
+from kook.domain.recharges.sheet_rows import SheetRow, rows_from_grid
 from kook.domain.routing.operator import Operator, parse_optional_operator
 from kook.domain.routing.prefix_table import PrefixTable
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.ids import new_id
-from kook.domain.shared.mobile import normalize_mobile
 from kook.domain.shared.text import TEXT_INVALID, has_forbidden_characters, strip_invisible
 
 DEFAULT_HEADERS = {
@@ -41,12 +32,6 @@ DEFAULT_HEADERS = {
 
 
 _BATCH = 10_000  # lines checked and stored at a time
-
-
-_AIRTIME = ProductKind.AIRTIME
-
-
-_VALID = LineStatus.VALID
 
 
 _collection_paused = 0  # uploads running
@@ -81,22 +66,6 @@ def _no_cycle_collection() -> Iterator[None]:
                 gc.enable()
 
 
-class SheetRowLike(Protocol):
-    @property
-    def row(self) -> int: ...
-    @property
-    def mobile(self) -> Cell: ...
-    @property
-    def amount(self) -> Cell: ...
-    @property
-    def operator(self) -> Cell: ...
-    @property
-    def cells(self) -> Sequence[Cell]: ...
-
-
-RowsFromGrid = Callable[[Sequence[Sequence[Cell]], str], Sequence[SheetRowLike]]
-
-
 @dataclass(frozen=True)
 class UploadCommand:
     customer_id: str
@@ -122,14 +91,12 @@ class ImportRechargeSheet:
         self,
         uow: RequestsUnitOfWork,
         reader: SheetReader,
-        rows_from_grid: RowsFromGrid,
         load_table: LoadPrefixTable,
         load_prices: LoadPriceList,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._reader = reader
-        self._rows_from_grid = rows_from_grid
         self._load_table = load_table
         self._load_prices = load_prices
         self._clock = clock
@@ -174,7 +141,7 @@ class ImportRechargeSheet:
         if not rows:
             raise SheetEmpty()  # nothing is written: no upload record with 0 rows
         check = functools.partial(
-            self._check, table=table, prices=prices, package_code=package_code, package_operator=chosen
+            check_rows, table=table, prices=prices, package_code=package_code, package_operator=chosen
         )
         now = self._clock.now()
         async with self._uow as uow:
@@ -216,60 +183,10 @@ class ImportRechargeSheet:
             await uow.commit()
         return UploadResult(upload.id, upload.rows, upload.valid, upload.invalid, upload.duplicates)
 
-    def _read(self, command: UploadCommand, kind: RequestKind) -> tuple[Sequence[SheetRowLike], list[str]]:
+    def _read(self, command: UploadCommand, kind: RequestKind) -> tuple[Sequence[SheetRow], list[str]]:
         """The sheet's rows and its headers (the sample's when it has no header row)."""
         grid = self._reader.read(command.content, command.filename)
-        rows = self._rows_from_grid(grid.rows, kind.value)
+        rows = rows_from_grid(grid.rows, kind.value)
         has_header = bool(rows) and rows[0].row > 1 and bool(grid.rows)
         headers = [("" if c is None else str(c)) for c in grid.rows[0]] if has_header else DEFAULT_HEADERS[kind]
         return rows, headers
-
-    @staticmethod
-    def _check(
-        rows: Sequence[SheetRowLike],
-        *,
-        table: PrefixTable,
-        prices: PriceList,
-        package_code: str | None,
-        package_operator: Operator | None,
-    ) -> list[LineDraft]:
-        """``check_line`` for each row, with the common airtime line decided without building it twice."""
-        drafts: list[LineDraft] = []
-        append = drafts.append
-        amounts: dict[tuple[Operator, int], int] = {}  # (operator, amount) → the checked amount
-        for row in rows:
-            if package_code is None:
-                # The same calls check_line makes, in a row; when any of them refuses,
-                # check_line decides (and names the fault).
-                try:
-                    mobile = normalize_mobile(row.mobile)
-                    given = None if row.operator is None else parse_optional_operator(row.operator)
-                    operator, ported = table.route(mobile, given)
-                    amount = row.amount
-                    if type(amount) is int:
-                        value = amounts.get((operator, amount))
-                        if value is None:
-                            value = amounts[operator, amount] = prices.airtime_amount(operator, amount)
-                    else:
-                        value = prices.airtime_amount(operator, amount)
-                except DomainError:
-                    pass
-                else:
-                    line = LineDraft(mobile, int(operator), ported, _AIRTIME, value, None, None, value, _VALID)
-                    line.source_row = row.row
-                    append(line)
-                    continue
-            line = check_line(
-                table,
-                prices,
-                mobile=row.mobile,
-                operator=row.operator,
-                amount=row.amount if package_code is None else None,
-                package_code=package_code,
-                package_operator=package_operator,
-            )
-            line.source_row = row.row
-            if not line.valid:
-                line.cells = list(row.cells)
-            append(line)
-        return drafts

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from kook.application.shared.load_prefix_table import LoadPrefixTable
 from kook.application.shared.load_price_list import LoadPriceList
-from kook.domain.recharges.request import LineDraft, check_line
+from kook.domain.recharges.line import LineDraft, check_line
 from kook.domain.shared.errors import NotFound, ValidationFailed
 
 

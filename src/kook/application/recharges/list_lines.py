@@ -6,7 +6,8 @@ from dataclasses import replace
 
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import LineCursor, LineView, RequestsUnitOfWork
-from kook.domain.recharges.request import LineStatus, RequestStatus
+from kook.domain.recharges.line import LineStatus
+from kook.domain.recharges.request import RequestStatus
 from kook.domain.shared.errors import ValidationFailed
 
 _STATUSES = frozenset(s.value for s in LineStatus)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kook.application.recharges.ports import RequestsUnitOfWork
-from kook.domain.recharges.request import (
-    Request,
-)
+from kook.domain.recharges.request import Request
 
 
 class ListRequests:

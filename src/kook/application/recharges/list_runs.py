@@ -9,10 +9,7 @@ from typing import Final
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import SchedulesUnitOfWork, StartedRun
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.request import (
-    Request,
-    UpcomingRun,
-)
+from kook.domain.recharges.request import Request, UpcomingRun
 
 UPCOMING: Final = 50  # runs to come shown with a request
 

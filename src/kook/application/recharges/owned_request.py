@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from kook.application.recharges.ports import RequestsUnitOfWork
-from kook.domain.recharges.request import (
-    Request,
-    RequestNotFound,
-)
+from kook.domain.recharges.request import Request, RequestNotFound
 
 
 async def owned_request(uow: RequestsUnitOfWork, request_id: str, customer_id: str, *, lock: bool = False) -> Request:

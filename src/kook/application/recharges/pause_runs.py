@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from kook.application.recharges.runs_action import RunsAction
-from kook.domain.recharges.request import (
-    Request,
-)
+from kook.domain.recharges.request import Request
 
 
 class PauseRuns(RunsAction):

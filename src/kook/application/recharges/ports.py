@@ -9,9 +9,11 @@ from typing import Protocol
 
 from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository
 from kook.application.shared.unit_of_work import UnitOfWork
-from kook.domain.recharges.request import LineDraft, ProductTotal, Request
+from kook.domain.recharges import sheet_rows
+from kook.domain.recharges.line import LineDraft
+from kook.domain.recharges.request import ProductTotal, Request
 
-Cell = str | int | float | bool | None
+Cell = sheet_rows.Cell  # one definition of a sheet's cell: the domain's
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,7 @@ from kook.application.recharges.run_notices import RunNotices
 from kook.application.recharges.runs_action import BATCH, RunsConfig
 from kook.application.recharges.texts import run_reminder
 from kook.application.shared.ports import Clock, CustomerNotifier
-from kook.domain.recharges.request import (
-    RequestStatus,
-)
+from kook.domain.recharges.request import RequestStatus
 
 log = structlog.get_logger(__name__)
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import RequestsUnitOfWork
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.request import (
-    Request,
-)
+from kook.domain.recharges.request import Request
 
 
 class RenameRequest:

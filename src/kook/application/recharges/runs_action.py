@@ -10,9 +10,7 @@ from typing import Final
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import SchedulesUnitOfWork
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.request import (
-    Request,
-)
+from kook.domain.recharges.request import Request
 
 BATCH: Final = 100
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from kook.application.recharges.owned_request import owned_request
 from kook.application.recharges.ports import RequestsUnitOfWork
-from kook.domain.recharges.request import (
-    Summary,
-)
+from kook.domain.recharges.request import Summary
 
 
 class SummarizeRequest:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from kook.application.reporting.ports import (
-    ExportRepository,
-    ReportExport,
-)
+from kook.application.reporting.ports import ExportRepository, ReportExport
 from kook.application.reporting.report_exports import ExportNotFound
 from kook.application.shared.ports import Clock
 

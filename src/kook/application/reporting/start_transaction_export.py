@@ -7,12 +7,7 @@ from dataclasses import asdict
 from typing import Final
 
 from kook.application.reporting.list_transactions import transaction_filter
-from kook.application.reporting.ports import (
-    ExportRepository,
-    ReportExport,
-    TransactionQuery,
-    TransactionReader,
-)
+from kook.application.reporting.ports import ExportRepository, ReportExport, TransactionQuery, TransactionReader
 from kook.application.reporting.report_exports import KEEP_FOR
 from kook.application.shared.ports import Clock, Dispatcher
 from kook.domain.shared.ids import new_id

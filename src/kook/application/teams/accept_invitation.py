@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from kook.application.shared.ports import Clock
 from kook.application.teams.ports import TeamsUnitOfWork
-from kook.domain.customers.members import (
-    AlreadyMember,
-    InvitationInvalid,
-    Member,
-)
+from kook.domain.customers.members import AlreadyMember, InvitationInvalid, Member
 
 
 class AcceptInvitation:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from kook.application.teams.ports import TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Approval,
-    ApprovalStatus,
-)
+from kook.domain.customers.members import Approval, ApprovalStatus
 from kook.domain.shared.errors import NotFound
 
 

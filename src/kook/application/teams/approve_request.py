@@ -3,18 +3,11 @@ had (the hold, the run), and the maker is told. Wrong codes count against the co
 
 from __future__ import annotations
 
-from kook.application.identity.code_sender import CodeSender
-from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
-from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.shared.ports import Clock
 from kook.application.teams.approval_texts import format_rials, pending_approval
-from kook.application.teams.ports import TeamsUnitOfWork
+from kook.application.teams.ports import ApprovalCodes, RequestConfirmation, RequestSummaries, TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    ApprovalStale,
-    require,
-)
+from kook.domain.customers.members import Action, ApprovalStale, require
 from kook.domain.identity.one_time_code import CodePurpose, OtpInvalid, raise_for
 from kook.domain.messaging.message import Message
 from kook.domain.recharges.request import InvalidLines, RequestStatus
@@ -30,10 +23,10 @@ class ApproveRequest:
     def __init__(
         self,
         uow: TeamsUnitOfWork,
-        sender: CodeSender,
+        sender: ApprovalCodes,
         clock: Clock,
-        confirm: ConfirmRechargeRequest,
-        summarize: SummarizeRequest,
+        confirm: RequestConfirmation,
+        summarize: RequestSummaries,
     ) -> None:
         self._uow = uow
         self._sender = sender

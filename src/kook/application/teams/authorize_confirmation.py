@@ -3,14 +3,9 @@ answers its status); a draft above the threshold needs another member's approval
 
 from __future__ import annotations
 
-from kook.application.recharges.summarize_request import SummarizeRequest
-from kook.application.teams.ports import TeamsUnitOfWork
+from kook.application.teams.ports import RequestSummaries, TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    Role,
-    require,
-)
+from kook.domain.customers.members import Action, Role, require
 from kook.domain.recharges.request import RequestStatus
 from kook.domain.shared.errors import NotFound
 
@@ -19,7 +14,7 @@ class AuthorizeConfirmation:
     """May the acting member confirm this request alone? A request no longer a draft passes (confirming it again
     answers its status); a draft above the threshold needs another member's approval (``approval_required``)."""
 
-    def __init__(self, uow: TeamsUnitOfWork, summarize: SummarizeRequest) -> None:
+    def __init__(self, uow: TeamsUnitOfWork, summarize: RequestSummaries) -> None:
         self._uow = uow
         self._summarize = summarize
 

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from kook.application.teams.ports import TeamsUnitOfWork
 from kook.application.teams.team import Acting, parse_role
-from kook.domain.customers.members import (
-    Action,
-    Member,
-    Role,
-    RoleForbidden,
-    ensure_an_owner_remains,
-    require,
-)
+from kook.domain.customers.members import Action, Member, Role, RoleForbidden, ensure_an_owner_remains, require
 from kook.domain.shared.errors import NotFound
 
 

@@ -6,11 +6,7 @@ from dataclasses import dataclass
 
 from kook.application.teams.ports import TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    Approval,
-    require,
-)
+from kook.domain.customers.members import Action, Approval, require
 from kook.domain.shared.errors import NotFound
 
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from kook.application.teams.ports import TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    ApprovalPolicy,
-    require,
-)
+from kook.domain.customers.members import Action, ApprovalPolicy, require
 
 
 class GetApprovalPolicy:

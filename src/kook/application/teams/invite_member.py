@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from kook.application.identity.code_sender import CodeSender
 from kook.application.shared.ports import Clock
-from kook.application.teams.ports import TeamsUnitOfWork
+from kook.application.teams.ports import ApprovalCodes, TeamsUnitOfWork
 from kook.application.teams.team import Acting, parse_role
-from kook.domain.customers.members import (
-    Action,
-    AlreadyMember,
-    Invitation,
-    Role,
-    require,
-)
+from kook.domain.customers.members import Action, AlreadyMember, Invitation, Role, require
 from kook.domain.shared.ids import new_id
 from kook.domain.shared.mobile import normalize_mobile
 
@@ -27,7 +20,7 @@ def invitation_text(role: Role) -> str:
 class InviteMember:
     """An owner or admin invites a colleague by mobile number with a role; an SMS tells them."""
 
-    def __init__(self, uow: TeamsUnitOfWork, clock: Clock, sender: CodeSender) -> None:
+    def __init__(self, uow: TeamsUnitOfWork, clock: Clock, sender: ApprovalCodes) -> None:
         self._uow = uow
         self._clock = clock
         self._sender = sender

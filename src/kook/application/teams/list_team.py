@@ -6,11 +6,7 @@ from dataclasses import dataclass
 
 from kook.application.teams.ports import MemberView, TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    Invitation,
-    require,
-)
+from kook.domain.customers.members import Action, Invitation, require
 
 
 @dataclass(frozen=True)

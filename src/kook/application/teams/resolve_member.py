@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from kook.application.teams.ports import TeamsUnitOfWork
-from kook.domain.customers.members import (
-    Member,
-)
+from kook.domain.customers.members import Member
 
 
 class ResolveMember:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from kook.application.identity.code_sender import CodeSender
 from kook.application.teams.approval_texts import format_rials, pending_approval
-from kook.application.teams.ports import TeamsUnitOfWork
+from kook.application.teams.ports import ApprovalCodes, TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    require,
-)
+from kook.domain.customers.members import Action, require
 from kook.domain.identity.one_time_code import CodePurpose
 from kook.domain.shared.errors import NotFound
 
@@ -24,7 +20,7 @@ def approval_text(code: str, total: int) -> str:
 class SendApprovalCode:
     """A one-time code to the approver's own mobile, within the identity context's rate limits."""
 
-    def __init__(self, uow: TeamsUnitOfWork, sender: CodeSender) -> None:
+    def __init__(self, uow: TeamsUnitOfWork, sender: ApprovalCodes) -> None:
         self._uow = uow
         self._sender = sender
 

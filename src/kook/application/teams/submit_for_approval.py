@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.shared.ports import Clock
 from kook.application.teams.approval_texts import format_rials
-from kook.application.teams.ports import TeamsUnitOfWork
+from kook.application.teams.ports import RequestSummaries, TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    Approval,
-    ApprovalStatus,
-    Role,
-    require,
-)
+from kook.domain.customers.members import Action, Approval, ApprovalStatus, Role, require
 from kook.domain.messaging.message import Message
 from kook.domain.recharges.request import InvalidLines
 from kook.domain.shared.errors import NotFound, ValidationFailed
@@ -25,7 +18,7 @@ APPROVAL_REQUESTED = "approval_requested"
 class SubmitForApproval:
     """The maker asks for another member's approval; the approvers are told (portal message)."""
 
-    def __init__(self, uow: TeamsUnitOfWork, clock: Clock, summarize: SummarizeRequest) -> None:
+    def __init__(self, uow: TeamsUnitOfWork, clock: Clock, summarize: RequestSummaries) -> None:
         self._uow = uow
         self._clock = clock
         self._summarize = summarize

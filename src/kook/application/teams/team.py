@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kook.domain.customers.members import (
-    Role,
-)
+from kook.domain.customers.members import Role
 from kook.domain.shared.errors import ValidationFailed
 
 

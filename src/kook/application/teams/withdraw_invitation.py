@@ -5,10 +5,7 @@ from __future__ import annotations
 from kook.application.shared.ports import Clock
 from kook.application.teams.ports import TeamsUnitOfWork
 from kook.application.teams.team import Acting
-from kook.domain.customers.members import (
-    Action,
-    require,
-)
+from kook.domain.customers.members import Action, require
 from kook.domain.shared.errors import NotFound
 
 

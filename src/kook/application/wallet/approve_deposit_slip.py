@@ -7,10 +7,7 @@ from kook.application.shared.ports import Clock, CustomerNotifier
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.texts import deposit_approved
 from kook.domain.shared.errors import DomainError, NotFound
-from kook.domain.wallet.deposit import (
-    DepositSlip,
-    DepositStatus,
-)
+from kook.domain.wallet.deposit import DepositSlip, DepositStatus
 from kook.domain.wallet.ledger import EntryKind, bank_account
 
 

@@ -6,10 +6,7 @@ from kook.application.shared.ports import Clock, CustomerNotifier
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.texts import deposit_rejected
 from kook.domain.shared.errors import NotFound
-from kook.domain.wallet.deposit import (
-    DepositSlip,
-    DepositStatus,
-)
+from kook.domain.wallet.deposit import DepositSlip, DepositStatus
 
 
 class RejectDepositSlip:

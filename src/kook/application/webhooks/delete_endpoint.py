@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from kook.application.shared.ports import Clock
-from kook.application.webhooks.ports import (
-    WebhookUnitOfWork,
-)
+from kook.application.webhooks.ports import WebhookUnitOfWork
 from kook.domain.shared.errors import NotFound
 
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kook.application.webhooks.ports import (
-    WebhookUnitOfWork,
-)
-from kook.domain.webhooks.webhook import (
-    Delivery,
-)
+from kook.application.webhooks.ports import WebhookUnitOfWork
+from kook.domain.webhooks.webhook import Delivery
 
 
 class ListDeliveries:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from kook.application.webhooks.ports import (
-    WebhookUnitOfWork,
-)
-from kook.domain.webhooks.webhook import (
-    WebhookEndpoint,
-)
+from kook.application.webhooks.ports import WebhookUnitOfWork
+from kook.domain.webhooks.webhook import WebhookEndpoint
 
 
 class ListEndpoints:

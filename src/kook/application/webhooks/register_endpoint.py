@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from kook.application.shared.ports import Clock
-from kook.application.webhooks.ports import (
-    WebhookConfig,
-    WebhookSecrets,
-    WebhookSender,
-    WebhookUnitOfWork,
-)
+from kook.application.webhooks.ports import WebhookConfig, WebhookSecrets, WebhookSender, WebhookUnitOfWork
 from kook.domain.shared.errors import Conflict
 from kook.domain.shared.ids import new_id
-from kook.domain.webhooks.webhook import (
-    WebhookEndpoint,
-    check_events,
-    check_url,
-)
+from kook.domain.webhooks.webhook import WebhookEndpoint, check_events, check_url
 
 
 class RegisterEndpoint:

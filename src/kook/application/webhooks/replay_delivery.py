@@ -5,10 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kook.application.shared.ports import Clock
-from kook.application.webhooks.ports import (
-    WebhookConfig,
-    WebhookUnitOfWork,
-)
+from kook.application.webhooks.ports import WebhookConfig, WebhookUnitOfWork
 from kook.domain.shared.errors import Conflict, NotFound
 
 

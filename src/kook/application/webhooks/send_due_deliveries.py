@@ -18,13 +18,7 @@ from kook.application.webhooks.ports import (
     WebhookSendError,
     WebhookUnitOfWork,
 )
-from kook.domain.webhooks.webhook import (
-    Delivery,
-    DeliveryStatus,
-    DestinationRefused,
-    retry_delay_seconds,
-    sign,
-)
+from kook.domain.webhooks.webhook import Delivery, DeliveryStatus, DestinationRefused, retry_delay_seconds, sign
 
 log = structlog.get_logger(__name__)
 

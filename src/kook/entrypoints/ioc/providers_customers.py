@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dishka import Provider, Scope, provide
+from dishka import Provider, Scope, alias, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.engine import ReadSessions
@@ -23,11 +23,14 @@ from kook.application.customers.ports import CustomersUnitOfWork
 from kook.application.customers.reject_customer_profile import RejectCustomerProfile
 from kook.application.customers.save_customer_draft import SaveCustomerDraft
 from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
+from kook.application.identity.code_sender import CodeSender
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.mark_message_read import MarkMessageRead
 from kook.application.messaging.notify_customer import NotifyCustomer
 from kook.application.messaging.ports import MessagingUnitOfWork
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.services.activate_service import ActivateService
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.services.get_service_terms import GetServiceTerms
@@ -43,7 +46,7 @@ from kook.application.teams.get_approval_policy import GetApprovalPolicy
 from kook.application.teams.get_pending_invitation import GetPendingInvitation
 from kook.application.teams.invite_member import InviteMember
 from kook.application.teams.list_team import ListTeam
-from kook.application.teams.ports import TeamsUnitOfWork
+from kook.application.teams.ports import ApprovalCodes, RequestConfirmation, RequestSummaries, TeamsUnitOfWork
 from kook.application.teams.remove_member import RemoveMember
 from kook.application.teams.resolve_member import ResolveMember
 from kook.application.teams.send_approval_code import SendApprovalCode
@@ -115,3 +118,7 @@ class CustomersProvider(Provider):
     submit_for_approval = provide(SubmitForApproval)
     send_approval_code = provide(SendApprovalCode)
     approve_request = provide(ApproveRequest)
+    # teams reaches recharges and identity through its ports
+    request_summaries = alias(source=SummarizeRequest, provides=RequestSummaries)
+    request_confirmation = alias(source=ConfirmRechargeRequest, provides=RequestConfirmation)
+    approval_codes = alias(source=CodeSender, provides=ApprovalCodes)

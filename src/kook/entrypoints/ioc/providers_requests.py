@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
-from typing import cast
 
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,14 +24,14 @@ from kook.application.recharges.deliver_run_notices import DeliverRunNotices
 from kook.application.recharges.edit_line import EditLine
 from kook.application.recharges.get_request import GetRequest
 from kook.application.recharges.get_request_names import GetRequestNames
-from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, RowsFromGrid, SheetRowLike
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet
 from kook.application.recharges.list_lines import ListLines
 from kook.application.recharges.list_requests import ListRequests
 from kook.application.recharges.list_runs import ListRuns
 from kook.application.recharges.list_upcoming_runs import ListUpcomingRuns
 from kook.application.recharges.list_upload_errors import ListUploadErrors
 from kook.application.recharges.pause_runs import PauseRuns
-from kook.application.recharges.ports import Cell, RequestsUnitOfWork, SchedulesUnitOfWork, SheetReader, WorkbookWriter
+from kook.application.recharges.ports import RequestsUnitOfWork, SchedulesUnitOfWork, SheetReader, WorkbookWriter
 from kook.application.recharges.remind_short_runs import RemindShortRuns
 from kook.application.recharges.rename_request import RenameRequest
 from kook.application.recharges.resume_runs import ResumeRuns
@@ -43,12 +41,7 @@ from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.shared.idempotency import IdempotencyStore, IdempotentCalls
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.sheet_rows import Kind, rows_from_grid
 from kook.entrypoints.settings import Settings
-
-
-def _rows(grid_rows: Sequence[Sequence[Cell]], kind: str) -> Sequence[SheetRowLike]:
-    return rows_from_grid(grid_rows, cast(Kind, kind))
 
 
 class RequestsInfrastructure(Provider):
@@ -61,10 +54,6 @@ class RequestsInfrastructure(Provider):
     @provide
     def workbook_writer(self) -> WorkbookWriter:
         return OpenpyxlWorkbookWriter()
-
-    @provide
-    def rows_parser(self) -> RowsFromGrid:
-        return _rows
 
     @provide
     def idempotency_store(self, factory: async_sessionmaker[AsyncSession]) -> IdempotencyStore:

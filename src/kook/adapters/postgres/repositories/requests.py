@@ -22,15 +22,8 @@ from kook.application.recharges.ports import (
     UploadRepository,
 )
 from kook.application.shared.ports import RequestRepository
-from kook.domain.recharges.request import (
-    LineDraft,
-    LineStatus,
-    ProductKind,
-    ProductTotal,
-    Request,
-    RequestKind,
-    RequestStatus,
-)
+from kook.domain.recharges.line import LineDraft, LineStatus, ProductKind
+from kook.domain.recharges.request import ProductTotal, Request, RequestKind, RequestStatus
 from kook.domain.recharges.schedule import Repeat
 
 CHUNK = 5_000

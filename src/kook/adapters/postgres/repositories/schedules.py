@@ -20,7 +20,8 @@ from kook.application.recharges.ports import (
     ScheduleRepository,
     StartedRun,
 )
-from kook.domain.recharges.request import LineStatus, Request, RequestStatus
+from kook.domain.recharges.line import LineStatus
+from kook.domain.recharges.request import Request, RequestStatus
 
 R = t.requests.c
 L = t.request_lines.c

@@ -33,7 +33,7 @@ from kook.application.recharges.rename_request import RenameRequest
 from kook.application.recharges.resume_runs import ResumeRuns
 from kook.application.recharges.skip_run import SkipRun
 from kook.application.recharges.summarize_request import SummarizeRequest
-from kook.domain.recharges.request import ProductKind
+from kook.domain.recharges.line import ProductKind
 from kook.domain.recharges.request import Request as BulkRequest
 from kook.domain.shared.errors import DomainError, NotFound, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, JalaliDate

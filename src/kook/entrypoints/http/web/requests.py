@@ -41,7 +41,8 @@ from kook.application.recharges.resume_runs import ResumeRuns
 from kook.application.recharges.skip_run import SkipRun
 from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.teams.get_approval import GetApproval
-from kook.domain.recharges.request import LineStatus, RequestStatus
+from kook.domain.recharges.line import LineStatus
+from kook.domain.recharges.request import RequestStatus
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.api.requests import (
