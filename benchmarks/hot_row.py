@@ -22,9 +22,9 @@ import time
 from typing import Any
 
 from kook.adapters.postgres.migrate import upgrade
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.wallet.queries import VerifyLedger
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.ids import new_id
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from kook.entrypoints.ioc.containers import make_worker_container

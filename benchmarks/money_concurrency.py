@@ -19,9 +19,12 @@ from io import BytesIO
 from PIL import Image
 
 from kook.adapters.postgres.migrate import upgrade
-from kook.application.wallet.deposits import ApproveDeposit, SubmitDeposit, SubmitDepositCommand
-from kook.application.wallet.payments import CompletePayment, StartPayment
-from kook.application.wallet.queries import GetWallet, VerifyLedger
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.complete_payment import CompletePayment
+from kook.application.wallet.get_wallet import GetWallet
+from kook.application.wallet.start_payment import StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.errors import DomainError
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import load_settings
@@ -75,7 +78,7 @@ async def main(callbacks: int, approvals: int) -> None:
     buffer = BytesIO()
     Image.new("RGB", (50, 40), (255, 255, 255)).save(buffer, format="PNG")
     deposit = await call(
-        SubmitDeposit,
+        SubmitDepositSlip,
         SubmitDepositCommand(
             CUSTOMER, USER, "mellat", 2_000_000, date(2026, 5, 1), "424242", buffer.getvalue(), "s.png"
         ),
@@ -83,7 +86,7 @@ async def main(callbacks: int, approvals: int) -> None:
 
     async def approve() -> str:
         try:
-            await call(ApproveDeposit, deposit.id, "s" * 32)  # type: ignore[attr-defined]
+            await call(ApproveDepositSlip, deposit.id, "s" * 32)  # type: ignore[attr-defined]
             return "approved"
         except DomainError as exc:
             return exc.code

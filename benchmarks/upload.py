@@ -74,7 +74,7 @@ async def run(backend: str, content: bytes, rows: int, bare: float) -> None:
     from kook.adapters.postgres.migrate import upgrade
     from kook.application.identity.ports import IdentityUnitOfWork
     from kook.application.services.gate import EnterpriseTopupGate
-    from kook.application.wallet.ledger_poster import LedgerPoster
+    from kook.application.shared.ledger_poster import LedgerPoster
     from kook.application.wallet.ports import WalletUnitOfWork
     from kook.domain.wallet.ledger import EntryKind, bank_account
     from kook.entrypoints.http.app import create_app

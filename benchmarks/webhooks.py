@@ -21,8 +21,9 @@ from kook.adapters.postgres.migrate import upgrade
 from kook.adapters.postgres.repositories.webhooks import SqlWebhookOutbox
 from kook.adapters.postgres.unit_of_work_webhooks import SqlWebhookUnitOfWork
 from kook.adapters.webhooks.sender import HmacWebhookSecrets, HttpWebhookSender
-from kook.application.webhooks.endpoints import RegisterEndpoint, SendDueDeliveries
 from kook.application.webhooks.ports import WebhookConfig
+from kook.application.webhooks.register_endpoint import RegisterEndpoint
+from kook.application.webhooks.send_due_deliveries import SendDueDeliveries
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.fakes.clock import FakeClock

@@ -64,7 +64,7 @@ async def _reset(url: str, redis_url: str) -> None:
 async def _seed(env: dict[str, str]) -> None:
     import asyncpg
 
-    from kook.application.wallet.ledger_poster import LedgerPoster
+    from kook.application.shared.ledger_poster import LedgerPoster
     from kook.application.wallet.ports import WalletUnitOfWork
     from kook.domain.wallet.ledger import EntryKind, bank_account
     from kook.entrypoints.ioc.containers import make_worker_container

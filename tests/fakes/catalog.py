@@ -17,9 +17,14 @@ from datetime import datetime
 from typing import Self
 
 from kook.adapters.postgres.seed.catalog import seed_rows
-from kook.application.catalog.ports import CatalogUnitOfWork, OperatorSettingsRepository, PackageRepository
-from kook.application.routing.ports import PrefixRepository, RouteRepository
-from kook.application.shared.ports import Clock
+from kook.application.shared.ports import (
+    CatalogUnitOfWork,
+    Clock,
+    OperatorSettingsRepository,
+    PackageRepository,
+    PrefixRepository,
+    RouteRepository,
+)
 from kook.domain.catalog.product import OperatorSettings, Package, SimType, package_sort_key
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import LIMITS, AdapterKind, Route

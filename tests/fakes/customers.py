@@ -17,19 +17,19 @@ from datetime import UTC, date, datetime
 from typing import Any, Self
 
 from kook.application.audit.list_audit_entries import ListAuditEntries
-from kook.application.audit.ports import AuditEntry, AuditFilter, AuditReader
 from kook.application.customers.approve_customer_profile import ApproveCustomerProfile
+from kook.application.customers.get_customer_for_review import GetCustomerForReview
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
-from kook.application.customers.ports import CustomerRepository, CustomerSummary, CustomersUnitOfWork, Position
+from kook.application.customers.list_customers_for_review import ListCustomersForReview
+from kook.application.customers.ports import CustomersUnitOfWork
 from kook.application.customers.reject_customer_profile import RejectCustomerProfile
-from kook.application.customers.review_queries import GetCustomerForReview, ListCustomersForReview
 from kook.application.customers.save_customer_draft import SaveCustomerDraft
 from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.mark_message_read import MarkMessageRead
 from kook.application.messaging.notify_customer import NotifyCustomer
-from kook.application.messaging.ports import MessageRepository, MessagingUnitOfWork, RecipientDirectory
+from kook.application.messaging.ports import MessagingUnitOfWork, RecipientDirectory
 from kook.application.services.activate_service import ActivateService
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.services.get_service_terms import GetServiceTerms
@@ -39,6 +39,15 @@ from kook.application.services.ports import (
     OwnerAccess,
     ServiceRepository,
     ServicesUnitOfWork,
+)
+from kook.application.shared.ports import (
+    AuditEntry,
+    AuditFilter,
+    AuditReader,
+    CustomerRepository,
+    CustomerSummary,
+    MessageRepository,
+    Position,
 )
 from kook.domain.customers.customer import Customer, CustomerStatus, validate_details
 from kook.domain.identity.staff import StaffMember, StaffRole

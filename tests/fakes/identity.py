@@ -24,35 +24,38 @@ from typing import Any, Self
 
 from kook.adapters.crypto.secrets import HmacSecretHasher
 from kook.adapters.memory_rate_limiter import MemoryRateLimiter
-from kook.application.identity.api_keys import AuthenticateApiKey, CreateApiKey, ListApiKeys, RevokeApiKey
+from kook.application.identity.authenticate_api_key import AuthenticateApiKey
 from kook.application.identity.change_password import ChangePassword
 from kook.application.identity.code_sender import CodeSender
+from kook.application.identity.create_api_key import CreateApiKey
 from kook.application.identity.create_staff import CreateStaff
-from kook.application.identity.current_user import GetStaff, GetUser
+from kook.application.identity.end_session import EndSession
+from kook.application.identity.get_staff import GetStaff
+from kook.application.identity.get_user import GetUser
+from kook.application.identity.list_api_keys import ListApiKeys
 from kook.application.identity.log_in import LogIn
 from kook.application.identity.password_login import PasswordLogin
 from kook.application.identity.ports import (
     ApiKeyRepository,
     CodeGenerator,
     IdentityUnitOfWork,
-    OneTimeCodeRepository,
     PasswordHasher,
     PrincipalKind,
     SessionStore,
-    StaffRepository,
-    UserRepository,
     WebSession,
 )
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
 from kook.application.identity.request_login_code import RequestLoginCode
 from kook.application.identity.resend_sign_up_code import ResendSignUpCode
-from kook.application.identity.sessions import EndSession, ResolveSession, StartSession
+from kook.application.identity.resolve_session import ResolveSession
+from kook.application.identity.revoke_api_key import RevokeApiKey
 from kook.application.identity.settings import IdentityPolicy, SessionPolicy
 from kook.application.identity.sign_up import SignUp
 from kook.application.identity.staff_log_in import StaffLogIn
+from kook.application.identity.start_session import StartSession
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifySignUp
-from kook.application.shared.ports import AuditLog, Clock
+from kook.application.shared.ports import AuditLog, Clock, OneTimeCodeRepository, StaffRepository, UserRepository
 from kook.domain.identity.api_key import ApiKey
 from kook.domain.identity.one_time_code import CodePurpose, OneTimeCode
 from kook.domain.identity.staff import StaffMember, StaffRole

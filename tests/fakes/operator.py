@@ -20,12 +20,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-from kook.application.routing.ports import (
-    OperatorGateway,
-    OperatorGateways,
-    TopUpOutcome,
-    TopUpRequest,
-)
+from kook.application.shared.ports import OperatorGateway, OperatorGateways, TopUpOutcome, TopUpRequest
 from kook.domain.routing.operator_routing import Route
 
 

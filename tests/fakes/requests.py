@@ -7,20 +7,20 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from kook.application.recharges.request_ports import (
+from kook.application.recharges.ports import (
+    Grid,
     LineCounts,
     LineCursor,
     LineRepository,
     LineView,
-    RequestRepository,
     RequestsUnitOfWork,
+    SheetReader,
     UploadRecord,
     UploadRepository,
 )
-from kook.application.recharges.sheets import Grid, SheetReader
-from kook.application.shared.ports import AuditLog
-from kook.application.wallet.ports import LedgerRepository
-from kook.domain.recharges.request import LineDraft, ProductTotal, Request
+from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository
+from kook.domain.recharges.line import LineDraft
+from kook.domain.recharges.request import ProductTotal, Request
 from kook.domain.shared.errors import DomainError
 from tests.fakes.snapshot import SnapshotUnitOfWork
 from tests.fakes.wallet import FakeAudit, FakeLedgerRepository, _State

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from kook.application.recharges.schedule_ports import (
+from kook.application.recharges.ports import (
     NOT_FUNDED,
     REMINDER,
     SKIPPED,

@@ -6,15 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kook.application.shared.ports import AuditLog, CustomerNotifier
-from kook.application.wallet.ports import (
-    DepositRepository,
-    LedgerRepository,
-    PaymentRepository,
-    StatementLine,
-    WalletUnitOfWork,
-)
-from kook.application.webhooks.ports import WebhookOutbox
+from kook.application.shared.ports import AuditLog, CustomerNotifier, LedgerRepository, StatementLine, WebhookOutbox
+from kook.application.wallet.ports import DepositRepository, PaymentRepository, WalletUnitOfWork
 from kook.domain.shared.errors import Conflict
 from kook.domain.wallet.deposit import DepositDuplicate, DepositSlip
 from kook.domain.wallet.ledger import Discrepancy, InsufficientFunds, JournalEntry, Wallet

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kook.application.webhooks.ports import WebhookOutbox
+from kook.application.shared.ports import WebhookOutbox
 
 
 class FakeWebhookOutbox(WebhookOutbox):

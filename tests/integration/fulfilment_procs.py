@@ -25,11 +25,11 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped, unused-ignore]
 from dishka import Provider, Scope, provide
 
-from kook.application.recharges.confirmation import ConfirmRequest
-from kook.application.recharges.requests import CreateRequest
-from kook.application.recharges.uploads import ImportUpload, UploadCommand
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, UploadCommand
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Dispatcher
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from kook.entrypoints.ioc.containers import make_http_container
@@ -215,7 +215,7 @@ class RedisEnqueuer:
     def dispatch(self, actor: str, **kwargs: Any) -> None:
         import dramatiq
 
-        from kook.application.fulfilment.run import RUN_ACTOR
+        from kook.application.fulfilment.dispatch_runs import RUN_ACTOR
         from kook.entrypoints.worker.broker import FULFILMENT_QUEUE
 
         queue = FULFILMENT_QUEUE if actor == RUN_ACTOR else "default"
@@ -266,12 +266,12 @@ async def confirm_request(
         async with container() as scope:
             request = await (await scope.get(CreateRequest))(CUSTOMER, "آزمون خطا", "topup")
         async with container() as scope:
-            result = await (await scope.get(ImportUpload))(
+            result = await (await scope.get(ImportRechargeSheet))(
                 UploadCommand(CUSTOMER, request.id, content, "lines.xlsx", "topup")
             )
         assert (result.rows, result.valid, result.invalid) == (len(numbers), len(numbers), 0), result
         async with container() as scope:
-            status = await (await scope.get(ConfirmRequest))(request.id, CUSTOMER)
+            status = await (await scope.get(ConfirmRechargeRequest))(request.id, CUSTOMER)
         assert status.value == "confirmed"
         return str(request.id), enqueuer.sent
     finally:
@@ -280,7 +280,8 @@ async def confirm_request(
 
 
 async def wallet_and_ledger(tmp_path: Path, database_url: str, redis_url: str) -> tuple[int, int, Any]:
-    from kook.application.wallet.queries import GetWallet, VerifyLedger
+    from kook.application.wallet.get_wallet import GetWallet
+    from kook.application.wallet.verify_ledger import VerifyLedger
     from kook.entrypoints.ioc.containers import make_worker_container
 
     container = make_worker_container(app_settings(tmp_path, database_url, redis_url))

@@ -21,8 +21,8 @@ from kook.adapters.postgres.engine import make_engine
 from kook.adapters.postgres.tables import users
 from kook.adapters.postgres.tables_messaging import events, messages
 from kook.adapters.postgres.tables_requests import requests
-from kook.application.calendar.events import SendDueReminders
 from kook.application.calendar.ports import UpcomingRuns
+from kook.application.calendar.send_due_reminders import SendDueReminders
 from kook.application.shared.ports import Clock, SmsSender
 from kook.domain.recharges.schedule import Every, Repeat
 from kook.domain.shared.jalali import TEHRAN, from_gregorian, to_gregorian

@@ -33,7 +33,7 @@ from kook.adapters.clock import SystemClock
 from kook.adapters.operators.http_operator import HttpOperatorGateways
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.migrate import upgrade
-from kook.application.routing.ports import OperatorGateway, OutcomeStatus, TopUpOutcome, TopUpRequest
+from kook.application.shared.ports import OperatorGateway, OutcomeStatus, TopUpOutcome, TopUpRequest
 from kook.domain.routing.operator import Operator
 from kook.sandbox.operator_sim import OperatorSimulator, SimConfig, TopUpBody, create_sim_app
 from tests.fakes.catalog import seeded_state
@@ -445,8 +445,8 @@ def test_kook_operator_sim_refuses_prod_and_bad_rates(tmp_path: Path) -> None:
 
 def test_a_test_app_routes_every_operator_to_its_own_mounted_simulator(tmp_path: Path) -> None:
     """As under ``kook serve``: the routes have no base URL, so the gateway goes to {KOOK_PUBLIC_URL}/sim."""
-    from kook.application.routing.ports import OperatorGateways
-    from kook.application.routing.routes import LoadOperatorRouting
+    from kook.application.shared.load_operator_routing import LoadOperatorRouting
+    from kook.application.shared.ports import OperatorGateways
     from kook.entrypoints.http.app import create_app
     from kook.entrypoints.ioc.containers import make_http_container
     from kook.entrypoints.settings import load_settings

@@ -22,7 +22,7 @@ import openpyxl  # type: ignore[import-untyped, unused-ignore]
 import pytest
 
 from kook.adapters.excel import CalamineSheetReader, OpenpyxlWorkbookWriter
-from kook.application.recharges.sheets import ErrorRow, Grid
+from kook.application.recharges.ports import ErrorRow, Grid
 from kook.domain.recharges.sheet_rows import HEADER_COLUMNS, rows_from_grid
 from kook.domain.shared.errors import DomainError
 

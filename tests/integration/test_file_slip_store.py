@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kook.adapters.slips.file_store import FileSlipStore, is_slip_key
-from kook.application.wallet.slips import SlipKind, SlipNotFound, SlipStore, StoredSlip
+from kook.application.wallet.ports import SlipNotFound, SlipStore, StoredSlip
+from kook.application.wallet.slips import SlipKind
 from kook.domain.shared.errors import NotFound
 
 CONTENT = b"\x89PNG\r\n\x1a\n pretend pixels"

@@ -12,17 +12,31 @@ from typing import Any
 import pytest
 from dishka import AsyncContainer, Provider, Scope, provide
 
+from kook.application.fulfilment.check_unknown_lines import CheckUnknownLines
+from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
+from kook.application.fulfilment.finish_notice import FinishNotice
+from kook.application.fulfilment.get_progress import GetProgress
+from kook.application.fulfilment.list_unknown_lines import ListUnknownLines
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
-from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
-from kook.application.fulfilment.run import CheckUnknownLines, FinishNotice, RunRequest, SweepFulfilment
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
-from kook.application.recharges.lines import AddLine, LineInput
-from kook.application.recharges.requests import CreateRequest
-from kook.application.routing.ports import OperatorGateways, TopUpOutcome, TopUpRequest
-from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.fulfilment.resolve_unknown_line import ResolveUnknownLine
+from kook.application.fulfilment.sweep_fulfilment import SweepFulfilment
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.line_checker import LineInput
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.shared.ports import (
+    Clock,
+    CustomerNotifier,
+    Dispatcher,
+    OperatorGateways,
+    TopUpOutcome,
+    TopUpRequest,
+)
+from kook.application.wallet.get_wallet import GetWallet
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.wallet.queries import GetWallet, VerifyLedger
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.recharges.fulfilment import Policy
 from kook.domain.shared.errors import DomainError
 from kook.domain.wallet.ledger import EntryKind, bank_account
@@ -69,7 +83,7 @@ class World:
         request = await self.call(CreateRequest, CUSTOMER, "انجام", "topup")
         for mobile in mobiles:
             await self.call(AddLine, request.id, CUSTOMER, LineInput(mobile=mobile, amount=amount))
-        assert (await self.call(ConfirmRequest, request.id, CUSTOMER)).value == "confirmed"
+        assert (await self.call(ConfirmRechargeRequest, request.id, CUSTOMER)).value == "confirmed"
         return str(request.id)
 
     async def progress(self, request_id: str) -> Any:
@@ -151,7 +165,7 @@ async def test_a_run_finishes_every_line_and_accounts_for_every_rial(world: Worl
     assert (before.status, before.pending, before.held) == ("confirmed", 5, 1_000_000)
 
     # two run messages at once (as two workers would): nothing sent twice
-    await asyncio.gather(world.call(RunRequest, request_id), world.call(RunRequest, request_id))
+    await asyncio.gather(world.call(ExecuteRechargeLines, request_id), world.call(ExecuteRechargeLines, request_id))
 
     # 0001 answers "applied, answer lost" → unknown, money still held
     after = await world.progress(request_id)
@@ -179,7 +193,7 @@ async def test_a_run_finishes_every_line_and_accounts_for_every_rial(world: Worl
     assert told["sms"] is not None and "۴ موفق، ۱ ناموفق" in told["sms"] and "۲۰۰٬۰۰۰ ریال" in told["sms"]
 
     # a repeated run or sweep changes nothing, and tells nobody again (nor does a sweep after the retell delay)
-    await world.call(RunRequest, request_id)
+    await world.call(ExecuteRechargeLines, request_id)
     await world.call(SweepFulfilment)
     world.clock.advance(seconds=120)
     await world.call(SweepFulfilment)
@@ -193,14 +207,14 @@ async def test_a_run_finishes_every_line_and_accounts_for_every_rial(world: Worl
 async def test_not_applied_is_sent_again_with_the_same_reference(world: World) -> None:
     await world.credit(500_000)
     request_id = await world.confirmed(["09121110002"])  # 0002: lost without being applied
-    await world.call(RunRequest, request_id)
+    await world.call(ExecuteRechargeLines, request_id)
     assert (await world.progress(request_id)).unknown == 1
     world.clock.advance(seconds=5)
     await world.call(CheckUnknownLines)  # not found at the operator → waits again
     assert (await world.progress(request_id)).pending == 1
     assert world.dispatcher.sent[-1] == ("fulfilment.run", {"request_id": request_id})
     world.operator.deterministic_numbers = False
-    await world.call(RunRequest, request_id)
+    await world.call(ExecuteRechargeLines, request_id)
     done = await world.progress(request_id)
     assert (done.status, done.succeeded, done.held) == ("completed", 1, 0)
     sent = world.operator.sent_to("09121110002")
@@ -219,7 +233,7 @@ async def test_a_dead_worker_line_is_asked_about_never_sent_blind(world: World) 
             claimed = await uow.work.claim(request_id, limit=10, skip_operators=set(), now=world.clock.now())
             await uow.commit()
     assert len(claimed) == 1
-    await world.call(RunRequest, request_id)  # nothing waiting: nothing sent
+    await world.call(ExecuteRechargeLines, request_id)  # nothing waiting: nothing sent
     assert world.operator.calls == []
     world.clock.advance(minutes=5)
     swept = await world.call(SweepFulfilment)
@@ -227,7 +241,7 @@ async def test_a_dead_worker_line_is_asked_about_never_sent_blind(world: World) 
     assert (await world.progress(request_id)).unknown == 1
     world.clock.advance(seconds=5)
     await world.call(CheckUnknownLines)  # the operator never got it → waits again → sent once
-    await world.call(RunRequest, request_id)
+    await world.call(ExecuteRechargeLines, request_id)
     done = await world.progress(request_id)
     assert (done.status, done.succeeded) == ("completed", 1)
     assert len(world.operator.calls) == 1
@@ -236,7 +250,7 @@ async def test_a_dead_worker_line_is_asked_about_never_sent_blind(world: World) 
 async def test_finance_resolves_an_escalated_line_once(world: World) -> None:
     await world.credit(500_000)
     request_id = await world.confirmed(["09121110001", "09121110007"])  # 0001: applied, answer lost
-    await world.call(RunRequest, request_id)
+    await world.call(ExecuteRechargeLines, request_id)
 
     async def unclear(reference: str) -> TopUpOutcome:  # inquiries keep coming back unclear
         return TopUpOutcome.pending("timeout")
@@ -268,7 +282,7 @@ async def test_cancel_before_start_releases_and_nothing_is_sent(world: World) ->
     await world.credit(500_000)
     request_id = await world.confirmed(["09121110008", "09121110009"])
     assert (await world.call(CancelRequest, request_id, CUSTOMER)).value == "cancelled"
-    await world.call(RunRequest, request_id)
+    await world.call(ExecuteRechargeLines, request_id)
     assert world.operator.calls == []
     assert await world.wallet() == (500_000, 0)
 
@@ -296,7 +310,9 @@ async def test_a_notice_that_failed_is_told_later_by_the_sweeper_once(settings: 
         await world.credit(500_000)
         request_id = await world.confirmed(["09121110004", "09121110005"])
         with pytest.raises(ConnectionError):
-            await world.call(RunRequest, request_id)  # the lines are done; telling failed (the message is retried)
+            await world.call(
+                ExecuteRechargeLines, request_id
+            )  # the lines are done; telling failed (the message is retried)
         assert (await world.progress(request_id)).status == "completed"
         assert notifier.failed == 1 and notifier.sent == []
 
@@ -326,7 +342,7 @@ async def test_tellers_at_once_tell_once(settings: Settings) -> None:
         await world.credit(500_000)
         request_id = await world.confirmed(["09121110006", "09121110007"])
         with pytest.raises(ConnectionError):
-            await world.call(RunRequest, request_id)  # finished; its telling failed and gave the notice up
+            await world.call(ExecuteRechargeLines, request_id)  # finished; its telling failed and gave the notice up
         world.clock.advance(seconds=31)
 
         # the sweeper's retell and two more tellers at once (as two processes would)
@@ -347,7 +363,7 @@ async def test_a_teller_that_died_is_replaced_after_its_lease(settings: Settings
         await world.credit(500_000)
         request_id = await world.confirmed(["09121110008"])
         with pytest.raises(asyncio.CancelledError):
-            await world.call(RunRequest, request_id)
+            await world.call(ExecuteRechargeLines, request_id)
         world.clock.advance(seconds=31)
         await world.call(SweepFulfilment)  # its claim may still be a teller at work: left alone
         assert notifier.sent == []
@@ -380,7 +396,7 @@ async def test_runs_keep_many_calls_on_their_way_and_record_every_answer(slow_wo
     await slow_world.credit(200_000 * 80)
     mobiles = [f"0912{i:06d}5" for i in range(80)]
     request_id = await slow_world.confirmed(mobiles)
-    sent = await asyncio.gather(*(slow_world.call(RunRequest, request_id) for _ in range(2)))
+    sent = await asyncio.gather(*(slow_world.call(ExecuteRechargeLines, request_id) for _ in range(2)))
     done = await slow_world.progress(request_id)
     assert sum(sent) == 80
     assert (done.status, done.succeeded, done.sending, done.pending) == ("completed", 80, 0, 0)

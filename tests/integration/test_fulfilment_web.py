@@ -8,9 +8,8 @@ import re
 
 from dishka import Provider, Scope, provide
 
-from kook.application.fulfilment.run import RunRequest
-from kook.application.routing.ports import OperatorGateways
-from kook.application.shared.ports import Dispatcher
+from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
+from kook.application.shared.ports import Dispatcher, OperatorGateways
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
 from kook.sandbox.demo_customers import seed_demo_customer
@@ -50,7 +49,7 @@ async def run_with_fake_operator(settings: Settings, request_id: str) -> FakeOpe
     container = make_http_container(settings, Overrides())
     try:
         async with container() as scope:
-            await (await scope.get(RunRequest))(request_id)
+            await (await scope.get(ExecuteRechargeLines))(request_id)
     finally:
         await container.close()
     return operator

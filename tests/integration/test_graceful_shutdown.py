@@ -25,7 +25,7 @@ import httpx
 import pytest
 from redis import Redis
 
-from kook.domain.recharges.fulfilment import WAITING
+from kook.domain.recharges.line import LineStatus
 from tests.integration.fulfilment_procs import (
     AMOUNT,
     FAST_FULFILMENT,
@@ -112,7 +112,7 @@ def test_a_worker_stopped_by_sigterm_hands_back_the_lines_it_has_not_sent(
         assert worker.wait(timeout=60) == 0, procs.tail()
         after = status_counts(url, request_id)
         assert "sending" not in after, f"claimed lines left behind: {after} (before the stop: {counts})"
-        assert after.get(WAITING, 0) > 0 and set(after) <= {WAITING, "succeeded", "failed"}
+        assert after.get(LineStatus.VALID, 0) > 0 and set(after) <= {LineStatus.VALID, "succeeded", "failed"}
         assert sum(after.values()) == len(numbers)
         client = Redis.from_url(redis_url)
         try:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from kook.application.messaging.low_balance import CheckLowBalances
+from kook.application.messaging.check_low_balances import CheckLowBalances
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import SmsSender
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.shared.ids import new_id
 from kook.entrypoints.ioc.containers import make_http_container

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from kook.adapters.operators.http_operator import HttpOperatorGateways
-from kook.application.routing.ports import TopUpOutcome, TopUpRequest
+from kook.application.shared.ports import TopUpOutcome, TopUpRequest
 from kook.domain.routing.operator import Operator
 from tests.fakes.catalog import seeded_state
 from tests.fakes.clock import DEFAULT_START

@@ -18,7 +18,8 @@ from kook.adapters.excel.export_files import LocalExportFiles
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.repositories.report_exports import SqlExportRepository
 from kook.application.reporting import export_transactions
-from kook.application.reporting.exports import PurgeExpiredExports, RunTransactionExport
+from kook.application.reporting.purge_expired_exports import PurgeExpiredExports
+from kook.application.reporting.run_transaction_export import RunTransactionExport
 from kook.entrypoints.http.web import reports as report_pages
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
@@ -201,7 +202,8 @@ async def test_rows_on_screen_are_the_rows_in_the_export(
     from hypothesis import strategies as st
 
     from kook.application.reporting.export_transactions import ExportTransactions
-    from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
+    from kook.application.reporting.list_transactions import ListTransactions
+    from kook.application.reporting.ports import TransactionQuery
 
     owner = await demo_customer(client, settings)
     use(client, owner)

@@ -13,7 +13,7 @@ from litestar import Litestar
 
 from kook.adapters.excel import CalamineSheetReader
 from kook.adapters.postgres.tables_requests import request_uploads
-from kook.application.recharges.sheets import SheetReader
+from kook.application.recharges.ports import SheetReader
 from kook.entrypoints.http.messages import error_text
 from kook.entrypoints.settings import Settings
 from tests.integration.helpers import Client

@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from dishka import AsyncContainer
 
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
-from kook.application.recharges.lines import AddLine, LineInput
-from kook.application.recharges.requests import CreateRequest
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.line_checker import LineInput
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.wallet.get_wallet import GetWallet
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.wallet.queries import GetWallet, VerifyLedger
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.errors import DomainError
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from kook.entrypoints.ioc.containers import make_http_container
@@ -63,7 +66,7 @@ async def test_fifty_parallel_confirmations_hold_once(world: AsyncContainer) -> 
 
     async def confirm() -> str:
         try:
-            return str((await call(world, ConfirmRequest, request_id, CUSTOMER)).value)
+            return str((await call(world, ConfirmRechargeRequest, request_id, CUSTOMER)).value)
         except DomainError as error:
             return error.code
 
@@ -88,7 +91,7 @@ async def test_two_requests_racing_for_one_balance_hold_only_what_there_is(world
 
     async def confirm(request_id: str) -> str:
         try:
-            return str((await call(world, ConfirmRequest, request_id, CUSTOMER)).value)
+            return str((await call(world, ConfirmRechargeRequest, request_id, CUSTOMER)).value)
         except DomainError as error:
             return error.code
 

@@ -20,11 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables_requests as t
 from kook.application.fulfilment.ports import FulfilmentConfig
-from kook.application.recharges.confirmation import ConfirmRequest
-from kook.application.recharges.runs import DeliverRunNotices, ListRuns, RemindShortRuns, RunsConfig
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.deliver_run_notices import DeliverRunNotices
+from kook.application.recharges.list_runs import ListRuns
+from kook.application.recharges.remind_short_runs import RemindShortRuns
+from kook.application.recharges.runs_action import RunsConfig
 from kook.application.recharges.start_due_requests import StartDueRequests
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
-from kook.application.wallet.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.recharges.schedule import Every, Repeat
 from kook.domain.shared.ids import new_id
@@ -345,7 +348,7 @@ async def test_a_short_wallet_is_reminded_once_and_an_unfunded_run_told_once_on_
 ) -> None:
     template = await world.request(200_000)
     repeat = {"every": "daily", "time": "20:00", "count": 2}
-    await world.call(ConfirmRequest, template, CUSTOMER, repeat=repeat)  # first run 1405/03/01 20:00
+    await world.call(ConfirmRechargeRequest, template, CUSTOMER, repeat=repeat)  # first run 1405/03/01 20:00
     assert await world.call(RemindShortRuns) == 1  # within 24 hours and the wallet is empty
     assert await world.call(RemindShortRuns) == 0
     world.clock.set(tehran(1405, 3, 1, 20, 0))

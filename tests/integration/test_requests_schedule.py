@@ -15,15 +15,19 @@ import pytest
 from dishka import AsyncContainer, Provider, Scope, provide
 
 from kook.application.fulfilment.ports import FulfilmentConfig
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
-from kook.application.recharges.lines import AddLine, LineInput
-from kook.application.recharges.request_ports import RequestsUnitOfWork
-from kook.application.recharges.requests import CreateRequest, GetRequest
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.get_request import GetRequest
+from kook.application.recharges.line_checker import LineInput
+from kook.application.recharges.ports import RequestsUnitOfWork
 from kook.application.recharges.start_due_requests import StartDueRequests
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.wallet.get_wallet import GetWallet
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.wallet.queries import GetWallet, VerifyLedger
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.jalali import TEHRAN, JalaliDate, to_gregorian
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from kook.entrypoints.ioc.containers import make_http_container
@@ -133,9 +137,9 @@ async def world(settings: Settings) -> AsyncIterator[World]:
 async def test_a_one_off_holds_at_confirmation_and_starts_when_due(world: World) -> None:
     await world.credit(1_000_000, "seed")
     request_id = await world.request(300_000)
-    status = await world.call(ConfirmRequest, request_id, CUSTOMER, schedule_at="۱۴۰۵/۰۳/۰۲ ۰۸:۰۰")
+    status = await world.call(ConfirmRechargeRequest, request_id, CUSTOMER, schedule_at="۱۴۰۵/۰۳/۰۲ ۰۸:۰۰")
     assert status.value == "scheduled"
-    again = await world.call(ConfirmRequest, request_id, CUSTOMER, schedule_at="1405/03/02 08:00")
+    again = await world.call(ConfirmRechargeRequest, request_id, CUSTOMER, schedule_at="1405/03/02 08:00")
     assert again.value == "scheduled"
     assert await world.wallet() == (700_000, 300_000)  # held once, at confirmation
     scheduled = await world.get(request_id)
@@ -156,7 +160,7 @@ async def test_repeating_runs_hold_their_own_money_and_an_unfunded_run_is_told(w
     await world.credit(600_000, "seed")
     template = await world.request(200_000, 300_000)
     status = await world.call(
-        ConfirmRequest, template, CUSTOMER, repeat={"every": "daily", "time": "12:00", "count": 3}
+        ConfirmRechargeRequest, template, CUSTOMER, repeat={"every": "daily", "time": "12:00", "count": 3}
     )
     assert status.value == "scheduled"
     assert await world.wallet() == (600_000, 0)  # nothing held at confirmation
@@ -188,13 +192,15 @@ async def test_repeating_runs_hold_their_own_money_and_an_unfunded_run_is_told(w
 async def test_cancel_releases_a_one_off_and_stops_a_repeating_request(world: World) -> None:
     await world.credit(1_000_000, "seed")
     once = await world.request(300_000)
-    await world.call(ConfirmRequest, once, CUSTOMER, schedule_at="2026-05-23T08:00:00+03:30")
+    await world.call(ConfirmRechargeRequest, once, CUSTOMER, schedule_at="2026-05-23T08:00:00+03:30")
     assert await world.wallet() == (700_000, 300_000)
     assert (await world.call(CancelRequest, once, CUSTOMER)).value == "cancelled"
     assert await world.wallet() == (1_000_000, 0)
 
     repeating = await world.request(200_000)
-    await world.call(ConfirmRequest, repeating, CUSTOMER, repeat={"every": "daily", "time": "12:00", "count": 9})
+    await world.call(
+        ConfirmRechargeRequest, repeating, CUSTOMER, repeat={"every": "daily", "time": "12:00", "count": 9}
+    )
     world.clock.set(tehran(1405, 3, 1, 12, 30))
     assert await world.call(StartDueRequests) == {"started": 1, "not_funded": 0}
     assert (await world.call(CancelRequest, repeating, CUSTOMER)).value == "cancelled"
@@ -208,7 +214,7 @@ async def test_cancel_releases_a_one_off_and_stops_a_repeating_request(world: Wo
 async def test_two_start_passes_at_once_make_one_run(world: World) -> None:
     await world.credit(5_000_000, "seed")
     template = await world.request(200_000)
-    await world.call(ConfirmRequest, template, CUSTOMER, repeat={"every": "daily", "time": "12:00", "count": 5})
+    await world.call(ConfirmRechargeRequest, template, CUSTOMER, repeat={"every": "daily", "time": "12:00", "count": 5})
     world.clock.set(tehran(1405, 3, 1, 12, 0))
     results = await asyncio.gather(*(world.call(StartDueRequests) for _ in range(4)))
     assert sum(r["started"] for r in results) == 1

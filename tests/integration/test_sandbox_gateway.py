@@ -34,7 +34,7 @@ from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.metadata import metadata
 from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_payments
 from kook.application.shared.ports import Clock
-from kook.application.wallet.gateway import (
+from kook.application.wallet.ports import (
     GatewayError,
     InquiryStatus,
     PaymentGateway,

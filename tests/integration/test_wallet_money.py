@@ -15,12 +15,16 @@ import sqlalchemy as sa
 from dishka import AsyncContainer, Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import CustomerNotifier
-from kook.application.wallet.deposits import ApproveDeposit, SubmitDeposit, SubmitDepositCommand
-from kook.application.wallet.ledger_poster import LedgerPoster
-from kook.application.wallet.payments import CompletePayment, ExpireStalePayments, StartPayment
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.complete_payment import CompletePayment
+from kook.application.wallet.expire_stale_payments import ExpireStalePayments
+from kook.application.wallet.get_wallet import GetWallet
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.wallet.queries import GetWallet, VerifyLedger
+from kook.application.wallet.start_payment import StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.errors import Conflict, DomainError
 from kook.domain.wallet.ledger import EntryKind, JournalEntry, bank_account, credit_postings
 from kook.domain.wallet.payment import PaymentStatus
@@ -218,13 +222,13 @@ async def test_50_concurrent_approvals_of_one_slip_credit_once(
     container, notifier = wallet_world
     deposit = await call(
         container,
-        SubmitDeposit,
+        SubmitDepositSlip,
         SubmitDepositCommand(CUSTOMER, USER, "mellat", 3_000_000, date(2026, 5, 1), "۱۲۳۴۵۶۷۸", PNG_1PX, "slip.png"),
     )
 
     async def approve() -> str:
         try:
-            await call(container, ApproveDeposit, deposit.id, "s" * 32)
+            await call(container, ApproveDepositSlip, deposit.id, "s" * 32)
             return "approved"
         except DomainError as exc:
             return exc.code
@@ -247,7 +251,7 @@ async def test_the_same_tracking_number_cannot_be_deposited_twice_even_racing(
         try:
             await call(
                 container,
-                SubmitDeposit,
+                SubmitDepositSlip,
                 SubmitDepositCommand(CUSTOMER, USER, "saman", 1_000_000, date(2026, 5, 2), "998877", PNG_1PX, "a.png"),
             )
             return "ok"

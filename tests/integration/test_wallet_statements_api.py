@@ -12,9 +12,9 @@ from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore
 
 from kook.adapters.postgres import tables_wallet as tw
 from kook.adapters.postgres.engine import make_engine
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.wallet.queries import VerifyLedger
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.shared.jalali import TEHRAN, JalaliDate
 from kook.domain.wallet.ledger import EntryKind, bank_account, gateway_account, operator_account, request_memo
 from kook.entrypoints.ioc.containers import make_http_container

@@ -8,7 +8,7 @@ import re
 
 from kook.application.identity.ports import IdentityUnitOfWork
 from kook.application.services.gate import EnterpriseTopupGate
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.shared.ids import new_id
 from kook.domain.wallet.ledger import EntryKind, bank_account

@@ -19,8 +19,9 @@ from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.repositories.webhooks import SqlWebhookOutbox
 from kook.adapters.postgres.unit_of_work_webhooks import SqlWebhookUnitOfWork
 from kook.adapters.webhooks.sender import HmacWebhookSecrets, HttpWebhookSender
-from kook.application.webhooks.endpoints import RegisterEndpoint, SendDueDeliveries
 from kook.application.webhooks.ports import WebhookConfig
+from kook.application.webhooks.register_endpoint import RegisterEndpoint
+from kook.application.webhooks.send_due_deliveries import SendDueDeliveries
 from kook.domain.webhooks.webhook import DestinationRefused
 from kook.entrypoints.settings import Settings
 from tests.fakes.clock import FakeClock

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
-from kook.application.fulfilment.run import RunRequest
 from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.webhooks.endpoints import ListDeliveries
+from kook.application.webhooks.list_deliveries import ListDeliveries
 from kook.application.webhooks.ports import WebhookUnitOfWork
 from kook.domain.recharges.fulfilment import Policy
 from kook.domain.webhooks.webhook import WebhookEndpoint
@@ -59,7 +59,7 @@ async def test_a_finished_request_leaves_one_delivery_per_outcome_and_one_for_th
     await subscribe(world, "line.outcome request.finished")
     await world.credit(1_000_000)
     request_id = await world.confirmed(["09121110003", "09121110000", "09351110011"])  # 0000 fails
-    await world.call(RunRequest, request_id)
+    await world.call(ExecuteRechargeLines, request_id)
     assert (await world.progress(request_id)).status == "completed_with_failures"
 
     found = await deliveries(world)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kook.application.webhooks.endpoints import SendDueDeliveries
+from kook.application.webhooks.send_due_deliveries import SendDueDeliveries
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
 from tests.integration.helpers import Client

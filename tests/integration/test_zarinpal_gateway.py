@@ -23,16 +23,18 @@ import pytest_asyncio
 from structlog.testing import capture_logs
 
 from kook.adapters.payment_gateway.zarinpal import ZarinpalGateway, ZarinpalSettings, mask_card
-from kook.application.wallet.gateway import (
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.wallet.complete_payment import CompletePayment
+from kook.application.wallet.expire_stale_payments import ExpireStalePayments
+from kook.application.wallet.ports import (
     GatewayError,
     InquiryStatus,
     PaymentGateway,
     PaymentStart,
     VerifyStatus,
 )
-from kook.application.wallet.ledger_poster import LedgerPoster
-from kook.application.wallet.payments import CompletePayment, ExpireStalePayments, StartPayment
 from kook.application.wallet.settings import WalletPolicy
+from kook.application.wallet.start_payment import StartPayment
 from kook.domain.wallet.payment import PaymentPolicy, PaymentStatus
 from tests.fakes.clock import FakeClock
 from tests.fakes.wallet import FakeNotifier, FakeWalletUnitOfWork

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kook.application.audit.ports import AuditEntry
+from kook.application.shared.ports import AuditEntry
 from kook.entrypoints.http.messages import AUDIT_ACTIONS
 from kook.entrypoints.http.web.audit_view import audit_rows, field_value
 

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 import jinja2
 import pytest
 
-from kook.application.calendar.month_view import CalendarDay, MonthView
 from kook.application.calendar.ports import RunOnCalendar
+from kook.application.calendar.show_month import CalendarDay, MonthView
 from kook.domain.calendar.event import Event
 from kook.domain.calendar.month import Month
 from kook.domain.recharges.schedule import persian_weekday

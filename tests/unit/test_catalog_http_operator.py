@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from kook.adapters.operators.http_operator import HttpOperatorGateways
-from kook.application.routing.ports import OutcomeStatus, TopUpOutcome, TopUpRequest
+from kook.application.shared.ports import OutcomeStatus, TopUpOutcome, TopUpRequest
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import Route
 from tests.fakes.catalog import seeded_state

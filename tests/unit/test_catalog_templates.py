@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from kook.application.catalog.operators import OperatorView
+from kook.application.catalog.list_operators import OperatorView
 from kook.domain.catalog.product import AirtimeBounds, SimType
 from kook.domain.routing.operator import Operator
 from tests.fakes.catalog import seeded_state

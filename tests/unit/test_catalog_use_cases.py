@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from kook.application.catalog.operators import AirtimeBoundsCommand, ListOperators, LoadPriceList, UpdateAirtimeBounds
-from kook.application.catalog.packages import (
-    CreatePackage,
-    FindPackage,
-    GetPackage,
-    ListPackages,
-    PackageCommand,
-    SetPackageActive,
-    UpdatePackage,
-)
-from kook.application.routing.look_up_operator import LoadPrefixTable, LookUpOperator
-from kook.application.routing.manage_prefixes import AddPrefix, DeletePrefix, PrefixCommand, UpdatePrefix
-from kook.application.routing.routes import LoadOperatorRouting, UpdateRoute, UpdateRouteCommand
+from kook.application.catalog.create_package import CreatePackage
+from kook.application.catalog.find_package import FindPackage
+from kook.application.catalog.get_package import GetPackage
+from kook.application.catalog.list_operators import ListOperators
+from kook.application.catalog.list_packages import ListPackages
+from kook.application.catalog.package_command import PackageCommand
+from kook.application.catalog.set_package_active import SetPackageActive
+from kook.application.catalog.update_airtime_bounds import AirtimeBoundsCommand, UpdateAirtimeBounds
+from kook.application.catalog.update_package import UpdatePackage
+from kook.application.routing.add_prefix import AddPrefix
+from kook.application.routing.delete_prefix import DeletePrefix
+from kook.application.routing.look_up_operator import LookUpOperator
+from kook.application.routing.prefix_command import PrefixCommand
+from kook.application.routing.update_prefix import UpdatePrefix
+from kook.application.routing.update_route import UpdateRoute, UpdateRouteCommand
+from kook.application.shared.load_operator_routing import LoadOperatorRouting
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.domain.catalog.product import AmountOutOfRange, PackageInactive, PackageNotFound
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid
 from kook.domain.routing.operator_routing import RouteUnavailable

@@ -13,11 +13,10 @@ import jinja2
 import pytest
 
 import kook
-from kook.application.audit.ports import AuditEntry
-from kook.application.customers.ports import CustomerSummary
-from kook.application.customers.review_queries import CustomerReview
+from kook.application.customers.get_customer_for_review import CustomerReview
 from kook.application.services.get_service_terms import ServiceTermsView
 from kook.application.services.ports import ServiceView
+from kook.application.shared.ports import AuditEntry, CustomerSummary
 from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatus, form_values, validate_details
 from kook.domain.identity.staff import StaffMember, StaffRole
 from kook.domain.identity.user import User, UserStatus

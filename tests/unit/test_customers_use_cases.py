@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from kook.application.audit.ports import AuditFilter
 from kook.application.customers.profile_decision import ReviewDecision
 from kook.application.customers.save_customer_draft import SaveCustomerDraftCommand
 from kook.application.services.activate_service import ActivateServiceCommand
+from kook.application.shared.ports import AuditFilter
 from kook.domain.customers.customer import (
     CustomerKind,
     CustomerStatus,

@@ -211,7 +211,7 @@ def test_invoice_html_escapes_what_people_typed_and_fetches_nothing_outside() ->
 
 class FakeBook:
     def __init__(self) -> None:
-        from kook.application.reporting.document_ports import InvoicedRequest
+        from kook.application.reporting.ports import InvoicedRequest
         from kook.domain.invoicing.invoice import IssuedNumber
 
         finished = datetime(2026, 3, 20, 20, 29, tzinfo=UTC)  # 1404/12/29 23:59 Tehran: still 1404
@@ -247,8 +247,8 @@ class FakeBook:
 
 
 async def test_get_invoice_issues_once_and_refuses_what_is_not_invoiced() -> None:
-    from kook.application.reporting.document_ports import InvoicePolicy
-    from kook.application.reporting.invoices import GetInvoice
+    from kook.application.reporting.get_invoice import GetInvoice
+    from kook.application.reporting.ports import InvoicePolicy
     from kook.domain.invoicing.invoice import Party
     from kook.domain.shared.errors import NotFound
     from tests.fakes.clock import FakeClock

@@ -13,7 +13,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.domain.wallet.ledger import (
     EntryKind,
     InsufficientFunds,

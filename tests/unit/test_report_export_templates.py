@@ -9,8 +9,7 @@ from typing import Any
 
 import jinja2
 
-from kook.application.reporting.exports import ReportExport
-from kook.application.reporting.ports import TransactionRow, TransactionTotals
+from kook.application.reporting.ports import ReportExport, TransactionRow, TransactionTotals
 from kook.domain.routing.operator import Operator
 from tests.unit import test_templates_render as shared
 

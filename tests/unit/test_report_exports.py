@@ -17,7 +17,8 @@ from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from kook.adapters.excel.export_files import LocalExportFiles
 from kook.adapters.excel.report_workbook import _local_parts, _user_text
 from kook.application.reporting.export_transactions import MAX_EXPORT_ROWS
-from kook.application.reporting.exports import ExportNotFound, ReportExport
+from kook.application.reporting.ports import ReportExport
+from kook.application.reporting.report_exports import ExportNotFound
 from kook.domain.shared.jalali import TEHRAN, from_gregorian
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)

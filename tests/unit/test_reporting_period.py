@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kook.application.reporting.payments import payment_filter
+from kook.application.reporting.get_sales_summary import summarise
+from kook.application.reporting.payment_filters import payment_filter
 from kook.application.reporting.period import parse_period, staff_customer
-from kook.application.reporting.sales import SalesCell, SalesFilter, summarise
+from kook.application.reporting.ports import SalesCell, SalesFilter
 from kook.domain.shared.errors import ValidationFailed
 
 

@@ -12,10 +12,17 @@ from typing import Any
 import jinja2
 
 from kook.adapters.excel.money_workbooks import PAYMENT_STATUS_LABELS, bank_label, operator_label, product_label
-from kook.application.reporting.daily_totals import DailyTotals, DayTotals
-from kook.application.reporting.payments import PaymentRow, PaymentTotals
-from kook.application.reporting.ports import TransactionRow, TransactionTotals
-from kook.application.reporting.sales import SalesCell, SalesFilter, summarise
+from kook.application.reporting.get_sales_summary import summarise
+from kook.application.reporting.ports import (
+    DailyTotals,
+    DayTotals,
+    PaymentRow,
+    PaymentTotals,
+    SalesCell,
+    SalesFilter,
+    TransactionRow,
+    TransactionTotals,
+)
 from kook.entrypoints.http.web.reports import OPERATORS, STAFF, sales_chart
 from tests.unit import test_templates_render as shared
 

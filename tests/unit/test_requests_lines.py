@@ -9,18 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kook.domain.catalog.product import AirtimeBounds, Package, PackageTerms, PriceList, SimType
-from kook.domain.recharges.request import (
-    LineStatus,
-    ProductKind,
-    Request,
-    RequestKind,
-    RequestNotDraft,
-    RequestStatus,
-    check_kind,
-    check_line,
-    check_name,
-    flag_duplicates,
-)
+from kook.domain.recharges.line import LineStatus, ProductKind, check_line, flag_duplicates
+from kook.domain.recharges.request import Request, RequestKind, RequestNotDraft, RequestStatus, check_kind, check_name
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.prefix_table import PrefixRule, PrefixTable
 from kook.domain.shared.errors import ValidationFailed

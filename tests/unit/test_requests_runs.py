@@ -10,18 +10,16 @@ from datetime import UTC, date, datetime, time, timedelta
 import jdatetime
 import pytest
 
-from kook.application.recharges.runs import (
-    CancelFutureRuns,
-    ChangeRunsEnd,
-    DeliverRunNotices,
-    ListRuns,
-    ListUpcomingRuns,
-    PauseRuns,
-    RemindShortRuns,
-    ResumeRuns,
-    RunsConfig,
-    SkipRun,
-)
+from kook.application.recharges.cancel_future_runs import CancelFutureRuns
+from kook.application.recharges.change_runs_end import ChangeRunsEnd
+from kook.application.recharges.deliver_run_notices import DeliverRunNotices
+from kook.application.recharges.list_runs import ListRuns
+from kook.application.recharges.list_upcoming_runs import ListUpcomingRuns
+from kook.application.recharges.pause_runs import PauseRuns
+from kook.application.recharges.remind_short_runs import RemindShortRuns
+from kook.application.recharges.resume_runs import ResumeRuns
+from kook.application.recharges.runs_action import RunsConfig
+from kook.application.recharges.skip_run import SkipRun
 from kook.domain.recharges.request import RequestNotRepeating, RequestNotScheduled, RequestStatus
 from kook.domain.recharges.schedule import Every, Repeat, at_tehran, persian_weekday
 from kook.domain.shared.errors import ValidationFailed

@@ -11,14 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kook.application.catalog.operators import LoadPriceList
+from kook.application.fulfilment.dispatch_runs import DispatchRuns
 from kook.application.fulfilment.ports import FulfilmentConfig
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest
-from kook.application.recharges.lines import AddLine, LineInput
-from kook.application.recharges.requests import CreateRequest
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.line_checker import LineInput
 from kook.application.recharges.start_due_requests import StartDueRequests
-from kook.application.routing.look_up_operator import LoadPrefixTable
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.domain.recharges.request import RequestStatus
 from kook.domain.recharges.schedule import (
     Every,
@@ -195,11 +198,13 @@ class World:
             await self.poster.credit(uow.ledger, ME, amount, bank_account("t"), key=key, kind=EntryKind.DEPOSIT)
             await uow.commit()
 
-    def confirm(self) -> ConfirmRequest:
-        return ConfirmRequest(self.uow, self.poster, self.clock, self.dispatcher, self.config)
+    def confirm(self) -> ConfirmRechargeRequest:
+        return ConfirmRechargeRequest(self.uow, self.poster, self.clock, DispatchRuns(self.dispatcher, self.config))
 
     def start_due(self) -> StartDueRequests:
-        return StartDueRequests(self.uow, self.poster, self.clock, self.dispatcher, self.notifier, self.config)
+        return StartDueRequests(
+            self.uow, self.poster, self.clock, DispatchRuns(self.dispatcher, self.config), self.notifier
+        )
 
     def status(self, request_id: str) -> RequestStatus:
         return self.uow.committed.requests[request_id].status

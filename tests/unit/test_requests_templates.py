@@ -181,8 +181,8 @@ def test_the_summary_dialog_reads_the_money_and_holds_the_confirm_button() -> No
 def test_a_repeating_request_shows_its_runs_with_skip_pause_end_and_cancel_asking_first() -> None:
     from datetime import date
 
-    from kook.application.recharges.runs import PastRun, RunsView
-    from kook.application.recharges.schedule_ports import StartedRun
+    from kook.application.recharges.list_runs import PastRun, RunsView
+    from kook.application.recharges.ports import StartedRun
     from kook.domain.recharges.request import UpcomingRun
     from kook.domain.recharges.schedule import Every, Repeat
 

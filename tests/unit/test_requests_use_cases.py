@@ -7,15 +7,22 @@ from typing import Any
 
 import pytest
 
-from kook.application.catalog.operators import LoadPriceList
+from kook.application.fulfilment.dispatch_runs import DispatchRuns
 from kook.application.fulfilment.ports import FulfilmentConfig
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
-from kook.application.recharges.lines import AddLine, LineInput, ListLines
-from kook.application.recharges.requests import CreateRequest, DeleteRequest, RenameRequest
-from kook.application.recharges.uploads import ImportUpload, UploadCommand, UploadErrors
-from kook.application.routing.look_up_operator import LoadPrefixTable
-from kook.application.wallet.ledger_poster import LedgerPoster
-from kook.domain.recharges.sheet_rows import rows_from_grid
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.delete_request import DeleteRequest
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, UploadCommand
+from kook.application.recharges.line_checker import LineInput
+from kook.application.recharges.list_lines import ListLines
+from kook.application.recharges.list_upload_errors import ListUploadErrors
+from kook.application.recharges.rename_request import RenameRequest
+from kook.application.recharges.summarize_request import SummarizeRequest
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
 from kook.domain.shared.errors import DomainError
 from kook.domain.wallet.ledger import EntryKind, bank_account
 from tests.fakes.catalog import FakeCatalogUnitOfWork, seeded_state
@@ -36,8 +43,8 @@ class World:
         self.poster = LedgerPoster(self.clock)
         self.reader = reader or FakeSheetReader()
 
-    def importer(self) -> ImportUpload:
-        return ImportUpload(self.uow, self.reader, rows_from_grid, self.table, self.prices, self.clock)  # type: ignore[arg-type]
+    def importer(self) -> ImportRechargeSheet:
+        return ImportRechargeSheet(self.uow, self.reader, self.table, self.prices, self.clock)
 
     async def new_request(self, customer_id: str = ME) -> str:
         return (await CreateRequest(self.uow, self.clock)(customer_id, "شارژ", "topup")).id
@@ -74,7 +81,7 @@ async def test_an_upload_keeps_every_row_and_flags_duplicates() -> None:
         (2, "valid", None),
         (5, "valid", None),
     ]
-    headers, rejected = await UploadErrors(world.uow)(request_id, ME, result.upload_id)
+    headers, rejected = await ListUploadErrors(world.uow)(request_id, ME, result.upload_id)
     assert headers == ["مبلغ", " Mobile ", "اپراتور"]
     assert [v.cells for v in rejected] == [["12.5", "09351234567", None], [400_000, "", None]]
 
@@ -103,7 +110,9 @@ async def test_confirmation_holds_once_and_cancel_releases_once() -> None:
     request_id = await world.new_request()
     await world.add(request_id, mobile="09121234567", amount=500_000)
     await world.add(request_id, mobile="09351234567", package_code="MTN-1D-1GB")
-    confirm = ConfirmRequest(world.uow, world.poster, world.clock, RecordingDispatcher(), FulfilmentConfig())
+    confirm = ConfirmRechargeRequest(
+        world.uow, world.poster, world.clock, DispatchRuns(RecordingDispatcher(), FulfilmentConfig())
+    )
     with pytest.raises(DomainError) as short:
         await confirm(request_id, ME)
     assert short.value.code == "insufficient_funds" and short.value.details == {"shortfall": 675_000}
@@ -135,8 +144,8 @@ async def test_invalid_lines_block_confirmation_with_their_count() -> None:
     bad = await world.add(request_id, mobile="0912", amount=300_000)
     assert bad.status == "invalid" and bad.error_code == "mobile_invalid"
     with pytest.raises(DomainError) as refused:
-        await ConfirmRequest(world.uow, world.poster, world.clock, RecordingDispatcher(), FulfilmentConfig())(
-            request_id, ME
-        )
+        await ConfirmRechargeRequest(
+            world.uow, world.poster, world.clock, DispatchRuns(RecordingDispatcher(), FulfilmentConfig())
+        )(request_id, ME)
     assert refused.value.code == "invalid_lines" and refused.value.details == {"count": 1}
     assert world.uow.held(ME) == (1_000_000, 0)

@@ -13,14 +13,8 @@ import pytest
 from PIL import Image, ImageOps, PngImagePlugin
 
 from kook.adapters.slips.inspector import PDF_ACTIVE_NAMES, PillowSlipInspector, sniff_slip_kind
-from kook.application.wallet.slips import (
-    MAX_SLIP_BYTES,
-    InspectedSlip,
-    SlipInspector,
-    SlipKind,
-    SlipTooLarge,
-    SlipTypeInvalid,
-)
+from kook.application.wallet.ports import InspectedSlip, SlipInspector, SlipTooLarge, SlipTypeInvalid
+from kook.application.wallet.slips import MAX_SLIP_BYTES, SlipKind
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112

@@ -7,22 +7,31 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
-from kook.application.wallet.gateway import (
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.complete_payment import CompletePayment
+from kook.application.wallet.expire_stale_payments import ExpireStalePayments
+from kook.application.wallet.ports import (
     CallbackData,
     GatewayError,
     Inquiry,
     InquiryStatus,
+    InspectedSlip,
     PaymentGateway,
     PaymentStart,
+    SlipInspector,
+    SlipStore,
+    SlipTypeInvalid,
     StartedPayment,
+    StoredSlip,
     Verification,
     VerifyStatus,
 )
-from kook.application.wallet.ledger_poster import LedgerPoster
-from kook.application.wallet.payments import CompletePayment, ExpireStalePayments, GatewayUnavailable, StartPayment
+from kook.application.wallet.reject_deposit_slip import RejectDepositSlip
 from kook.application.wallet.settings import WalletPolicy
-from kook.application.wallet.slips import InspectedSlip, SlipInspector, SlipKind, SlipStore, SlipTypeInvalid, StoredSlip
+from kook.application.wallet.slips import SlipKind
+from kook.application.wallet.start_payment import GatewayUnavailable, StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.wallet.payment import AmountOutOfRange, Payment, PaymentAlreadySettled, PaymentPolicy, PaymentStatus
 from tests.fakes.clock import FakeClock
@@ -325,7 +334,7 @@ async def test_deposit_input_is_checked_and_nothing_is_stored_on_error(
 ) -> None:
     uow, _, _, clock = world
     store = FakeStore()
-    submit = SubmitDeposit(uow, FakeInspector(), store, clock, WalletPolicy())
+    submit = SubmitDepositSlip(uow, FakeInspector(), store, clock, WalletPolicy())
     with pytest.raises(ValidationFailed) as raised:
         await submit(_deposit(bank_account="tejarat", amount=5, deposit_date=date(2026, 6, 1), tracking_number="x"))
     assert set(raised.value.fields) == {"bank_account", "amount", "deposit_date", "tracking_number"}
@@ -345,16 +354,16 @@ async def test_approve_credits_once_and_reject_needs_a_reason(
     world: tuple[FakeWalletUnitOfWork, FakeGateway, FakeNotifier, FakeClock],
 ) -> None:
     uow, _, notifier, clock = world
-    submit = SubmitDeposit(uow, FakeInspector(), FakeStore(), clock, WalletPolicy())
+    submit = SubmitDepositSlip(uow, FakeInspector(), FakeStore(), clock, WalletPolicy())
     first = await submit(_deposit())
     second = await submit(_deposit(tracking_number="999999"))
-    approve = ApproveDeposit(uow, LedgerPoster(clock), clock, notifier)
+    approve = ApproveDepositSlip(uow, LedgerPoster(clock), clock, notifier)
     await approve(first.id, "staff1")
     with pytest.raises(DomainError) as again:
         await approve(first.id, "staff1")
     assert again.value.code == "invalid_transition"
     assert uow.committed.wallets["c"].available == 2_000_000
-    reject = RejectDeposit(uow, clock, notifier)
+    reject = RejectDepositSlip(uow, clock, notifier)
     with pytest.raises(ValidationFailed):
         await reject(second.id, "staff1", "  ")
     rejected = await reject(second.id, "staff1", "مبلغ فیش با مبلغ ثبت‌شده یکی نیست")

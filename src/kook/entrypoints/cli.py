@@ -65,7 +65,7 @@ def cmd_staff_create(args: argparse.Namespace) -> int:
 
 def cmd_ledger_verify(_args: argparse.Namespace) -> int:
     """Recompute every wallet from its postings; exit 1 on any difference."""
-    from kook.application.wallet.queries import VerifyLedger
+    from kook.application.wallet.verify_ledger import VerifyLedger
     from kook.entrypoints.ioc.containers import make_worker_container
 
     settings = _settings()

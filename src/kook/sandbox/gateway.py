@@ -47,7 +47,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kook.adapters.clock import SystemClock
 from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_payments
 from kook.application.shared.ports import Clock
-from kook.application.wallet.gateway import (
+from kook.application.wallet.ports import (
     CallbackData,
     GatewayError,
     Inquiry,

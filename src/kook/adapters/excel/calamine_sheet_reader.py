@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import python_calamine
 
-from kook.application.recharges.sheets import Cell, Grid
+from kook.application.recharges.ports import Cell, Grid, SheetReader
 from kook.domain.recharges.sheet_rows import is_blank, is_header_row
 from kook.domain.shared.errors import DomainError
 
@@ -55,7 +55,7 @@ def _refuse(code: str, **details: object) -> DomainError:
     return DomainError(code, dict(details) if details else None)
 
 
-class CalamineSheetReader:
+class CalamineSheetReader(SheetReader):
     """A ``SheetReader`` (kook.application.recharges.sheets) over python-calamine."""
 
     def __init__(

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import IO, Final
 
-from kook.application.reporting.exports import ExportNotFound
 from kook.application.reporting.ports import ExportFiles
+from kook.application.reporting.report_exports import ExportNotFound
 
 _KEY: Final = re.compile(r"[0-9a-f]{32}")
 

@@ -18,8 +18,14 @@ from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped, un
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
 from kook.adapters.excel.report_workbook import amount_cell, text_cell
-from kook.application.reporting.payments import PaymentRow, PaymentTotals, PaymentWorkbook
-from kook.application.reporting.sales import SalesGroup, SalesSummary, SalesWorkbook
+from kook.application.reporting.ports import (
+    PaymentRow,
+    PaymentTotals,
+    PaymentWorkbook,
+    SalesGroup,
+    SalesSummary,
+    SalesWorkbook,
+)
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.jalali import TEHRAN, from_gregorian
 from kook.domain.wallet.bank_accounts import bank_name_fa

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
-from kook.application.recharges.sheets import Cell, ErrorRow
+from kook.application.recharges.ports import Cell, ErrorRow, WorkbookWriter
 from kook.domain.recharges.sheet_rows import HEADER_COLUMNS
 
 ERROR_COLUMNS: Final = ("ردیف", "ستون خطا", "کد خطا", "توضیح خطا")
@@ -63,7 +63,7 @@ _GUIDE: Final = (
 _OPERATOR_CODES: Final = ((1, "همراه اول"), (2, "ایرانسل"), (3, "رایتل"), (5, "شاتل"))
 
 
-class OpenpyxlWorkbookWriter:
+class OpenpyxlWorkbookWriter(WorkbookWriter):
     """A ``WorkbookWriter`` (kook.application.recharges.sheets) over openpyxl's write-only mode."""
 
     def error_workbook(self, headers: Sequence[str], rows: Sequence[ErrorRow]) -> bytes:

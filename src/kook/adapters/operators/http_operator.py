@@ -45,7 +45,7 @@ import httpx
 import msgspec
 import structlog
 
-from kook.application.routing.ports import (
+from kook.application.shared.ports import (
     OperatorGateway,
     OperatorGateways,
     OutcomeStatus,

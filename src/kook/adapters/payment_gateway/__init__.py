@@ -1,1 +1,1 @@
-"""Bank gateways (SPEC §5): adapters of ``kook.application.wallet.gateway.PaymentGateway``."""
+"""Bank gateways (SPEC §5): adapters of ``kook.application.wallet.ports.PaymentGateway``."""

@@ -52,7 +52,7 @@ from typing import Any
 import httpx
 import structlog
 
-from kook.application.wallet.gateway import (
+from kook.application.wallet.ports import (
     CallbackData,
     GatewayError,
     Inquiry,

@@ -11,7 +11,7 @@ from kook.adapters.postgres.repositories.catalog import (
     SqlRouteRepository,
 )
 from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
-from kook.application.catalog.ports import CatalogUnitOfWork
+from kook.application.shared.ports import CatalogUnitOfWork
 
 
 class SqlCatalogUnitOfWork(SqlUnitOfWork, CatalogUnitOfWork):

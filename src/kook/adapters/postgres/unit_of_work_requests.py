@@ -12,7 +12,7 @@ from kook.adapters.postgres.repositories.requests import (
 )
 from kook.adapters.postgres.repositories.wallet import SqlLedgerRepository
 from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
-from kook.application.recharges.request_ports import RequestsUnitOfWork
+from kook.application.recharges.ports import RequestsUnitOfWork
 
 
 class SqlRequestsUnitOfWork(SqlUnitOfWork, RequestsUnitOfWork):

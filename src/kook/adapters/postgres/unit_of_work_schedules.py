@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres.repositories.schedules import SqlScheduleRepository
 from kook.adapters.postgres.unit_of_work_requests import SqlRequestsUnitOfWork
-from kook.application.recharges.schedule_ports import SchedulesUnitOfWork
+from kook.application.recharges.ports import SchedulesUnitOfWork
 
 
 class SqlSchedulesUnitOfWork(SqlRequestsUnitOfWork, SchedulesUnitOfWork):

@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
-from kook.application.wallet.slips import SlipKind, SlipNotFound, SlipStore, StoredSlip
+from kook.application.wallet.ports import SlipNotFound, SlipStore, StoredSlip
+from kook.application.wallet.slips import SlipKind
 
 _KEY: Final = re.compile(r"[0-9a-f]{64}")
 _TEMP_PREFIX: Final = ".upload-"

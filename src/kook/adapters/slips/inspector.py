@@ -37,15 +37,8 @@ from typing import Final
 
 from PIL import Image, ImageOps
 
-from kook.application.wallet.slips import (
-    MAX_SLIP_BYTES,
-    MAX_SLIP_PIXELS,
-    InspectedSlip,
-    SlipInspector,
-    SlipKind,
-    SlipTooLarge,
-    SlipTypeInvalid,
-)
+from kook.application.wallet.ports import InspectedSlip, SlipInspector, SlipTooLarge, SlipTypeInvalid
+from kook.application.wallet.slips import MAX_SLIP_BYTES, MAX_SLIP_PIXELS, SlipKind
 
 JPEG_MAGIC: Final = b"\xff\xd8\xff"
 PNG_MAGIC: Final = b"\x89PNG\r\n\x1a\n"

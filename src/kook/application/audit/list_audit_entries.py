@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from kook.application.audit.ports import AuditEntry, AuditFilter, AuditReader
+from kook.application.shared.ports import AuditEntry, AuditFilter, AuditReader
 
 MAX_PAGE = 200
 

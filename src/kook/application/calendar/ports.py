@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from kook.application.messaging.ports import MessageRepository
+from kook.application.shared.ports import MessageRepository
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.calendar.event import Event
 

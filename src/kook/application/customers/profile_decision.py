@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kook.application.customers.ports import CustomersUnitOfWork
-from kook.application.messaging.notify_customer import send_sms
 from kook.application.shared.ports import Clock, SmsSender
+from kook.application.shared.sms import send_sms
 from kook.domain.customers.customer import REVIEWER_ROLES, Customer
 from kook.domain.identity.staff import StaffRole
 from kook.domain.messaging.message import Message

@@ -7,11 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.recharges.request_ports import RequestRepository
-from kook.application.shared.ports import AuditLog
+from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository, WebhookOutbox
 from kook.application.shared.unit_of_work import UnitOfWork
-from kook.application.wallet.ports import LedgerRepository
-from kook.application.webhooks.ports import WebhookOutbox
 from kook.domain.recharges.fulfilment import LineChange, LineState, Policy
 from kook.domain.recharges.request import Request
 

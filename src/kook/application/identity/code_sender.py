@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import structlog
 
-from kook.application.identity.ports import CodeGenerator, OneTimeCodeRepository, RateLimiter, SecretHasher
+from kook.application.identity.ports import CodeGenerator, RateLimiter, SecretHasher
 from kook.application.identity.settings import IdentityPolicy
 from kook.application.identity.sms_texts import code_text
 from kook.application.shared.background import BackgroundWork
-from kook.application.shared.ports import Clock, SmsDeliveryError, SmsSender
+from kook.application.shared.ports import Clock, OneTimeCodeRepository, SmsDeliveryError, SmsSender
 from kook.domain.identity.one_time_code import CodePurpose, OneTimeCode, VerifyOutcome, is_code_shaped
 from kook.domain.shared.errors import RateLimited
 from kook.domain.shared.ids import new_id

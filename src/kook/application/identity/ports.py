@@ -6,33 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.shared.ports import AuditLog
+from kook.application.shared.ports import AuditLog, OneTimeCodeRepository, StaffRepository, UserRepository
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.identity.api_key import ApiKey
-from kook.domain.identity.one_time_code import CodePurpose, OneTimeCode
-from kook.domain.identity.staff import StaffMember
-from kook.domain.identity.user import User
-
-
-class UserRepository(Protocol):
-    async def get(self, user_id: str) -> User | None: ...
-    async def by_mobile(self, mobile: str, *, for_update: bool = False) -> User | None: ...
-    async def add(self, user: User) -> None: ...
-
-
-class StaffRepository(Protocol):
-    async def get(self, staff_id: str) -> StaffMember | None: ...
-    async def by_mobile(self, mobile: str, *, for_update: bool = False) -> StaffMember | None: ...
-    async def add(self, staff: StaffMember) -> None: ...
-
-
-class OneTimeCodeRepository(Protocol):
-    async def latest(self, mobile: str, purpose: CodePurpose, *, for_update: bool = False) -> OneTimeCode | None:
-        """The newest code for the number and purpose, used or not."""
-        ...
-
-    async def add(self, code: OneTimeCode) -> None: ...
-    async def purge_older_than(self, moment: datetime) -> int: ...
 
 
 class ApiKeyRepository(Protocol):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from kook.application.messaging.ports import MessagingUnitOfWork, Position
+from kook.application.messaging.ports import MessagingUnitOfWork
+from kook.application.shared.ports import Position
 from kook.domain.messaging.message import Message
 
 MAX_PAGE = 100

@@ -7,7 +7,8 @@ from __future__ import annotations
 import structlog
 
 from kook.application.messaging.ports import MessagingUnitOfWork
-from kook.application.shared.ports import Clock, CustomerNotifier, SmsDeliveryError, SmsSender
+from kook.application.shared.ports import Clock, CustomerNotifier, SmsSender
+from kook.application.shared.sms import send_sms
 from kook.domain.messaging.message import Message
 from kook.domain.shared.ids import new_id
 
@@ -41,13 +42,3 @@ class NotifyCustomer(CustomerNotifier):
             await uow.commit()
         if sms:
             await send_sms(self._sms, mobile, sms)
-
-
-async def send_sms(sender: SmsSender, mobile: str, text: str) -> bool:
-    """Texts after commit; a refusal is logged (the portal message is already there)."""
-    try:
-        await sender.send(mobile, text)
-    except SmsDeliveryError as exc:
-        log.warning("sms_not_sent", reason=exc.reason, retryable=exc.retryable)
-        return False
-    return True

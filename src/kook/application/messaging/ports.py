@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.shared.ports import AuditLog
+from kook.application.shared.ports import AuditLog, MessageRepository
 from kook.application.shared.unit_of_work import UnitOfWork
-from kook.domain.messaging.message import Message
-
-Position = tuple[datetime, str]
-
-
-class MessageRepository(Protocol):
-    async def add(self, message: Message) -> None: ...
-    async def get(self, message_id: str, *, for_update: bool = False) -> Message | None: ...
-    async def for_user(
-        self, user_id: str, *, before: Position | None, limit: int, unread_only: bool = False
-    ) -> list[Message]:
-        """Newest first; only messages older than ``before`` (created_at, id) when given."""
-        ...
-
-    async def unread_count(self, user_id: str) -> int: ...
-    async def mark_all_read(self, user_id: str, now: datetime) -> int:
-        """Marks every unread message of the user read; how many were."""
-        ...
-
-    async def announce_to_all(self, title: str, body: str, now: datetime, new_id: Callable[[], str]) -> int:
-        """One announcement message to the owner of every customer; how many were written."""
-        ...
 
 
 class RecipientDirectory(Protocol):

@@ -19,17 +19,17 @@ from dataclasses import dataclass
 
 import structlog
 
-from kook.application.fulfilment.ports import FulfilmentConfig
-from kook.application.fulfilment.run import dispatch_runs
-from kook.application.recharges.confirmation import hold_key
-from kook.application.recharges.schedule_ports import NOT_FUNDED, SKIPPED, RunNote, SchedulesUnitOfWork
+from kook.application.recharges.ledger_keys import hold_key
+from kook.application.recharges.ports import NOT_FUNDED, SKIPPED, FulfilmentStarter, RunNote, SchedulesUnitOfWork
+from kook.application.recharges.run_notices import RunNotices
 from kook.application.recharges.texts import run_not_funded
-from kook.application.shared.ports import Clock, CustomerNotifier, Dispatcher
-from kook.application.wallet.ledger_poster import LedgerPoster
+from kook.application.shared.ledger_poster import LedgerPoster
+from kook.application.shared.ports import Clock, CustomerNotifier
 from kook.domain.recharges.request import MAX_NAME, Request, RequestStatus
 from kook.domain.shared.ids import new_id
 
 log = structlog.get_logger(__name__)
+
 
 BATCH = 100
 
@@ -49,44 +49,20 @@ class _NotFunded:
     note: RunNote
 
 
-class RunNotices:
-    """Tells a claimed run notice (portal message and SMS), then marks it told."""
-
-    def __init__(self, uow: SchedulesUnitOfWork, clock: Clock, notifier: CustomerNotifier) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._notifier = notifier
-
-    async def tell(self, note: RunNote) -> bool:
-        try:
-            await self._notifier.notify(
-                note.customer_id, kind=f"request_run_{note.kind}", title=note.title, body=note.body, sms=note.sms
-            )
-        except Exception:  # the claim's lease runs out and the next pass tells it
-            log.warning("run_notice_failed", request_id=note.parent_id, kind=note.kind, exc_info=True)
-            return False
-        async with self._uow as uow:
-            await uow.schedules.mark_sent(note, self._clock.now())
-            await uow.commit()
-        return True
-
-
 class StartDueRequests:
     def __init__(
         self,
         uow: SchedulesUnitOfWork,
         poster: LedgerPoster,
         clock: Clock,
-        dispatcher: Dispatcher,
+        fulfilment: FulfilmentStarter,
         notifier: CustomerNotifier,
-        config: FulfilmentConfig,
     ) -> None:
         self._uow = uow
         self._poster = poster
         self._clock = clock
-        self._dispatcher = dispatcher
+        self._fulfilment = fulfilment
         self._notices = RunNotices(uow, clock, notifier)
-        self._config = config
 
     async def __call__(self) -> dict[str, int]:
         async with self._uow as uow:
@@ -100,7 +76,7 @@ class StartDueRequests:
                 continue
             if isinstance(outcome, _Started):
                 counts["started"] += 1
-                dispatch_runs(self._dispatcher, outcome.request_id, self._config.parallel_runs)
+                self._fulfilment.start(outcome.request_id)
             elif isinstance(outcome, _NotFunded):
                 counts["not_funded"] += 1
                 await self._notices.tell(outcome.note)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from kook.application.reporting.list_transactions import TransactionQuery, transaction_filter
-from kook.application.reporting.ports import ExportFiles, TransactionExporter, TransactionReader
+from kook.application.reporting.list_transactions import transaction_filter
+from kook.application.reporting.ports import ExportFiles, TransactionExporter, TransactionQuery, TransactionReader
 from kook.domain.shared.errors import DomainError
 
 MAX_EXPORT_ROWS: Final = 50_000

@@ -10,6 +10,7 @@ from kook.application.reporting.ports import (
     TRANSACTION_STATUSES,
     TransactionCursor,
     TransactionFilter,
+    TransactionQuery,
     TransactionReader,
     TransactionRow,
     TransactionTotals,
@@ -19,22 +20,12 @@ from kook.domain.shared.errors import ValidationFailed
 from kook.domain.shared.mobile import MobileInvalid, normalize_mobile
 
 MAX_PAGE: Final = 200
+
+
 _PRODUCTS: Final = {"airtime": "airtime", "topup": "airtime", "package": "package"}
+
+
 _MAX_TEXT: Final = 64
-
-
-@dataclass(frozen=True, slots=True)
-class TransactionQuery:
-    """What a person (or a client) asked for, as typed: every field optional text."""
-
-    start: str | None = None  # a day, Jalali 1405-03-01 or ISO 2026-05-22 (Tehran's day, inclusive)
-    end: str | None = None  # a day, inclusive
-    status: str | None = None
-    operator: str | None = None
-    product: str | None = None
-    package_code: str | None = None
-    request_id: str | None = None
-    mobile: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

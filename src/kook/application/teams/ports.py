@@ -6,12 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.identity.ports import OneTimeCodeRepository, UserRepository
-from kook.application.messaging.ports import MessageRepository
-from kook.application.recharges.request_ports import RequestRepository
-from kook.application.shared.ports import AuditLog
+from kook.application.shared.ports import (
+    AuditLog,
+    MessageRepository,
+    OneTimeCodeRepository,
+    RequestRepository,
+    UserRepository,
+)
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.customers.members import Approval, ApprovalPolicy, Invitation, Member
+from kook.domain.identity.one_time_code import CodePurpose, VerifyOutcome
+from kook.domain.recharges.request import RequestStatus, Summary
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,42 @@ class TeamsUnitOfWork(UnitOfWork, Protocol):
     messages: MessageRepository
     requests: RequestRepository
     audit: AuditLog
+
+
+class RequestSummaries(Protocol):
+    """The recharges context's summary of a request (``SummarizeRequest``), for the approval rules."""
+
+    async def __call__(self, request_id: str, customer_id: str) -> Summary: ...
+
+
+class RequestConfirmation(Protocol):
+    """The recharges context's confirmation (``ConfirmRechargeRequest``), run once another member approves."""
+
+    async def __call__(
+        self,
+        request_id: str,
+        customer_id: str,
+        schedule_at: object = None,
+        repeat: object = None,
+        *,
+        expected_total: int | None = None,
+    ) -> RequestStatus: ...
+
+
+class ApprovalCodes(Protocol):
+    """The identity context's one-time codes (``CodeSender``): limits, issue, check and text."""
+
+    async def check_limits(self, mobile: str, client_address: str, *, scope: str = "") -> None: ...
+
+    async def issue(self, codes: OneTimeCodeRepository, mobile: str, purpose: CodePurpose) -> str: ...
+
+    async def attempt(
+        self,
+        codes: OneTimeCodeRepository,
+        mobile: str,
+        purpose: CodePurpose,
+        presented: str,
+        client_address: str | None = None,
+    ) -> VerifyOutcome: ...
+
+    async def send_text(self, mobile: str, text: str, *, code: str | None = None) -> None: ...

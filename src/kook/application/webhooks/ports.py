@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.webhooks.webhook import Delivery, WebhookEndpoint
-
-
-class WebhookOutbox(Protocol):
-    """Written in the transaction of the event it tells of (the caller's unit of work commits it)."""
-
-    async def record(self, customer_id: str, event: str, items: Sequence[Mapping[str, Any]]) -> int:
-        """One delivery per item for each of the customer's active endpoints that subscribe to ``event``; the
-        number of deliveries written (0 and one cheap query when the customer has no such endpoint)."""
-        ...
 
 
 class WebhookRepository(Protocol):

@@ -12,6 +12,9 @@ Editing is allowed in ``draft`` and ``rejected`` (a rejected profile that is
 edited is corrected and becomes a draft again). Any other move raises
 ``InvalidTransition`` (or ``ProfileLocked`` for an edit of an approved
 profile) and changes nothing.
+
+Why one file of some 440 lines: the customer's fields, their checks and the review status machine change
+together (every edit re-checks the whole profile); the identifiers that stand alone are in ``identifiers.py``.
 """
 
 from __future__ import annotations

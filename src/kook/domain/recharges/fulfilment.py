@@ -29,17 +29,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from kook.domain.recharges.line import LineStatus
 from kook.domain.shared.errors import Conflict
 
-# stored line statuses of fulfilment (draft statuses are in request.py)
-WAITING: Final = "valid"  # a valid line of a confirmed request: pending
-SENDING: Final = "sending"
-SUCCEEDED: Final = "succeeded"
-FAILED: Final = "failed"
-UNKNOWN: Final = "unknown"
+# stored line statuses: the lines' own vocabulary (LineStatus); a waiting line is a valid line of a confirmed request
 
-OPEN_STATUSES: Final = (WAITING, SENDING, UNKNOWN)  # a request with any of these is not finished
-FINAL_STATUSES: Final = (SUCCEEDED, FAILED)
+OPEN_STATUSES: Final = (
+    LineStatus.VALID,
+    LineStatus.SENDING,
+    LineStatus.UNKNOWN,
+)  # a request with any of these is not finished
+FINAL_STATUSES: Final = (LineStatus.SUCCEEDED, LineStatus.FAILED)
 
 
 class Answer(enum.StrEnum):
@@ -142,38 +142,40 @@ def decide(
         return dataclasses.replace(base, **extra)
 
     if answer is Answer.SUCCEEDED:
-        return change(SUCCEEDED, move=LedgerMove.SETTLE, finished_at=now)
+        return change(LineStatus.SUCCEEDED, move=LedgerMove.SETTLE, finished_at=now)
     if answer is Answer.FAILED:
-        return change(FAILED, move=LedgerMove.RELEASE, finished_at=now)
+        return change(LineStatus.FAILED, move=LedgerMove.RELEASE, finished_at=now)
     if answer is Answer.NOT_TAKEN:
-        return change(WAITING, attempt=max(0, line.attempt - 1)) if line.status == SENDING else None
+        return change(LineStatus.VALID, attempt=max(0, line.attempt - 1)) if line.status == LineStatus.SENDING else None
     if answer is Answer.NOT_SENT:
-        if line.status != SENDING:
+        if line.status != LineStatus.SENDING:
             return None
         if line.attempt >= policy.max_attempts:
-            return change(FAILED, move=LedgerMove.RELEASE, finished_at=now, code=code or "operator_unreachable")
-        return change(WAITING)
+            return change(
+                LineStatus.FAILED, move=LedgerMove.RELEASE, finished_at=now, code=code or "operator_unreachable"
+            )
+        return change(LineStatus.VALID)
     if answer is Answer.NOT_FOUND:
-        if line.status != UNKNOWN:
+        if line.status != LineStatus.UNKNOWN:
             return None
         if line.attempt >= policy.max_attempts:
             # sent this often and never received: something is wrong with this number or the route —
             # finance decides (the money stays held; the operator may still answer later)
             since = line.unknown_since or now
             return change(
-                UNKNOWN,
+                LineStatus.UNKNOWN,
                 code=code or "not_received",
                 checks=line.checks + 1,
                 unknown_since=since,
                 escalated=True,
             )
-        return change(WAITING)
+        return change(LineStatus.VALID)
     # unknown: inquire later; past the window the line waits for finance, money still held
     since = line.unknown_since or now
-    checks = line.checks + 1 if line.status == UNKNOWN else 0
+    checks = line.checks + 1 if line.status == LineStatus.UNKNOWN else 0
     escalated = (now - since).total_seconds() >= policy.inquiry_window_seconds
     return change(
-        UNKNOWN,
+        LineStatus.UNKNOWN,
         next_check_at=None if escalated else now + policy.check_delay(checks),
         checks=checks,
         unknown_since=since,
@@ -185,7 +187,7 @@ def resolve_by_staff(line: LineState, succeeded: bool, now: datetime) -> LineCha
     """Finance decides an unknown line (after asking the operator out of band)."""
     if line.status in FINAL_STATUSES:
         raise AlreadyResolved(details={"status": line.status})
-    if line.status != UNKNOWN:
+    if line.status != LineStatus.UNKNOWN:
         raise LineNotUnknown(details={"status": line.status})
     answer = Answer.SUCCEEDED if succeeded else Answer.FAILED
     change = decide(line, answer, now, Policy(), code="resolved_by_staff")

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from litestar import Request
 
-from kook.application.identity.api_keys import KeyPrincipal
+from kook.application.identity.authenticate_key import KeyPrincipal
 from kook.application.identity.ports import RateLimiter
 from kook.domain.shared.errors import DomainError, Forbidden, RateLimited
 

@@ -28,10 +28,11 @@ from typing import Any, TypeVar
 import structlog
 from litestar import Request
 
-from kook.application.identity.api_keys import AuthenticateKey, KeyPrincipal
-from kook.application.identity.current_user import GetStaff, GetUser
+from kook.application.identity.authenticate_key import AuthenticateKey, KeyPrincipal
+from kook.application.identity.get_staff import GetStaff
+from kook.application.identity.get_user import GetUser
 from kook.application.identity.ports import PrincipalKind, WebSession
-from kook.application.identity.sessions import ResolveSession
+from kook.application.identity.resolve_session import ResolveSession
 from kook.domain.identity.staff import StaffMember, StaffRole
 from kook.domain.identity.user import User
 from kook.domain.shared.errors import Forbidden, Unauthenticated

@@ -21,9 +21,9 @@ from litestar.params import FromPath, FromQuery
 
 from kook.adapters.excel.statement_workbook import OpenpyxlStatementWorkbook, RowText
 from kook.adapters.pdf.weasy import WeasyPrintRenderer
-from kook.application.reporting.invoices import GetInvoice
-from kook.application.reporting.statements import GetMonthlyStatement
-from kook.application.wallet.ports import StatementLine
+from kook.application.reporting.get_invoice import GetInvoice
+from kook.application.reporting.get_monthly_statement import GetMonthlyStatement
+from kook.application.shared.ports import StatementLine
 from kook.domain.invoicing.invoice import Invoice
 from kook.domain.invoicing.statement import MonthlyStatement
 from kook.domain.invoicing.words import amount_in_words

@@ -17,8 +17,9 @@ from typing import Any, Final
 from litestar import Request
 
 from kook.application.shared.acting import acting_member
-from kook.application.teams.approvals import AuthorizeConfirmation
-from kook.application.teams.members import Acting, ResolveMember
+from kook.application.teams.authorize_confirmation import AuthorizeConfirmation
+from kook.application.teams.resolve_member import ResolveMember
+from kook.application.teams.team import Acting
 from kook.domain.customers.customer import ProfileNotApproved
 from kook.domain.customers.members import Action, require
 from kook.entrypoints.http.context import caller, require_user, resolve

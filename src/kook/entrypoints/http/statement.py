@@ -15,8 +15,8 @@ from typing import Any
 
 from litestar import Request
 
-from kook.application.recharges.requests import RequestNames
-from kook.application.wallet.ports import StatementLine
+from kook.application.recharges.get_request_names import GetRequestNames
+from kook.application.shared.ports import StatementLine
 from kook.domain.wallet.ledger import memo_reference
 from kook.entrypoints.http.context import resolve
 from kook.entrypoints.http.messages import (
@@ -81,5 +81,5 @@ async def described_lines(
 ) -> list[DescribedLine]:
     """The lines with their Persian descriptions, the customer's request names read at once."""
     ids = {ref.request_id for ref in (memo_reference(line.memo) for line in lines) if ref.request_id}
-    names = await (await resolve(request, RequestNames))(customer_id, ids) if ids else {}
+    names = await (await resolve(request, GetRequestNames))(customer_id, ids) if ids else {}
     return [describe(line, names) for line in lines]

@@ -25,17 +25,17 @@ from kook.adapters.postgres.unit_of_work import SqlIdentityUnitOfWork
 from kook.adapters.redis.rate_limiter import RedisRateLimiter
 from kook.adapters.redis.session_store import RedisSessionStore
 from kook.adapters.sms.kavenegar import KavenegarSettings, KavenegarSmsSender
-from kook.application.identity.api_keys import (
-    AuthenticateApiKey,
-    AuthenticateKey,
-    CreateApiKey,
-    ListApiKeys,
-    RevokeApiKey,
-)
+from kook.application.identity.authenticate_api_key import AuthenticateApiKey
+from kook.application.identity.authenticate_key import AuthenticateKey
 from kook.application.identity.change_password import ChangePassword
 from kook.application.identity.code_sender import CodeSender
+from kook.application.identity.create_api_key import CreateApiKey
 from kook.application.identity.create_staff import CreateStaff
-from kook.application.identity.current_user import GetStaff, GetUser
+from kook.application.identity.end_all_sessions import EndAllSessions
+from kook.application.identity.end_session import EndSession
+from kook.application.identity.get_staff import GetStaff
+from kook.application.identity.get_user import GetUser
+from kook.application.identity.list_api_keys import ListApiKeys
 from kook.application.identity.log_in import LogIn
 from kook.application.identity.password_login import PasswordLogin
 from kook.application.identity.ports import (
@@ -49,10 +49,12 @@ from kook.application.identity.ports import (
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
 from kook.application.identity.request_login_code import RequestLoginCode
 from kook.application.identity.resend_sign_up_code import ResendSignUpCode
-from kook.application.identity.sessions import EndAllSessions, EndSession, ResolveSession, StartSession
+from kook.application.identity.resolve_session import ResolveSession
+from kook.application.identity.revoke_api_key import RevokeApiKey
 from kook.application.identity.settings import IdentityPolicy, SessionPolicy
 from kook.application.identity.sign_up import SignUp
 from kook.application.identity.staff_log_in import StaffLogIn
+from kook.application.identity.start_session import StartSession
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifySignUp
 from kook.application.shared.background import BackgroundWork

@@ -12,15 +12,10 @@ from kook.adapters.html.sanitizer import Nh3Sanitizer
 from kook.adapters.postgres.readers.upcoming_runs import SqlUpcomingRuns
 from kook.adapters.postgres.repositories.calendar import SqlCustomerLookup
 from kook.adapters.postgres.unit_of_work_customers import SqlAlertsUnitOfWork, SqlCalendarUnitOfWork
-from kook.application.calendar.events import (
-    CreateEvent,
-    DeleteEvent,
-    GetEvent,
-    ListEvents,
-    SendDueReminders,
-    UpdateEvent,
-)
-from kook.application.calendar.month_view import CalendarFeed, ShowMonth
+from kook.application.calendar.create_event import CreateEvent
+from kook.application.calendar.delete_event import DeleteEvent
+from kook.application.calendar.get_event import GetEvent
+from kook.application.calendar.list_events import ListEvents
 from kook.application.calendar.ports import (
     CalendarUnitOfWork,
     CustomerLookup,
@@ -28,10 +23,15 @@ from kook.application.calendar.ports import (
     HolidayCalendar,
     UpcomingRuns,
 )
-from kook.application.messaging.announcements import SendAnnouncement
-from kook.application.messaging.low_balance import CheckLowBalances, LowBalanceThreshold
-from kook.application.messaging.mark_message_read import MarkAllMessagesRead
+from kook.application.calendar.send_due_reminders import SendDueReminders
+from kook.application.calendar.serve_calendar_feed import ServeCalendarFeed
+from kook.application.calendar.show_month import ShowMonth
+from kook.application.calendar.update_event import UpdateEvent
+from kook.application.messaging.check_low_balances import CheckLowBalances
+from kook.application.messaging.low_balance_threshold import LowBalanceThreshold
+from kook.application.messaging.mark_all_messages_read import MarkAllMessagesRead
 from kook.application.messaging.ports import AlertsUnitOfWork, HtmlSanitizer
+from kook.application.messaging.send_announcement import SendAnnouncement
 from kook.application.shared.ports import Clock
 
 
@@ -73,7 +73,7 @@ class CalendarProvider(Provider):
     list_events = provide(ListEvents)
     send_due_reminders = provide(SendDueReminders)
     show_month = provide(ShowMonth)
-    calendar_feed = provide(CalendarFeed)
+    calendar_feed = provide(ServeCalendarFeed)
     mark_all_messages_read = provide(MarkAllMessagesRead)
     send_announcement = provide(SendAnnouncement)
     low_balance_threshold = provide(LowBalanceThreshold)

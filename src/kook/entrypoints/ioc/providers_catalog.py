@@ -9,21 +9,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.operators.http_operator import HttpOperatorGateways
 from kook.adapters.postgres.unit_of_work_catalog import SqlCatalogUnitOfWork
-from kook.application.catalog.operators import ListOperators, LoadPriceList, UpdateAirtimeBounds
-from kook.application.catalog.packages import (
-    CreatePackage,
-    FindPackage,
-    GetPackage,
-    ListPackages,
-    SetPackageActive,
-    UpdatePackage,
-)
-from kook.application.catalog.ports import CatalogUnitOfWork
-from kook.application.routing.look_up_operator import LoadPrefixTable, LookUpOperator
-from kook.application.routing.manage_prefixes import AddPrefix, DeletePrefix, GetPrefix, ListPrefixes, UpdatePrefix
-from kook.application.routing.ports import OperatorGateways, RoutingUnitOfWork
-from kook.application.routing.routes import ListRoutes, LoadOperatorRouting, UpdateRoute
-from kook.application.shared.ports import Clock
+from kook.application.catalog.create_package import CreatePackage
+from kook.application.catalog.find_package import FindPackage
+from kook.application.catalog.get_package import GetPackage
+from kook.application.catalog.list_operators import ListOperators
+from kook.application.catalog.list_packages import ListPackages
+from kook.application.catalog.set_package_active import SetPackageActive
+from kook.application.catalog.update_airtime_bounds import UpdateAirtimeBounds
+from kook.application.catalog.update_package import UpdatePackage
+from kook.application.routing.add_prefix import AddPrefix
+from kook.application.routing.delete_prefix import DeletePrefix
+from kook.application.routing.get_prefix import GetPrefix
+from kook.application.routing.list_prefixes import ListPrefixes
+from kook.application.routing.list_routes import ListRoutes
+from kook.application.routing.look_up_operator import LookUpOperator
+from kook.application.routing.update_prefix import UpdatePrefix
+from kook.application.routing.update_route import UpdateRoute
+from kook.application.shared.load_operator_routing import LoadOperatorRouting
+from kook.application.shared.load_prefix_table import LoadPrefixTable
+from kook.application.shared.load_price_list import LoadPriceList
+from kook.application.shared.ports import CatalogUnitOfWork, Clock, OperatorGateways, RoutingUnitOfWork
 from kook.entrypoints.settings import Settings
 from kook.sandbox.operator_sim import OperatorSimulator, SimConfig
 

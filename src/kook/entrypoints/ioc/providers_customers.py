@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dishka import Provider, Scope, provide
+from dishka import Provider, Scope, alias, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.engine import ReadSessions
@@ -14,49 +14,45 @@ from kook.adapters.postgres.unit_of_work_customers import (
     SqlTeamsUnitOfWork,
 )
 from kook.application.audit.list_audit_entries import ListAuditEntries
-from kook.application.audit.ports import AuditReader
 from kook.application.customers.approve_customer_profile import ApproveCustomerProfile
+from kook.application.customers.get_customer_for_review import GetCustomerForReview
+from kook.application.customers.get_customer_names import GetCustomerNames
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
+from kook.application.customers.list_customers_for_review import ListCustomersForReview
 from kook.application.customers.ports import CustomersUnitOfWork
 from kook.application.customers.reject_customer_profile import RejectCustomerProfile
-from kook.application.customers.review_queries import (
-    CustomerNames,
-    GetCustomerForReview,
-    ListCustomersForReview,
-)
 from kook.application.customers.save_customer_draft import SaveCustomerDraft
 from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
+from kook.application.identity.code_sender import CodeSender
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.mark_message_read import MarkMessageRead
 from kook.application.messaging.notify_customer import NotifyCustomer
 from kook.application.messaging.ports import MessagingUnitOfWork
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.services.activate_service import ActivateService
 from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.services.get_service_terms import GetServiceTerms
 from kook.application.services.list_services import ListServices
 from kook.application.services.ports import ServicesUnitOfWork
-from kook.application.shared.ports import Clock, CustomerNotifier
-from kook.application.teams.approvals import (
-    ApproveRequest,
-    AuthorizeConfirmation,
-    GetApproval,
-    GetApprovalPolicy,
-    SendApprovalCode,
-    SetApprovalPolicy,
-    SubmitForApproval,
-)
-from kook.application.teams.members import (
-    AcceptInvitation,
-    ChangeMemberRole,
-    InviteMember,
-    ListTeam,
-    PendingInvitation,
-    RemoveMember,
-    ResolveMember,
-    WithdrawInvitation,
-)
-from kook.application.teams.ports import TeamsUnitOfWork
+from kook.application.shared.ports import AuditReader, Clock, CustomerNotifier
+from kook.application.teams.accept_invitation import AcceptInvitation
+from kook.application.teams.approve_request import ApproveRequest
+from kook.application.teams.authorize_confirmation import AuthorizeConfirmation
+from kook.application.teams.change_member_role import ChangeMemberRole
+from kook.application.teams.get_approval import GetApproval
+from kook.application.teams.get_approval_policy import GetApprovalPolicy
+from kook.application.teams.get_pending_invitation import GetPendingInvitation
+from kook.application.teams.invite_member import InviteMember
+from kook.application.teams.list_team import ListTeam
+from kook.application.teams.ports import ApprovalCodes, RequestConfirmation, RequestSummaries, TeamsUnitOfWork
+from kook.application.teams.remove_member import RemoveMember
+from kook.application.teams.resolve_member import ResolveMember
+from kook.application.teams.send_approval_code import SendApprovalCode
+from kook.application.teams.set_approval_policy import SetApprovalPolicy
+from kook.application.teams.submit_for_approval import SubmitForApproval
+from kook.application.teams.withdraw_invitation import WithdrawInvitation
 
 
 class CustomersProvider(Provider):
@@ -96,7 +92,7 @@ class CustomersProvider(Provider):
     submit_customer_profile = provide(SubmitCustomerProfile)
     list_customers_for_review = provide(ListCustomersForReview)
     get_customer_for_review = provide(GetCustomerForReview)
-    customer_names = provide(CustomerNames)
+    customer_names = provide(GetCustomerNames)
     approve_customer_profile = provide(ApproveCustomerProfile)
     reject_customer_profile = provide(RejectCustomerProfile)
     list_services = provide(ListServices)
@@ -111,7 +107,7 @@ class CustomersProvider(Provider):
     list_team = provide(ListTeam)
     invite_member = provide(InviteMember)
     withdraw_invitation = provide(WithdrawInvitation)
-    pending_invitation = provide(PendingInvitation)
+    pending_invitation = provide(GetPendingInvitation)
     accept_invitation = provide(AcceptInvitation)
     change_member_role = provide(ChangeMemberRole)
     remove_member = provide(RemoveMember)
@@ -122,3 +118,7 @@ class CustomersProvider(Provider):
     submit_for_approval = provide(SubmitForApproval)
     send_approval_code = provide(SendApprovalCode)
     approve_request = provide(ApproveRequest)
+    # teams reaches recharges and identity through its ports
+    request_summaries = alias(source=SummarizeRequest, provides=RequestSummaries)
+    request_confirmation = alias(source=ConfirmRechargeRequest, provides=RequestConfirmation)
+    approval_codes = alias(source=CodeSender, provides=ApprovalCodes)

@@ -12,9 +12,9 @@ from kook.adapters.excel.statement_workbook import OpenpyxlStatementWorkbook
 from kook.adapters.pdf.weasy import WeasyPrintRenderer
 from kook.adapters.postgres.readers.invoices import SqlInvoiceBook
 from kook.adapters.postgres.readers.statements import SqlStatementReader
-from kook.application.reporting.document_ports import InvoiceBook, InvoicePolicy, StatementReader
-from kook.application.reporting.invoices import GetInvoice
-from kook.application.reporting.statements import GetMonthlyStatement
+from kook.application.reporting.get_invoice import GetInvoice
+from kook.application.reporting.get_monthly_statement import GetMonthlyStatement
+from kook.application.reporting.ports import InvoiceBook, InvoicePolicy, StatementReader
 from kook.domain.invoicing.invoice import Party
 from kook.entrypoints.settings import Settings
 

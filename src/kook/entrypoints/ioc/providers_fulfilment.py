@@ -12,16 +12,18 @@ from kook.adapters.memory_route_limiter import MemoryRouteLimiter
 from kook.adapters.pooled_route_limiter import PooledRouteLimiter
 from kook.adapters.postgres.unit_of_work_fulfilment import SqlFulfilmentUnitOfWork
 from kook.adapters.redis.route_limiter import RedisRouteLimiter
+from kook.application.fulfilment.check_unknown_lines import CheckUnknownLines
+from kook.application.fulfilment.dispatch_runs import DispatchRuns
+from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
+from kook.application.fulfilment.finish_notice import FinishNotice
+from kook.application.fulfilment.get_progress import GetProgress
 from kook.application.fulfilment.limits import RouteLimiter
+from kook.application.fulfilment.list_unknown_lines import ListUnknownLines
+from kook.application.fulfilment.outcome_recorder import OutcomeRecorder
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
-from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
-from kook.application.fulfilment.run import (
-    CheckUnknownLines,
-    FinishNotice,
-    OutcomeRecorder,
-    RunRequest,
-    SweepFulfilment,
-)
+from kook.application.fulfilment.resolve_unknown_line import ResolveUnknownLine
+from kook.application.fulfilment.sweep_fulfilment import SweepFulfilment
+from kook.application.recharges.ports import FulfilmentStarter
 from kook.application.shared.ports import Clock, Dispatcher
 from kook.domain.recharges.fulfilment import Policy
 from kook.entrypoints.settings import Settings
@@ -61,6 +63,8 @@ class FulfilmentInfrastructure(Provider):
         yield pooled
         await pooled.aclose()
 
+    fulfilment_starter = provide(DispatchRuns, provides=FulfilmentStarter)
+
     @provide
     def dispatcher(self, settings: Settings) -> Dispatcher:
         from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
@@ -78,7 +82,7 @@ class FulfilmentUseCases(Provider):
 
     recorder = provide(OutcomeRecorder)
     notice = provide(FinishNotice)
-    run = provide(RunRequest)
+    run = provide(ExecuteRechargeLines)
     check_unknown = provide(CheckUnknownLines)
     sweep = provide(SweepFulfilment)
     progress = provide(GetProgress)

@@ -18,27 +18,32 @@ from kook.adapters.postgres.readers.transaction_rows import ThreadTransactionRow
 from kook.adapters.postgres.readers.transactions import SqlTransactionReader
 from kook.adapters.postgres.repositories.report_exports import SqlExportRepository
 from kook.adapters.postgres.repositories.report_totals import SqlTransactionTotalsFolder
-from kook.application.reporting.daily_totals import DailyTotalsReader, DailyTotalsReport
+from kook.application.reporting.download_export import DownloadExport
+from kook.application.reporting.export_payments import ExportPayments
+from kook.application.reporting.export_sales_summary import ExportSalesSummary
 from kook.application.reporting.export_transactions import ExportTransactions
-from kook.application.reporting.exports import (
-    ExportDownload,
-    ExportRepository,
-    ExportStatus,
-    PurgeExpiredExports,
-    RunTransactionExport,
-    StartTransactionExport,
-)
-from kook.application.reporting.fold_totals import FoldTransactionTotals
+from kook.application.reporting.fold_transaction_totals import FoldTransactionTotals
+from kook.application.reporting.get_daily_totals import GetDailyTotals
+from kook.application.reporting.get_export_status import GetExportStatus
+from kook.application.reporting.get_sales_summary import GetSalesSummary
+from kook.application.reporting.list_payments import ListPayments
 from kook.application.reporting.list_transactions import ListTransactions
-from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentReader, PaymentWorkbook
 from kook.application.reporting.ports import (
+    DailyTotalsReader,
     ExportFiles,
+    ExportRepository,
+    PaymentReader,
+    PaymentWorkbook,
+    SalesReader,
+    SalesWorkbook,
     TransactionExporter,
     TransactionReader,
     TransactionTotalsFolder,
     TransactionWorkbook,
 )
-from kook.application.reporting.sales import ExportSalesSummary, SalesReader, SalesSummaryReport, SalesWorkbook
+from kook.application.reporting.purge_expired_exports import PurgeExpiredExports
+from kook.application.reporting.run_transaction_export import RunTransactionExport
+from kook.application.reporting.start_transaction_export import StartTransactionExport
 from kook.entrypoints.settings import Settings
 
 
@@ -97,13 +102,13 @@ class ReportingProvider(Provider):
     def payment_workbook(self, workbooks: OpenpyxlMoneyWorkbooks) -> PaymentWorkbook:
         return workbooks
 
-    sales_summary = provide(SalesSummaryReport)
+    sales_summary = provide(GetSalesSummary)
     export_sales_summary = provide(ExportSalesSummary)
     list_payments = provide(ListPayments)
     export_payments = provide(ExportPayments)
-    daily_totals = provide(DailyTotalsReport)
+    daily_totals = provide(GetDailyTotals)
     start_transaction_export = provide(StartTransactionExport)
     run_transaction_export = provide(RunTransactionExport)
-    export_status = provide(ExportStatus)
-    export_download = provide(ExportDownload)
+    export_status = provide(GetExportStatus)
+    export_download = provide(DownloadExport)
     purge_expired_exports = provide(PurgeExpiredExports)

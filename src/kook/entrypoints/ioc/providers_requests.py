@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import timedelta
-from typing import cast
 
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,41 +12,36 @@ from kook.adapters.excel.openpyxl_workbook_writer import OpenpyxlWorkbookWriter
 from kook.adapters.postgres.idempotency_store import SqlIdempotencyStore
 from kook.adapters.postgres.unit_of_work_requests import SqlRequestsUnitOfWork
 from kook.adapters.postgres.unit_of_work_schedules import SqlSchedulesUnitOfWork
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
-from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, ListLines
-from kook.application.recharges.request_ports import RequestsUnitOfWork
-from kook.application.recharges.requests import (
-    CreateRequest,
-    DeleteRequest,
-    GetRequest,
-    ListRequests,
-    RenameRequest,
-    RequestNames,
-)
-from kook.application.recharges.runs import (
-    CancelFutureRuns,
-    ChangeRunsEnd,
-    DeliverRunNotices,
-    ListRuns,
-    ListUpcomingRuns,
-    PauseRuns,
-    RemindShortRuns,
-    ResumeRuns,
-    RunsConfig,
-    SkipRun,
-)
-from kook.application.recharges.schedule_ports import SchedulesUnitOfWork
-from kook.application.recharges.sheets import Cell, SheetReader, WorkbookWriter
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_future_runs import CancelFutureRuns
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.change_runs_end import ChangeRunsEnd
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.delete_line import DeleteLine
+from kook.application.recharges.delete_request import DeleteRequest
+from kook.application.recharges.deliver_run_notices import DeliverRunNotices
+from kook.application.recharges.edit_line import EditLine
+from kook.application.recharges.get_request import GetRequest
+from kook.application.recharges.get_request_names import GetRequestNames
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet
+from kook.application.recharges.list_lines import ListLines
+from kook.application.recharges.list_requests import ListRequests
+from kook.application.recharges.list_runs import ListRuns
+from kook.application.recharges.list_upcoming_runs import ListUpcomingRuns
+from kook.application.recharges.list_upload_errors import ListUploadErrors
+from kook.application.recharges.pause_runs import PauseRuns
+from kook.application.recharges.ports import RequestsUnitOfWork, SchedulesUnitOfWork, SheetReader, WorkbookWriter
+from kook.application.recharges.remind_short_runs import RemindShortRuns
+from kook.application.recharges.rename_request import RenameRequest
+from kook.application.recharges.resume_runs import ResumeRuns
+from kook.application.recharges.runs_action import RunsConfig
+from kook.application.recharges.skip_run import SkipRun
 from kook.application.recharges.start_due_requests import StartDueRequests
-from kook.application.recharges.uploads import ImportUpload, RowsFromGrid, SheetRowLike, UploadErrors
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.application.shared.idempotency import IdempotencyStore, IdempotentCalls
 from kook.application.shared.ports import Clock
-from kook.domain.recharges.sheet_rows import Kind, rows_from_grid
 from kook.entrypoints.settings import Settings
-
-
-def _rows(grid_rows: Sequence[Sequence[Cell]], kind: str) -> Sequence[SheetRowLike]:
-    return rows_from_grid(grid_rows, cast(Kind, kind))
 
 
 class RequestsInfrastructure(Provider):
@@ -61,10 +54,6 @@ class RequestsInfrastructure(Provider):
     @provide
     def workbook_writer(self) -> WorkbookWriter:
         return OpenpyxlWorkbookWriter()
-
-    @provide
-    def rows_parser(self) -> RowsFromGrid:
-        return _rows
 
     @provide
     def idempotency_store(self, factory: async_sessionmaker[AsyncSession]) -> IdempotencyStore:
@@ -84,7 +73,7 @@ class RequestsUseCases(Provider):
 
     create = provide(CreateRequest)
     list_requests = provide(ListRequests)
-    request_names = provide(RequestNames)
+    request_names = provide(GetRequestNames)
     get = provide(GetRequest)
     rename = provide(RenameRequest)
     delete = provide(DeleteRequest)
@@ -92,10 +81,10 @@ class RequestsUseCases(Provider):
     edit_line = provide(EditLine)
     delete_line = provide(DeleteLine)
     list_lines = provide(ListLines)
-    import_upload = provide(ImportUpload)
-    upload_errors = provide(UploadErrors)
+    import_upload = provide(ImportRechargeSheet)
+    upload_errors = provide(ListUploadErrors)
     summarize = provide(SummarizeRequest)
-    confirm = provide(ConfirmRequest)
+    confirm = provide(ConfirmRechargeRequest)
     cancel = provide(CancelRequest)
 
     @provide

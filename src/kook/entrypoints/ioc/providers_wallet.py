@@ -16,24 +16,24 @@ from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_paymen
 from kook.adapters.postgres.unit_of_work import SqlWalletUnitOfWork
 from kook.adapters.slips.file_store import FileSlipStore
 from kook.adapters.slips.inspector import PillowSlipInspector
+from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
-from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit
-from kook.application.wallet.gateway import PaymentGateway
-from kook.application.wallet.ledger_poster import LedgerPoster
-from kook.application.wallet.payments import CompletePayment, ExpireStalePayments, StartPayment
-from kook.application.wallet.ports import WalletUnitOfWork
-from kook.application.wallet.queries import (
-    DepositQueue,
-    GetDeposit,
-    GetPayment,
-    GetStatement,
-    GetWallet,
-    ListDeposits,
-    ListPayments,
-    VerifyLedger,
-)
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.complete_payment import CompletePayment
+from kook.application.wallet.expire_stale_payments import ExpireStalePayments
+from kook.application.wallet.get_deposit import GetDeposit
+from kook.application.wallet.get_payment import GetPayment
+from kook.application.wallet.get_statement import GetStatement
+from kook.application.wallet.get_wallet import GetWallet
+from kook.application.wallet.list_deposit_queue import ListDepositQueue
+from kook.application.wallet.list_deposits import ListDeposits
+from kook.application.wallet.list_payments import ListPayments
+from kook.application.wallet.ports import PaymentGateway, SlipInspector, SlipStore, WalletUnitOfWork
+from kook.application.wallet.reject_deposit_slip import RejectDepositSlip
 from kook.application.wallet.settings import WalletPolicy
-from kook.application.wallet.slips import SlipInspector, SlipStore
+from kook.application.wallet.start_payment import StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositSlip
+from kook.application.wallet.verify_ledger import VerifyLedger
 from kook.domain.wallet.payment import PaymentPolicy
 from kook.entrypoints.settings import Settings
 from kook.sandbox.gateway import SandboxGatewayBook, SandboxPaymentGateway
@@ -126,12 +126,12 @@ class WalletUseCases(Provider):
     list_payments = provide(ListPayments)
     get_payment = provide(GetPayment)
     list_deposits = provide(ListDeposits)
-    deposit_queue = provide(DepositQueue)
+    deposit_queue = provide(ListDepositQueue)
     get_deposit = provide(GetDeposit)
     verify_ledger = provide(VerifyLedger)
     start_payment = provide(StartPayment)
     complete_payment = provide(CompletePayment)
     expire_payments = provide(ExpireStalePayments)
-    submit_deposit = provide(SubmitDeposit)
-    approve_deposit = provide(ApproveDeposit)
-    reject_deposit = provide(RejectDeposit)
+    submit_deposit = provide(SubmitDepositSlip)
+    approve_deposit = provide(ApproveDepositSlip)
+    reject_deposit = provide(RejectDepositSlip)

@@ -11,15 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kook.adapters.postgres.unit_of_work_webhooks import SqlWebhookUnitOfWork
 from kook.adapters.webhooks.sender import HmacWebhookSecrets, HttpWebhookSender
 from kook.application.shared.ports import Clock
-from kook.application.webhooks.endpoints import (
-    DeleteEndpoint,
-    ListDeliveries,
-    ListEndpoints,
-    RegisterEndpoint,
-    ReplayDelivery,
-    SendDueDeliveries,
-)
+from kook.application.webhooks.delete_endpoint import DeleteEndpoint
+from kook.application.webhooks.list_deliveries import ListDeliveries
+from kook.application.webhooks.list_endpoints import ListEndpoints
 from kook.application.webhooks.ports import WebhookConfig, WebhookSecrets, WebhookSender, WebhookUnitOfWork
+from kook.application.webhooks.register_endpoint import RegisterEndpoint
+from kook.application.webhooks.replay_delivery import ReplayDelivery
+from kook.application.webhooks.send_due_deliveries import SendDueDeliveries
 from kook.entrypoints.settings import Settings
 
 

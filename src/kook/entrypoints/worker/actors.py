@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dishka import FromDishka
 
-from kook.application.calendar.events import SendDueReminders
-from kook.application.fulfilment.run import CheckUnknownLines, RunRequest, SweepFulfilment
+from kook.application.calendar.send_due_reminders import SendDueReminders
+from kook.application.fulfilment.check_unknown_lines import CheckUnknownLines
+from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
+from kook.application.fulfilment.sweep_fulfilment import SweepFulfilment
 from kook.application.identity.purge_expired import PurgeExpiredIdentityData
-from kook.application.messaging.low_balance import CheckLowBalances
-from kook.application.recharges.runs import DeliverRunNotices, RemindShortRuns
+from kook.application.messaging.check_low_balances import CheckLowBalances
+from kook.application.recharges.deliver_run_notices import DeliverRunNotices
+from kook.application.recharges.remind_short_runs import RemindShortRuns
 from kook.application.recharges.start_due_requests import StartDueRequests
-from kook.application.reporting.exports import PurgeExpiredExports, RunTransactionExport
-from kook.application.reporting.fold_totals import FoldTransactionTotals
-from kook.application.wallet.payments import ExpireStalePayments
-from kook.application.webhooks.endpoints import SendDueDeliveries
+from kook.application.reporting.fold_transaction_totals import FoldTransactionTotals
+from kook.application.reporting.purge_expired_exports import PurgeExpiredExports
+from kook.application.reporting.run_transaction_export import RunTransactionExport
+from kook.application.wallet.expire_stale_payments import ExpireStalePayments
+from kook.application.webhooks.send_due_deliveries import SendDueDeliveries
 from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
 
 
@@ -38,7 +42,7 @@ async def expire_payments(expire: FromDishka[ExpireStalePayments]) -> None:
     max_backoff=30_000,
     time_limit=300_000,
 )
-async def run_request(request_id: str, run: FromDishka[RunRequest]) -> None:
+async def run_request(request_id: str, run: FromDishka[ExecuteRechargeLines]) -> None:
     await run(request_id)
 
 

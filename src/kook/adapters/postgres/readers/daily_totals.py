@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres import tables_wallet as w
-from kook.application.reporting.daily_totals import DailyTotalsReader, DayTotals
+from kook.application.reporting.ports import DailyTotalsReader, DayTotals
 from kook.domain.shared.jalali import TEHRAN
 
 L = t.request_lines.c

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from kook.adapters.postgres import tables_customers as tc
 from kook.adapters.postgres import tables_invoicing as ti
 from kook.adapters.postgres import tables_requests as tr
-from kook.application.reporting.document_ports import InvoiceBook, InvoicedRequest
+from kook.application.reporting.ports import InvoiceBook, InvoicedRequest
 from kook.domain.invoicing.invoice import IssuedNumber, Party, SoldGroup
 
 R = tr.requests.c

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables_wallet as w
-from kook.application.reporting.payments import (
+from kook.application.reporting.ports import (
     SETTLED,
     PaymentCursor,
     PaymentFilter,

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.readers.transactions import _AMOUNT, _where
-from kook.application.reporting.ports import TransactionFilter
-from kook.application.reporting.sales import SalesCell, SalesFilter, SalesReader
+from kook.application.reporting.ports import SalesCell, SalesFilter, SalesReader, TransactionFilter
 
 L = t.request_lines.c
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables_wallet as t
-from kook.application.reporting.document_ports import StatementReader
+from kook.application.reporting.ports import StatementReader
 from kook.domain.invoicing.statement import Balance, Movement
 from kook.domain.wallet.ledger import available_account, held_account
 

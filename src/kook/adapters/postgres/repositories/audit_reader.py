@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres import tables
-from kook.application.audit.ports import AuditEntry, AuditFilter, AuditReader
+from kook.application.shared.ports import AuditEntry, AuditFilter, AuditReader
 
 _ROLE_LABELS = {"reviewer": "بازبین", "finance": "مالی", "admin": "مدیر"}
 

@@ -9,8 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres import tables_catalog as t
 from kook.adapters.postgres.repositories.base import flush_or_conflict
-from kook.application.catalog.ports import OperatorSettingsRepository, PackageRepository
-from kook.application.routing.ports import PrefixRepository, RouteRepository
+from kook.application.shared.ports import (
+    OperatorSettingsRepository,
+    PackageRepository,
+    PrefixRepository,
+    RouteRepository,
+)
 from kook.domain.catalog.product import OperatorSettings, Package
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import LIMITS, AdapterKind, Route

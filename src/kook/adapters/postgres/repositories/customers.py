@@ -11,7 +11,7 @@ from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
 from kook.adapters.postgres.tables_customers import customers
 from kook.adapters.postgres.tables_teams import customer_members
-from kook.application.customers.ports import CustomerRepository, CustomerSummary, Position
+from kook.application.shared.ports import CustomerRepository, CustomerSummary, Position
 from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatus
 from kook.domain.shared.errors import Conflict
 

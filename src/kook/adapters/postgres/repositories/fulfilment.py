@@ -17,15 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.repositories.requests import _request
 from kook.application.fulfilment.ports import ClaimedLine, FulfilmentRepository, UnknownLine
-from kook.domain.recharges.fulfilment import (
-    FINAL_STATUSES,
-    OPEN_STATUSES,
-    SENDING,
-    UNKNOWN,
-    WAITING,
-    LineChange,
-    LineState,
-)
+from kook.domain.recharges.fulfilment import FINAL_STATUSES, OPEN_STATUSES, LineChange, LineState
+from kook.domain.recharges.line import LineStatus
 from kook.domain.recharges.request import IN_FULFILMENT, Request, RequestStatus
 
 L = t.request_lines.c
@@ -108,7 +101,7 @@ class SqlFulfilmentRepository(FulfilmentRepository):
         return _request(row) if row is not None else None
 
     async def claim(self, request_id: str, *, limit: int, skip_operators: set[int], now: datetime) -> list[ClaimedLine]:
-        chosen = sa.select(L.id).where(L.request_id == request_id, L.status == WAITING)
+        chosen = sa.select(L.id).where(L.request_id == request_id, L.status == LineStatus.VALID)
         if skip_operators:
             chosen = chosen.where(L.operator.not_in(sorted(skip_operators)))
         chosen = chosen.order_by(L.id).limit(limit).with_for_update(skip_locked=True)
@@ -116,7 +109,7 @@ class SqlFulfilmentRepository(FulfilmentRepository):
             t.request_lines.update()
             .where(L.id.in_(chosen.scalar_subquery()))
             .values(
-                status=SENDING,
+                status=LineStatus.SENDING,
                 attempt=L.attempt + 1,
                 sent_at=now,
                 reference=sa.func.coalesce(L.reference, sa.literal("kook-") + sa.cast(L.id, sa.String())),
@@ -175,21 +168,24 @@ class SqlFulfilmentRepository(FulfilmentRepository):
 
     async def stale_sending(self, before: datetime, limit: int) -> list[LineState]:
         rows = await self._session.execute(
-            sa.select(*_STATE).where(L.status == SENDING, L.sent_at < before).order_by(L.sent_at).limit(limit)
+            sa.select(*_STATE)
+            .where(L.status == LineStatus.SENDING, L.sent_at < before)
+            .order_by(L.sent_at)
+            .limit(limit)
         )
         return [_state(row) for row in rows]
 
     async def due_unknown(self, now: datetime, limit: int) -> list[ClaimedLine]:
         rows = await self._session.execute(
             sa.select(*_CLAIMED)
-            .where(L.status == UNKNOWN, L.escalated.is_(False), L.next_check_at <= now)
+            .where(L.status == LineStatus.UNKNOWN, L.escalated.is_(False), L.next_check_at <= now)
             .order_by(L.next_check_at)
             .limit(limit)
         )
         return [_claimed(row) for row in rows]
 
     async def requests_to_dispatch(self, idle_before: datetime, limit: int) -> list[str]:
-        waiting = sa.exists().where(L.request_id == R.id, L.status == WAITING)
+        waiting = sa.exists().where(L.request_id == R.id, L.status == LineStatus.VALID)
         rows = await self._session.execute(
             sa.select(R.id)
             .where(R.status.in_(_IN_FULFILMENT), sa.or_(R.worked_at.is_(None), R.worked_at < idle_before), waiting)
@@ -237,7 +233,7 @@ class SqlFulfilmentRepository(FulfilmentRepository):
                 L.escalated,
             )
             .join(t.requests, R.id == L.request_id)
-            .where(L.status == UNKNOWN)
+            .where(L.status == LineStatus.UNKNOWN)
         )
         if after_id is not None:
             query = query.where(L.id > after_id)

@@ -7,12 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
-from kook.application.identity.ports import (
-    ApiKeyRepository,
-    OneTimeCodeRepository,
-    StaffRepository,
-    UserRepository,
-)
+from kook.application.identity.ports import ApiKeyRepository
+from kook.application.shared.ports import OneTimeCodeRepository, StaffRepository, UserRepository
 from kook.domain.identity.api_key import ApiKey
 from kook.domain.identity.one_time_code import CodePurpose, OneTimeCode
 from kook.domain.identity.staff import StaffMember

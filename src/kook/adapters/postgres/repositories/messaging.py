@@ -13,13 +13,8 @@ from kook.adapters.postgres.repositories.customers import keyset_after
 from kook.adapters.postgres.tables_customers import customers
 from kook.adapters.postgres.tables_messaging import balance_alerts, messages
 from kook.adapters.postgres.tables_wallet import wallets
-from kook.application.messaging.ports import (
-    BalanceAlertRepository,
-    LowBalance,
-    MessageRepository,
-    Position,
-    RecipientDirectory,
-)
+from kook.application.messaging.ports import BalanceAlertRepository, LowBalance, RecipientDirectory
+from kook.application.shared.ports import MessageRepository, Position
 from kook.domain.messaging.message import Message, MessageKind
 
 

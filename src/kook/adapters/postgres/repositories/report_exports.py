@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.tables_reporting import report_exports as e
-from kook.application.reporting.exports import ExportRepository, ReportExport
+from kook.application.reporting.ports import ExportRepository, ReportExport
 
 C = e.c
 

@@ -13,24 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from kook.adapters.postgres import tables_requests as t
-from kook.application.recharges.request_ports import (
+from kook.application.recharges.ports import (
     LineCounts,
     LineCursor,
     LineRepository,
     LineView,
-    RequestRepository,
     UploadRecord,
     UploadRepository,
 )
-from kook.domain.recharges.request import (
-    LineDraft,
-    LineStatus,
-    ProductKind,
-    ProductTotal,
-    Request,
-    RequestKind,
-    RequestStatus,
-)
+from kook.application.shared.ports import RequestRepository
+from kook.domain.recharges.line import LineDraft, LineStatus, ProductKind
+from kook.domain.recharges.request import ProductTotal, Request, RequestKind, RequestStatus
 from kook.domain.recharges.schedule import Repeat
 
 CHUNK = 5_000

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.repositories.requests import _request
 from kook.adapters.postgres.types import UtcDateTime
-from kook.application.recharges.schedule_ports import (
+from kook.application.recharges.ports import (
     NOT_FUNDED,
     REMINDER,
     SKIPPED,
@@ -20,7 +20,8 @@ from kook.application.recharges.schedule_ports import (
     ScheduleRepository,
     StartedRun,
 )
-from kook.domain.recharges.request import LineStatus, Request, RequestStatus
+from kook.domain.recharges.line import LineStatus
+from kook.domain.recharges.request import Request, RequestStatus
 
 R = t.requests.c
 L = t.request_lines.c

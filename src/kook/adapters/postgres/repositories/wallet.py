@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres import tables_wallet as t
 from kook.adapters.postgres.repositories.base import flush_or_conflict
-from kook.application.wallet.ports import DepositRepository, LedgerRepository, PaymentRepository, StatementLine
+from kook.application.shared.ports import LedgerRepository, StatementLine
+from kook.application.wallet.ports import DepositRepository, PaymentRepository
 from kook.domain.shared.errors import Conflict
 from kook.domain.wallet.deposit import DepositDuplicate, DepositSlip, DepositStatus
 from kook.domain.wallet.ledger import Discrepancy, InsufficientFunds, JournalEntry, Wallet

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres.tables_webhooks import webhook_deliveries as D
 from kook.adapters.postgres.tables_webhooks import webhook_endpoints as E
-from kook.application.shared.ports import Clock
-from kook.application.webhooks.ports import WebhookOutbox, WebhookRepository
+from kook.application.shared.ports import Clock, WebhookOutbox
+from kook.application.webhooks.ports import WebhookRepository
 from kook.domain.shared.ids import new_id
 from kook.domain.webhooks.webhook import RETRY_FOR_SECONDS, Delivery, DeliveryStatus, WebhookEndpoint
 

@@ -11,9 +11,14 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from kook.application.calendar.events import CreateEvent, DeleteEvent, GetEvent, ListEvents, UpdateEvent
-from kook.application.calendar.month_view import CalendarFeed, MonthView, ShowMonth
+from kook.application.calendar.create_event import CreateEvent
+from kook.application.calendar.delete_event import DeleteEvent
+from kook.application.calendar.get_event import GetEvent
+from kook.application.calendar.list_events import ListEvents
 from kook.application.calendar.ports import RunOnCalendar
+from kook.application.calendar.serve_calendar_feed import ServeCalendarFeed
+from kook.application.calendar.show_month import MonthView, ShowMonth
+from kook.application.calendar.update_event import UpdateEvent
 from kook.domain.calendar.event import Event
 from kook.domain.recharges.schedule import at_tehran, parse_moment
 from kook.domain.shared.errors import NotFound, ValidationFailed
@@ -256,7 +261,7 @@ class CalendarController(Controller):
 
     @get("/feed")
     @inject
-    async def feed(self, request: Req, calendar_feed: FromDishka[CalendarFeed]) -> FeedOut:
+    async def feed(self, request: Req, calendar_feed: FromDishka[ServeCalendarFeed]) -> FeedOut:
         """The secret address of the user's iCalendar feed (made on first ask)."""
         found = await require_user(request)
         assert found.user is not None
@@ -264,7 +269,7 @@ class CalendarController(Controller):
 
     @post("/feed/rotate", status_code=200)
     @inject
-    async def rotate(self, request: Req, calendar_feed: FromDishka[CalendarFeed]) -> FeedOut:
+    async def rotate(self, request: Req, calendar_feed: FromDishka[ServeCalendarFeed]) -> FeedOut:
         """A new secret address; the old one stops working."""
         found = await require_user(request)
         assert found.user is not None
@@ -279,7 +284,9 @@ class CalendarFeedController(Controller):
 
     @get("/{name:str}")
     @inject
-    async def ics(self, request: Req, calendar_feed: FromDishka[CalendarFeed], name: FromPath[str]) -> Response[bytes]:
+    async def ics(
+        self, request: Req, calendar_feed: FromDishka[ServeCalendarFeed], name: FromPath[str]
+    ) -> Response[bytes]:
         if not name.endswith(".ics"):
             raise NotFound()
         body = await calendar_feed.render(name[: -len(".ics")])

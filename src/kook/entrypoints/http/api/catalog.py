@@ -10,13 +10,8 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Router, get
 from litestar.params import FromQuery
 
-from kook.application.catalog.operators import (
-    ListOperators,
-    OperatorView,
-)
-from kook.application.catalog.packages import (
-    ListPackages,
-)
+from kook.application.catalog.list_operators import ListOperators, OperatorView
+from kook.application.catalog.list_packages import ListPackages
 from kook.application.routing.look_up_operator import LookUpOperator
 from kook.domain.catalog.product import Package
 from kook.domain.routing.operator import Operator, parse_operator, parse_optional_operator

@@ -11,28 +11,22 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from kook.application.catalog.operators import (
-    AirtimeBoundsCommand,
-    ListOperators,
-    UpdateAirtimeBounds,
-)
-from kook.application.catalog.packages import (
-    CreatePackage,
-    GetPackage,
-    ListPackages,
-    PackageCommand,
-    SetPackageActive,
-    UpdatePackage,
-)
-from kook.application.routing.manage_prefixes import (
-    AddPrefix,
-    DeletePrefix,
-    GetPrefix,
-    ListPrefixes,
-    PrefixCommand,
-    UpdatePrefix,
-)
-from kook.application.routing.routes import ListRoutes, UpdateRoute, UpdateRouteCommand
+from kook.application.catalog.create_package import CreatePackage
+from kook.application.catalog.get_package import GetPackage
+from kook.application.catalog.list_operators import ListOperators
+from kook.application.catalog.list_packages import ListPackages
+from kook.application.catalog.package_command import PackageCommand
+from kook.application.catalog.set_package_active import SetPackageActive
+from kook.application.catalog.update_airtime_bounds import AirtimeBoundsCommand, UpdateAirtimeBounds
+from kook.application.catalog.update_package import UpdatePackage
+from kook.application.routing.add_prefix import AddPrefix
+from kook.application.routing.delete_prefix import DeletePrefix
+from kook.application.routing.get_prefix import GetPrefix
+from kook.application.routing.list_prefixes import ListPrefixes
+from kook.application.routing.list_routes import ListRoutes
+from kook.application.routing.prefix_command import PrefixCommand
+from kook.application.routing.update_prefix import UpdatePrefix
+from kook.application.routing.update_route import UpdateRoute, UpdateRouteCommand
 from kook.domain.identity.staff import StaffRole
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid, parse_operator
 from kook.domain.shared.errors import ValidationFailed

@@ -10,8 +10,10 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from kook.application.fulfilment.get_progress import GetProgress
+from kook.application.fulfilment.list_unknown_lines import ListUnknownLines
 from kook.application.fulfilment.ports import Progress
-from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
+from kook.application.fulfilment.resolve_unknown_line import ResolveUnknownLine
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.entrypoints.http.context import require_staff

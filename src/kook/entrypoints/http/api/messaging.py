@@ -10,11 +10,12 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from kook.application.messaging.announcements import Announcement, SendAnnouncement
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
 from kook.application.messaging.list_messages import ListMessages
-from kook.application.messaging.low_balance import LowBalanceThreshold
-from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
+from kook.application.messaging.low_balance_threshold import LowBalanceThreshold
+from kook.application.messaging.mark_all_messages_read import MarkAllMessagesRead
+from kook.application.messaging.mark_message_read import MarkMessageRead
+from kook.application.messaging.send_announcement import Announcement, SendAnnouncement
 from kook.domain.identity.staff import StaffRole
 from kook.domain.messaging.message import RICH_KINDS, Message
 from kook.entrypoints.http.context import require_staff, require_user

@@ -18,9 +18,11 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_202_ACCEPTED
 
+from kook.application.reporting.download_export import DownloadExport
 from kook.application.reporting.export_transactions import ExportedFile
-from kook.application.reporting.exports import ExportDownload, ExportStatus, ReportExport, StartTransactionExport
-from kook.application.reporting.list_transactions import TransactionQuery
+from kook.application.reporting.get_export_status import GetExportStatus
+from kook.application.reporting.ports import ReportExport, TransactionQuery
+from kook.application.reporting.start_transaction_export import StartTransactionExport
 from kook.entrypoints.http.api.request_models import XLSX
 from kook.entrypoints.http.session_customer import customer_of
 
@@ -140,7 +142,7 @@ class ReportExportsController(Controller):
     @get("/exports/{export_id:str}")
     @inject
     async def export_status(
-        self, request: Req, export_status: FromDishka[ExportStatus], export_id: FromPath[str]
+        self, request: Req, export_status: FromDishka[GetExportStatus], export_id: FromPath[str]
     ) -> ExportOut:
         """A background export's status and progress (rows done of rows total); 404 ``export_not_found``
         for anyone but the person who asked for it, and once it expired."""
@@ -150,7 +152,7 @@ class ReportExportsController(Controller):
     @get("/exports/{export_id:str}/file")
     @inject
     async def export_file(
-        self, request: Req, export_download: FromDishka[ExportDownload], export_id: FromPath[str]
+        self, request: Req, export_download: FromDishka[DownloadExport], export_id: FromPath[str]
     ) -> Stream:
         """The finished export's ``.xlsx``, streamed; 404 ``export_not_found`` until it is done, after it
         expired, and for anyone but its owner."""

@@ -10,18 +10,23 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
-from kook.application.reporting.daily_totals import DayTotals
+from kook.application.reporting.export_payments import ExportPayments
+from kook.application.reporting.export_sales_summary import ExportSalesSummary
 from kook.application.reporting.export_transactions import ExportTransactions
-from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
-from kook.application.reporting.payments import (
-    ExportPayments,
-    ListPayments,
+from kook.application.reporting.get_sales_summary import GetSalesSummary
+from kook.application.reporting.list_payments import ListPayments
+from kook.application.reporting.list_transactions import ListTransactions
+from kook.application.reporting.payment_filters import payment_filter
+from kook.application.reporting.ports import (
+    DayTotals,
     PaymentCursor,
     PaymentRow,
-    payment_filter,
+    SalesGroup,
+    TransactionCursor,
+    TransactionQuery,
+    TransactionRow,
+    TransactionTotals,
 )
-from kook.application.reporting.ports import TransactionCursor, TransactionRow, TransactionTotals
-from kook.application.reporting.sales import ExportSalesSummary, SalesGroup, SalesSummaryReport
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.report_exports import exported_file_response
 from kook.entrypoints.http.api.request_models import XLSX, xlsx_response
@@ -234,7 +239,7 @@ async def sales_response(
     if wants_xlsx(request, format):
         content = await (await resolve(request, ExportSalesSummary))(customer_id, start, end)
         return xlsx_response(content, "sales-summary.xlsx")
-    summary = await (await resolve(request, SalesSummaryReport))(customer_id, start, end)
+    summary = await (await resolve(request, GetSalesSummary))(customer_id, start, end)
     return Response(
         SalesSummaryOut(
             products=[sales_group_out(g) for g in summary.products],

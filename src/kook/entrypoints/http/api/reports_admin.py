@@ -11,10 +11,11 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery, QueryParameter
 
-from kook.application.reporting.daily_totals import DailyTotalsReport
 from kook.application.reporting.export_transactions import ExportTransactions
-from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
+from kook.application.reporting.get_daily_totals import GetDailyTotals
+from kook.application.reporting.list_transactions import ListTransactions
 from kook.application.reporting.period import staff_customer
+from kook.application.reporting.ports import TransactionQuery
 from kook.domain.identity.staff import StaffRole
 from kook.entrypoints.http.api.report_exports import exported_file_response
 from kook.entrypoints.http.api.reports import (
@@ -120,7 +121,7 @@ class AdminReportsController(Controller):
     async def daily_totals(
         self,
         request: Req,
-        daily_totals_report: FromDishka[DailyTotalsReport],
+        daily_totals_report: FromDishka[GetDailyTotals],
         start: Annotated[str | None, QueryParameter(name="from")] = None,
         end: Annotated[str | None, QueryParameter(name="to")] = None,
         customer: FromQuery[str | None] = None,

@@ -10,13 +10,10 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 
-from kook.application.recharges.lines import LineInput
-from kook.application.recharges.request_ports import LineCursor, LineView
-from kook.application.recharges.runs import (
-    RunsView,
-)
-from kook.application.recharges.sheets import ErrorRow
-from kook.domain.recharges.request import ProductKind
+from kook.application.recharges.line_checker import LineInput
+from kook.application.recharges.list_runs import RunsView
+from kook.application.recharges.ports import ErrorRow, LineCursor, LineView
+from kook.domain.recharges.line import ProductKind
 from kook.domain.recharges.request import Request as BulkRequest
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, JalaliDate

@@ -11,19 +11,27 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
-from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, ListLines
-from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
-from kook.application.recharges.runs import (
-    CancelFutureRuns,
-    ChangeRunsEnd,
-    ListRuns,
-    PauseRuns,
-    ResumeRuns,
-    SkipRun,
-)
-from kook.application.recharges.sheets import WorkbookWriter
-from kook.application.recharges.uploads import ImportUpload, UploadCommand, UploadErrors
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_future_runs import CancelFutureRuns
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.change_runs_end import ChangeRunsEnd
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.delete_line import DeleteLine
+from kook.application.recharges.delete_request import DeleteRequest
+from kook.application.recharges.edit_line import EditLine
+from kook.application.recharges.get_request import GetRequest
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, UploadCommand
+from kook.application.recharges.list_lines import ListLines
+from kook.application.recharges.list_requests import ListRequests
+from kook.application.recharges.list_runs import ListRuns
+from kook.application.recharges.list_upload_errors import ListUploadErrors
+from kook.application.recharges.pause_runs import PauseRuns
+from kook.application.recharges.ports import WorkbookWriter
+from kook.application.recharges.rename_request import RenameRequest
+from kook.application.recharges.resume_runs import ResumeRuns
+from kook.application.recharges.skip_run import SkipRun
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.domain.shared.errors import NotFound, ValidationFailed
 from kook.entrypoints.http.api.request_models import (
     LINES_PAGE,
@@ -176,7 +184,7 @@ class RequestsController(Controller):
     async def upload(
         self,
         request: Req,
-        import_upload: FromDishka[ImportUpload],
+        import_upload: FromDishka[ImportRechargeSheet],
         request_id: FromPath[str],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> UploadOut:
@@ -205,7 +213,7 @@ class RequestsController(Controller):
         self,
         request: Req,
         writer: FromDishka[WorkbookWriter],
-        upload_errors: FromDishka[UploadErrors],
+        upload_errors: FromDishka[ListUploadErrors],
         request_id: FromPath[str],
         upload_id: FromPath[str],
     ) -> Response[bytes]:
@@ -235,7 +243,7 @@ class RequestsController(Controller):
     async def confirm(
         self,
         request: Req,
-        confirm_request: FromDishka[ConfirmRequest],
+        confirm_request: FromDishka[ConfirmRechargeRequest],
         request_id: FromPath[str],
         data: JSONBody[ConfirmBody | None] = None,
     ) -> Response[StatusOut]:

@@ -14,23 +14,19 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
-from kook.application.teams.approvals import (
-    ApproveRequest,
-    GetApproval,
-    GetApprovalPolicy,
-    SendApprovalCode,
-    SetApprovalPolicy,
-    SubmitForApproval,
-)
-from kook.application.teams.members import (
-    AcceptInvitation,
-    ChangeMemberRole,
-    InviteMember,
-    ListTeam,
-    PendingInvitation,
-    RemoveMember,
-    WithdrawInvitation,
-)
+from kook.application.teams.accept_invitation import AcceptInvitation
+from kook.application.teams.approve_request import ApproveRequest
+from kook.application.teams.change_member_role import ChangeMemberRole
+from kook.application.teams.get_approval import GetApproval
+from kook.application.teams.get_approval_policy import GetApprovalPolicy
+from kook.application.teams.get_pending_invitation import GetPendingInvitation
+from kook.application.teams.invite_member import InviteMember
+from kook.application.teams.list_team import ListTeam
+from kook.application.teams.remove_member import RemoveMember
+from kook.application.teams.send_approval_code import SendApprovalCode
+from kook.application.teams.set_approval_policy import SetApprovalPolicy
+from kook.application.teams.submit_for_approval import SubmitForApproval
+from kook.application.teams.withdraw_invitation import WithdrawInvitation
 from kook.domain.customers.members import Approval, ApprovalPolicy, Invitation, InvitationInvalid
 from kook.entrypoints.http.context import client_address, require_user
 from kook.entrypoints.http.roles import require_acting
@@ -200,7 +196,7 @@ class InvitationController(Controller):
 
     @get("/")
     @inject
-    async def pending(self, request: Req, pending_invitation: FromDishka[PendingInvitation]) -> InvitationOut:
+    async def pending(self, request: Req, pending_invitation: FromDishka[GetPendingInvitation]) -> InvitationOut:
         found = await require_user(request)
         assert found.user is not None
         invitation = await pending_invitation(found.user.id)

@@ -13,17 +13,18 @@ from litestar.enums import RequestEncodingType
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import Body, FromPath, FromQuery, JSONBody
 
-from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
-from kook.application.wallet.payments import StartPayment
-from kook.application.wallet.queries import (
-    DepositQueue,
-    GetDeposit,
-    GetStatement,
-    GetWallet,
-    ListDeposits,
-    ListPayments,
-)
-from kook.application.wallet.slips import SlipKind, SlipStore
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.get_deposit import GetDeposit
+from kook.application.wallet.get_statement import GetStatement
+from kook.application.wallet.get_wallet import GetWallet
+from kook.application.wallet.list_deposit_queue import ListDepositQueue
+from kook.application.wallet.list_deposits import ListDeposits
+from kook.application.wallet.list_payments import ListPayments
+from kook.application.wallet.ports import SlipStore
+from kook.application.wallet.reject_deposit_slip import RejectDepositSlip
+from kook.application.wallet.slips import SlipKind
+from kook.application.wallet.start_payment import StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import ValidationFailed
 from kook.domain.shared.jalali import parse_date
@@ -247,7 +248,7 @@ class WalletController(Controller):
     async def submit_deposit(
         self,
         request: Req,
-        submit_deposit: FromDishka[SubmitDeposit],
+        submit_deposit: FromDishka[SubmitDepositSlip],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> DepositOut:
         customer_id, user_id, _ = await customer_of(request)
@@ -294,7 +295,7 @@ class AdminDepositController(Controller):
     async def queue(
         self,
         request: Req,
-        deposit_queue: FromDishka[DepositQueue],
+        deposit_queue: FromDishka[ListDepositQueue],
         status: FromQuery[str | None] = "pending",
         cursor: FromQuery[str | None] = None,
     ) -> DepositList:
@@ -330,7 +331,7 @@ class AdminDepositController(Controller):
     @post("/{deposit_id:str}/approve", status_code=200)
     @inject
     async def approve(
-        self, request: Req, approve_deposit: FromDishka[ApproveDeposit], deposit_id: FromPath[str]
+        self, request: Req, approve_deposit: FromDishka[ApproveDepositSlip], deposit_id: FromPath[str]
     ) -> DepositOut:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
@@ -342,7 +343,7 @@ class AdminDepositController(Controller):
     async def reject(
         self,
         request: Req,
-        reject_deposit: FromDishka[RejectDeposit],
+        reject_deposit: FromDishka[RejectDepositSlip],
         deposit_id: FromPath[str],
         data: JSONBody[RejectBody],
     ) -> DepositOut:

@@ -15,13 +15,11 @@ from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from kook.application.webhooks.endpoints import (
-    DeleteEndpoint,
-    ListDeliveries,
-    ListEndpoints,
-    RegisterEndpoint,
-    ReplayDelivery,
-)
+from kook.application.webhooks.delete_endpoint import DeleteEndpoint
+from kook.application.webhooks.list_deliveries import ListDeliveries
+from kook.application.webhooks.list_endpoints import ListEndpoints
+from kook.application.webhooks.register_endpoint import RegisterEndpoint
+from kook.application.webhooks.replay_delivery import ReplayDelivery
 from kook.domain.webhooks.webhook import Delivery, WebhookEndpoint
 from kook.entrypoints.http.cursors import decode_cursor, encode_cursor
 from kook.entrypoints.http.session_customer import customer_of

@@ -15,7 +15,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from kook.application.audit.ports import AuditEntry
+from kook.application.shared.ports import AuditEntry
 from kook.domain.routing.operator import Operator
 from kook.entrypoints.http.messages import (
     AUDIT_ACTION_OTHER,

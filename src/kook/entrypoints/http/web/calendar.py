@@ -10,8 +10,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.calendar.events import CreateEvent, DeleteEvent, GetEvent, UpdateEvent
-from kook.application.calendar.month_view import CalendarFeed, ShowMonth
+from kook.application.calendar.create_event import CreateEvent
+from kook.application.calendar.delete_event import DeleteEvent
+from kook.application.calendar.get_event import GetEvent
+from kook.application.calendar.serve_calendar_feed import ServeCalendarFeed
+from kook.application.calendar.show_month import ShowMonth
+from kook.application.calendar.update_event import UpdateEvent
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.jalali import TEHRAN, from_gregorian
 from kook.entrypoints.http.api.calendar import feed_url
@@ -51,7 +55,7 @@ class CalendarPages(Controller):
         self,
         request: Req,
         show: FromDishka[ShowMonth],
-        calendar_feed: FromDishka[CalendarFeed],
+        calendar_feed: FromDishka[ServeCalendarFeed],
         year: FromQuery[str | None] = None,
         month: FromQuery[str | None] = None,
     ) -> Response[Any] | Template:
@@ -157,7 +161,7 @@ class CalendarPages(Controller):
 
     @post("/feed-rotate")
     @inject
-    async def rotate(self, request: Req, calendar_feed: FromDishka[CalendarFeed]) -> Response[Any]:
+    async def rotate(self, request: Req, calendar_feed: FromDishka[ServeCalendarFeed]) -> Response[Any]:
         found = await caller(request)
         if found.user is None:
             return redirect("/login")

@@ -9,9 +9,7 @@ from dishka.integrations.litestar import FromDishka, inject
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.response import Template
 
-from kook.application.catalog.packages import (
-    ListPackages,
-)
+from kook.application.catalog.list_packages import ListPackages
 from kook.domain.identity.staff import StaffRole
 from kook.domain.routing.operator import Operator, OperatorCodeInvalid, parse_operator, parse_optional_operator
 from kook.domain.routing.operator_routing import LIMITS

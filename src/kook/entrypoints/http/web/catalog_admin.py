@@ -10,16 +10,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from kook.application.catalog.operators import AirtimeBoundsCommand, ListOperators, UpdateAirtimeBounds
-from kook.application.catalog.packages import (
-    CreatePackage,
-    GetPackage,
-    ListPackages,
-    PackageCommand,
-    SetPackageActive,
-    UpdatePackage,
-)
-from kook.application.routing.routes import ListRoutes, UpdateRoute, UpdateRouteCommand
+from kook.application.catalog.create_package import CreatePackage
+from kook.application.catalog.get_package import GetPackage
+from kook.application.catalog.list_operators import ListOperators
+from kook.application.catalog.list_packages import ListPackages
+from kook.application.catalog.package_command import PackageCommand
+from kook.application.catalog.set_package_active import SetPackageActive
+from kook.application.catalog.update_airtime_bounds import AirtimeBoundsCommand, UpdateAirtimeBounds
+from kook.application.catalog.update_package import UpdatePackage
+from kook.application.routing.list_routes import ListRoutes
+from kook.application.routing.update_route import UpdateRoute, UpdateRouteCommand
 from kook.domain.catalog.product import SimType
 from kook.domain.routing.operator import OperatorCodeInvalid, parse_operator, parse_optional_operator
 from kook.domain.routing.operator_routing import LIMITS

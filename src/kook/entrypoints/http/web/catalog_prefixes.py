@@ -9,14 +9,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from kook.application.routing.manage_prefixes import (
-    AddPrefix,
-    DeletePrefix,
-    GetPrefix,
-    ListPrefixes,
-    PrefixCommand,
-    UpdatePrefix,
-)
+from kook.application.routing.add_prefix import AddPrefix
+from kook.application.routing.delete_prefix import DeletePrefix
+from kook.application.routing.get_prefix import GetPrefix
+from kook.application.routing.list_prefixes import ListPrefixes
+from kook.application.routing.prefix_command import PrefixCommand
+from kook.application.routing.update_prefix import UpdatePrefix
 from kook.domain.routing.prefix_table import LastPrefix
 from kook.domain.shared.errors import DomainError
 from kook.entrypoints.http.context import resolve

@@ -12,14 +12,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from kook.application.audit.list_audit_entries import ListAuditEntries
-from kook.application.audit.ports import AuditFilter
 from kook.application.customers.approve_customer_profile import ApproveCustomerProfile
+from kook.application.customers.get_customer_for_review import GetCustomerForReview
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
+from kook.application.customers.list_customers_for_review import ListCustomersForReview
 from kook.application.customers.profile_decision import ReviewDecision
 from kook.application.customers.reject_customer_profile import RejectCustomerProfile
-from kook.application.customers.review_queries import GetCustomerForReview, ListCustomersForReview
 from kook.application.customers.save_customer_draft import SaveCustomerDraft, SaveCustomerDraftCommand
 from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
+from kook.application.shared.ports import AuditFilter
 from kook.domain.customers.customer import FORM_FIELDS, Customer, CustomerStatus, form_values
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.api.customers import (

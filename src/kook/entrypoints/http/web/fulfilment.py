@@ -12,7 +12,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.fulfilment.progress import GetProgress, ListUnknownLines, ResolveUnknownLine
+from kook.application.fulfilment.get_progress import GetProgress
+from kook.application.fulfilment.list_unknown_lines import ListUnknownLines
+from kook.application.fulfilment.resolve_unknown_line import ResolveUnknownLine
 from kook.domain.identity.staff import StaffRole
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, NotFound

@@ -11,15 +11,19 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
-from kook.application.identity.api_keys import CreateApiKey, ListApiKeys, RevokeApiKey
 from kook.application.identity.change_password import ChangePassword, ChangePasswordCommand
+from kook.application.identity.create_api_key import CreateApiKey
+from kook.application.identity.end_all_sessions import EndAllSessions
+from kook.application.identity.end_session import EndSession
+from kook.application.identity.list_api_keys import ListApiKeys
 from kook.application.identity.log_in import LogIn, LogInCommand
 from kook.application.identity.ports import PrincipalKind
 from kook.application.identity.request_login_code import RequestLoginCode
 from kook.application.identity.resend_sign_up_code import ResendSignUpCode
-from kook.application.identity.sessions import EndAllSessions, EndSession, StartSession
+from kook.application.identity.revoke_api_key import RevokeApiKey
 from kook.application.identity.sign_up import SignUp, SignUpCommand
 from kook.application.identity.staff_log_in import StaffLogIn
+from kook.application.identity.start_session import StartSession
 from kook.application.identity.verify_login_code import VerifyLoginCode
 from kook.application.identity.verify_sign_up import VerifyCodeCommand, VerifySignUp
 from kook.domain.identity.staff import StaffMember

@@ -10,18 +10,17 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.identity.api_keys import CreateApiKey, KeyOwner, ListApiKeys, RevokeApiKey
+from kook.application.identity.create_api_key import CreateApiKey
+from kook.application.identity.key_owner import KeyOwner
+from kook.application.identity.list_api_keys import ListApiKeys
+from kook.application.identity.revoke_api_key import RevokeApiKey
 from kook.application.services.gate import EnterpriseTopupGate
-from kook.application.webhooks.endpoints import (
-    HEADER_ID,
-    HEADER_SIGNATURE,
-    HEADER_TIMESTAMP,
-    DeleteEndpoint,
-    ListDeliveries,
-    ListEndpoints,
-    RegisterEndpoint,
-    ReplayDelivery,
-)
+from kook.application.webhooks.delete_endpoint import DeleteEndpoint
+from kook.application.webhooks.list_deliveries import ListDeliveries
+from kook.application.webhooks.list_endpoints import ListEndpoints
+from kook.application.webhooks.register_endpoint import RegisterEndpoint
+from kook.application.webhooks.replay_delivery import ReplayDelivery
+from kook.application.webhooks.send_due_deliveries import HEADER_ID, HEADER_SIGNATURE, HEADER_TIMESTAMP
 from kook.domain.shared.errors import DomainError
 from kook.domain.webhooks.webhook import EVENTS
 from kook.entrypoints.http.context import caller, resolve

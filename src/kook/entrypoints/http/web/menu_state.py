@@ -11,7 +11,7 @@ from litestar import Request
 
 from kook.application.customers.get_customer_of_user import GetCustomerOfUser
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
-from kook.application.wallet.queries import GetWallet
+from kook.application.wallet.get_wallet import GetWallet
 from kook.domain.customers.customer import REVIEWER_ROLES, CustomerStatus
 from kook.domain.identity.staff import StaffRole
 from kook.entrypoints.http.context import Caller, resolve

@@ -9,10 +9,11 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.messaging.announcements import Announcement, SendAnnouncement
 from kook.application.messaging.list_messages import ListMessages
-from kook.application.messaging.low_balance import LowBalanceThreshold
-from kook.application.messaging.mark_message_read import MarkAllMessagesRead, MarkMessageRead
+from kook.application.messaging.low_balance_threshold import LowBalanceThreshold
+from kook.application.messaging.mark_all_messages_read import MarkAllMessagesRead
+from kook.application.messaging.mark_message_read import MarkMessageRead
+from kook.application.messaging.send_announcement import Announcement, SendAnnouncement
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
 from kook.entrypoints.http.api.customers import require_admin

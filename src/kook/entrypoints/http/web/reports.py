@@ -19,18 +19,19 @@ from kook.adapters.excel.money_workbooks import (
     operator_label,
     product_label,
 )
-from kook.application.customers.review_queries import CustomerNames
+from kook.application.customers.get_customer_names import GetCustomerNames
+from kook.application.reporting.download_export import DownloadExport
+from kook.application.reporting.export_payments import ExportPayments
+from kook.application.reporting.export_sales_summary import ExportSalesSummary
 from kook.application.reporting.export_transactions import MAX_EXPORT_ROWS, ExportTransactions
-from kook.application.reporting.exports import (
-    ExportDownload,
-    ExportNotFound,
-    ExportStatus,
-    ReportExport,
-    StartTransactionExport,
-)
-from kook.application.reporting.list_transactions import ListTransactions, TransactionQuery
-from kook.application.reporting.payments import ExportPayments, ListPayments, PaymentFilter, payment_filter
-from kook.application.reporting.sales import ExportSalesSummary, SalesSummary, SalesSummaryReport
+from kook.application.reporting.get_export_status import GetExportStatus
+from kook.application.reporting.get_sales_summary import GetSalesSummary
+from kook.application.reporting.list_payments import ListPayments
+from kook.application.reporting.list_transactions import ListTransactions
+from kook.application.reporting.payment_filters import payment_filter
+from kook.application.reporting.ports import PaymentFilter, ReportExport, SalesSummary, TransactionQuery
+from kook.application.reporting.report_exports import ExportNotFound
+from kook.application.reporting.start_transaction_export import StartTransactionExport
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.api.report_exports import exported_file_response, xlsx_file_response
@@ -98,7 +99,7 @@ async def _export_shown(request: Req, owner_id: str) -> ReportExport | None:
     if not isinstance(export_id, str) or not export_id:
         return None
     try:
-        return await (await resolve(request, ExportStatus))(owner_id, export_id)
+        return await (await resolve(request, GetExportStatus))(owner_id, export_id)
     except ExportNotFound:
         return None
 
@@ -219,7 +220,7 @@ async def sales_page(request: Req, customer_id: str | None, values: dict[str, st
         **extra,
     }
     try:
-        summary = await (await resolve(request, SalesSummaryReport))(customer_id, values.get("from"), values.get("to"))
+        summary = await (await resolve(request, GetSalesSummary))(customer_id, values.get("from"), values.get("to"))
     except ValidationFailed as exc:
         context["errors"], _ = form_errors(exc)
         return await render(request, "reports/sales.html", context, status_code=422)
@@ -273,7 +274,7 @@ async def payments_page(
         return await render(request, "reports/payments.html", context, status_code=422)
     context.update({"rows": page.rows, "totals": page.totals, "bank_labels": {r.id: bank_label(r) for r in page.rows}})
     if customer_id is None or extra:
-        context["customer_names"] = await (await resolve(request, CustomerNames))({r.customer_id for r in page.rows})
+        context["customer_names"] = await (await resolve(request, GetCustomerNames))({r.customer_id for r in page.rows})
     if page.next_cursor is not None:
         context["next_query"] = urlencode({**values, "cursor": encode_payment_cursor(page.next_cursor)})
     return await render(request, "reports/payments.html", context)
@@ -324,7 +325,7 @@ class ReportExportPages(Controller):
     @get("/exports/{export_id:str}")
     @inject
     async def export_progress(
-        self, request: Req, export_status: FromDishka[ExportStatus], export_id: FromPath[str]
+        self, request: Req, export_status: FromDishka[GetExportStatus], export_id: FromPath[str]
     ) -> Response[Any] | Template:
         found = await portal_customer(request)
         if found is None:
@@ -337,7 +338,7 @@ class ReportExportPages(Controller):
     @get("/exports/{export_id:str}/file")
     @inject
     async def export_file(
-        self, request: Req, export_download: FromDishka[ExportDownload], export_id: FromPath[str]
+        self, request: Req, export_download: FromDishka[DownloadExport], export_id: FromPath[str]
     ) -> Response[Any] | Stream:
         found = await portal_customer(request)
         if found is None:

@@ -15,9 +15,9 @@ from litestar.response import Template
 from kook.adapters.excel.money_workbooks import (
     PAYMENT_STATUS_LABELS,
 )
-from kook.application.customers.review_queries import CustomerNames
-from kook.application.reporting.daily_totals import DailyTotalsReport
+from kook.application.customers.get_customer_names import GetCustomerNames
 from kook.application.reporting.export_transactions import ExportTransactions
+from kook.application.reporting.get_daily_totals import GetDailyTotals
 from kook.application.reporting.list_transactions import ListTransactions
 from kook.application.reporting.period import staff_customer
 from kook.domain.identity.staff import StaffRole
@@ -90,7 +90,10 @@ class AdminReportPages(Controller):
     @get("/transactions")
     @inject
     async def transactions(
-        self, request: Req, customer_names: FromDishka[CustomerNames], list_transactions: FromDishka[ListTransactions]
+        self,
+        request: Req,
+        customer_names: FromDishka[GetCustomerNames],
+        list_transactions: FromDishka[ListTransactions],
     ) -> Response[Any] | Template:
         if not await _staff(request):
             return redirect("/admin/login")
@@ -143,7 +146,7 @@ class AdminReportPages(Controller):
 
     @get("/daily")
     @inject
-    async def daily(self, request: Req, daily_totals_report: FromDishka[DailyTotalsReport]) -> Response[Any] | Template:
+    async def daily(self, request: Req, daily_totals_report: FromDishka[GetDailyTotals]) -> Response[Any] | Template:
         if not await _staff(request):
             return redirect("/admin/login")
         values = _staff_values(request, PERIOD)

@@ -10,8 +10,9 @@ from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.recharges.lines import DeleteLine, EditLine
-from kook.application.recharges.requests import GetRequest
+from kook.application.recharges.delete_line import DeleteLine
+from kook.application.recharges.edit_line import EditLine
+from kook.application.recharges.get_request import GetRequest
 from kook.domain.recharges.request import RequestStatus
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.api.request_models import (

@@ -10,14 +10,16 @@ from urllib.parse import urlencode
 from litestar import Request
 from litestar.response import Template
 
-from kook.application.catalog.packages import ListPackages
-from kook.application.recharges.confirmation import SummarizeRequest
-from kook.application.recharges.lines import LineInput, LineNotFound, ListLines
-from kook.application.recharges.request_ports import LineView
-from kook.application.recharges.requests import GetRequest
-from kook.application.recharges.runs import ListRuns
-from kook.application.teams.approvals import GetApproval
-from kook.domain.recharges.request import LineStatus, RequestStatus
+from kook.application.catalog.list_packages import ListPackages
+from kook.application.recharges.get_request import GetRequest
+from kook.application.recharges.line_checker import LineInput, LineNotFound
+from kook.application.recharges.list_lines import ListLines
+from kook.application.recharges.list_runs import ListRuns
+from kook.application.recharges.ports import LineView
+from kook.application.recharges.summarize_request import SummarizeRequest
+from kook.application.teams.get_approval import GetApproval
+from kook.domain.recharges.line import LineStatus
+from kook.domain.recharges.request import RequestStatus
 from kook.domain.routing.operator import Operator
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.api.request_models import (

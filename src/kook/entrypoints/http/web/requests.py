@@ -19,11 +19,21 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
-from kook.application.recharges.lines import AddLine
-from kook.application.recharges.requests import CreateRequest, DeleteRequest, GetRequest, ListRequests, RenameRequest
-from kook.application.recharges.runs import CancelFutureRuns, ChangeRunsEnd, PauseRuns, ResumeRuns, SkipRun
-from kook.application.recharges.uploads import ImportUpload, UploadCommand
+from kook.application.recharges.add_line import AddLine
+from kook.application.recharges.cancel_future_runs import CancelFutureRuns
+from kook.application.recharges.cancel_request import CancelRequest
+from kook.application.recharges.change_runs_end import ChangeRunsEnd
+from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
+from kook.application.recharges.create_request import CreateRequest
+from kook.application.recharges.delete_request import DeleteRequest
+from kook.application.recharges.get_request import GetRequest
+from kook.application.recharges.import_recharge_sheet import ImportRechargeSheet, UploadCommand
+from kook.application.recharges.list_requests import ListRequests
+from kook.application.recharges.pause_runs import PauseRuns
+from kook.application.recharges.rename_request import RenameRequest
+from kook.application.recharges.resume_runs import ResumeRuns
+from kook.application.recharges.skip_run import SkipRun
+from kook.application.recharges.summarize_request import SummarizeRequest
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.entrypoints.http.api.request_models import (
     UPLOAD_BODY_LIMIT,
@@ -183,7 +193,7 @@ class RequestPages(Controller):
     @post("/{request_id:str}/uploads", request_max_body_size=UPLOAD_BODY_LIMIT)
     @inject
     async def upload(
-        self, request: Req, import_upload: FromDishka[ImportUpload], request_id: FromPath[str]
+        self, request: Req, import_upload: FromDishka[ImportRechargeSheet], request_id: FromPath[str]
     ) -> Template | Response[Any]:
         async def action(customer_id: str, form: Any) -> tuple[str, str | None]:
             file = form.get("file")
@@ -220,7 +230,7 @@ class RequestPages(Controller):
     @post("/{request_id:str}/confirm")
     @inject
     async def confirm(
-        self, request: Req, confirm_request: FromDishka[ConfirmRequest], request_id: FromPath[str]
+        self, request: Req, confirm_request: FromDishka[ConfirmRechargeRequest], request_id: FromPath[str]
     ) -> Template | Response[Any]:
         """The summary dialog's «تایید»: run now, at a Jalali date and time, or repeating (``when``)."""
 

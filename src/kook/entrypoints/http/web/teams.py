@@ -10,22 +10,18 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Template
 
-from kook.application.teams.approvals import (
-    ApproveRequest,
-    GetApprovalPolicy,
-    SendApprovalCode,
-    SetApprovalPolicy,
-    SubmitForApproval,
-)
-from kook.application.teams.members import (
-    AcceptInvitation,
-    ChangeMemberRole,
-    InviteMember,
-    ListTeam,
-    PendingInvitation,
-    RemoveMember,
-    WithdrawInvitation,
-)
+from kook.application.teams.accept_invitation import AcceptInvitation
+from kook.application.teams.approve_request import ApproveRequest
+from kook.application.teams.change_member_role import ChangeMemberRole
+from kook.application.teams.get_approval_policy import GetApprovalPolicy
+from kook.application.teams.get_pending_invitation import GetPendingInvitation
+from kook.application.teams.invite_member import InviteMember
+from kook.application.teams.list_team import ListTeam
+from kook.application.teams.remove_member import RemoveMember
+from kook.application.teams.send_approval_code import SendApprovalCode
+from kook.application.teams.set_approval_policy import SetApprovalPolicy
+from kook.application.teams.submit_for_approval import SubmitForApproval
+from kook.application.teams.withdraw_invitation import WithdrawInvitation
 from kook.domain.customers.members import PERMISSIONS, Action, Role
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
@@ -156,7 +152,7 @@ class InvitationPages(Controller):
     @get("/")
     @inject
     async def invitation(
-        self, request: Req, pending_invitation: FromDishka[PendingInvitation]
+        self, request: Req, pending_invitation: FromDishka[GetPendingInvitation]
     ) -> Template | Response[Any]:
         found = await caller(request)
         if found.user is None:
@@ -174,7 +170,7 @@ class InvitationPages(Controller):
         try:
             await accept_invitation(found.user.id)
         except DomainError as exc:
-            pending = await (await resolve(request, PendingInvitation))(found.user.id)
+            pending = await (await resolve(request, GetPendingInvitation))(found.user.id)
             context = {
                 "invitation": pending,
                 "role_labels": ROLE_LABELS,

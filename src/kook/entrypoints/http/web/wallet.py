@@ -11,18 +11,19 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from kook.application.customers.review_queries import CustomerNames
-from kook.application.wallet.deposits import ApproveDeposit, RejectDeposit, SubmitDeposit, SubmitDepositCommand
-from kook.application.wallet.payments import CompletePayment, StartPayment
-from kook.application.wallet.queries import (
-    DepositQueue,
-    GetDeposit,
-    GetStatement,
-    GetWallet,
-    ListDeposits,
-    ListPayments,
-)
+from kook.application.customers.get_customer_names import GetCustomerNames
+from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
+from kook.application.wallet.complete_payment import CompletePayment
+from kook.application.wallet.get_deposit import GetDeposit
+from kook.application.wallet.get_statement import GetStatement
+from kook.application.wallet.get_wallet import GetWallet
+from kook.application.wallet.list_deposit_queue import ListDepositQueue
+from kook.application.wallet.list_deposits import ListDeposits
+from kook.application.wallet.list_payments import ListPayments
+from kook.application.wallet.reject_deposit_slip import RejectDepositSlip
 from kook.application.wallet.settings import WalletPolicy
+from kook.application.wallet.start_payment import StartPayment
+from kook.application.wallet.submit_deposit_slip import SubmitDepositCommand, SubmitDepositSlip
 from kook.domain.identity.staff import StaffRole
 from kook.domain.shared.errors import DomainError, ValidationFailed
 from kook.domain.shared.money import parse_amount_field
@@ -148,7 +149,7 @@ class WalletPages(Controller):
 
     @post("/deposits", request_max_body_size=SLIP_UPLOAD_LIMIT)
     @inject
-    async def deposit(self, request: Req, submit_deposit: FromDishka[SubmitDeposit]) -> Response[Any] | Template:
+    async def deposit(self, request: Req, submit_deposit: FromDishka[SubmitDepositSlip]) -> Response[Any] | Template:
         found = await portal_customer(request)
         if found is None:
             return redirect("/login")
@@ -245,8 +246,8 @@ class DepositReviewPages(Controller):
     async def queue(
         self,
         request: Req,
-        deposit_queue: FromDishka[DepositQueue],
-        customer_names: FromDishka[CustomerNames],
+        deposit_queue: FromDishka[ListDepositQueue],
+        customer_names: FromDishka[GetCustomerNames],
         status: FromQuery[str | None] = "pending",
     ) -> Response[Any] | Template:
         found = await caller(request)
@@ -274,7 +275,7 @@ class DepositReviewPages(Controller):
         deposit = await (await resolve(request, GetDeposit))(deposit_id, None)
         policy = await resolve(request, WalletPolicy)
         account = next((a for a in policy.bank_accounts if a.key == deposit.bank_account), None)
-        names = await (await resolve(request, CustomerNames))([deposit.customer_id])
+        names = await (await resolve(request, GetCustomerNames))([deposit.customer_id])
         return {
             "active_menu": "deposits",
             "deposit": deposit,
@@ -285,7 +286,7 @@ class DepositReviewPages(Controller):
     @post("/{deposit_id:str}/approve")
     @inject
     async def approve(
-        self, request: Req, approve_deposit: FromDishka[ApproveDeposit], deposit_id: FromPath[str]
+        self, request: Req, approve_deposit: FromDishka[ApproveDepositSlip], deposit_id: FromPath[str]
     ) -> Response[Any] | Template:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
@@ -298,7 +299,7 @@ class DepositReviewPages(Controller):
     @post("/{deposit_id:str}/reject")
     @inject
     async def reject(
-        self, request: Req, reject_deposit: FromDishka[RejectDeposit], deposit_id: FromPath[str]
+        self, request: Req, reject_deposit: FromDishka[RejectDepositSlip], deposit_id: FromPath[str]
     ) -> Response[Any] | Template:
         found = await require_staff(request, StaffRole.FINANCE)
         assert found.staff is not None
