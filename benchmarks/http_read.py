@@ -63,10 +63,10 @@ def make_app() -> Any:
     import asyncpg
     from redis.asyncio import Redis
 
-    from kook.entrypoints.http.app import create_app
+    from kook.entrypoints.http.app import create_app_from_environment
 
     settings = _settings()
-    app = create_app(settings)
+    app = create_app_from_environment()  # as ``kook web`` builds it: its logging, its frozen boot objects
     state: dict[str, Any] = {}
 
     async def reply(send: Any, status: int, body: bytes) -> None:

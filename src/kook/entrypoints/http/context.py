@@ -13,6 +13,7 @@ import structlog
 from litestar import Request
 
 from kook.application.identity.api_keys import AuthenticateKey, KeyPrincipal
+from kook.application.identity.caller_facts import GetUserForRead
 from kook.application.identity.current_user import GetStaff, GetUser
 from kook.application.identity.ports import PrincipalKind, WebSession
 from kook.application.identity.sessions import ResolveSession
@@ -33,6 +34,7 @@ CSRF_FIELD = "csrf_token"
 HOST_PREFIX = "__Host-"
 
 T = TypeVar("T")
+READS = frozenset({"GET", "HEAD"})
 
 
 @dataclass
@@ -44,8 +46,14 @@ class Caller:
     key: KeyPrincipal | None = None  # the bearer key (its scopes, its rate limit) when called with one
 
 
+def _state(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The request's state itself (``request.state`` builds a new wrapper of it on every access)."""
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    return state
+
+
 async def resolve(request: Request[Any, Any, Any], cls: type[T]) -> T:
-    container = request.state.dishka_container
+    container = _state(request)["dishka_container"]
     return await container.get(cls)  # type: ignore[no-any-return]
 
 
@@ -65,20 +73,22 @@ def session_id_of(request: Request[Any, Any, Any]) -> str | None:
 
 
 async def current_session(request: Request[Any, Any, Any]) -> WebSession | None:
-    if "kook_session_resolved" in request.state:
-        session: WebSession | None = request.state.kook_session_resolved
+    state = _state(request)
+    if "kook_session_resolved" in state:
+        session: WebSession | None = state["kook_session_resolved"]
         return session
     session = None
     session_id = session_id_of(request)
     if session_id:
         session = await (await resolve(request, ResolveSession))(session_id)
-    request.state.kook_session_resolved = session
+    state["kook_session_resolved"] = session
     return session
 
 
 async def caller(request: Request[Any, Any, Any]) -> Caller:
-    if "kook_caller" in request.state:
-        found: Caller = request.state.kook_caller
+    state = _state(request)
+    if "kook_caller" in state:
+        found: Caller = state["kook_caller"]
         return found
     result = Caller()
     authorization = request.headers.get("authorization", "")
@@ -91,7 +101,11 @@ async def caller(request: Request[Any, Any, Any]) -> Caller:
         session = await current_session(request)
         if session is not None:
             if session.principal_kind == PrincipalKind.USER:
-                user = await (await resolve(request, GetUser))(session.principal_id)
+                # a read request asks its caller's membership, service access and wallet with the user (CallerFacts)
+                if request.method in READS:
+                    user = await (await resolve(request, GetUserForRead))(session.principal_id)
+                else:
+                    user = await (await resolve(request, GetUser))(session.principal_id)
                 result = Caller(session=session, user=user) if user else Caller()
             elif session.principal_kind == PrincipalKind.STAFF:
                 staff = await (await resolve(request, GetStaff))(session.principal_id)
@@ -100,7 +114,7 @@ async def caller(request: Request[Any, Any, Any]) -> Caller:
         structlog.contextvars.bind_contextvars(user_id=result.user.id)
     elif result.staff is not None:
         structlog.contextvars.bind_contextvars(staff_id=result.staff.id)
-    request.state.kook_caller = result
+    state["kook_caller"] = result
     return result
 
 

@@ -26,6 +26,7 @@ from kook.application.customers.review_queries import (
 )
 from kook.application.customers.save_customer_draft import SaveCustomerDraft
 from kook.application.customers.submit_customer_profile import SubmitCustomerProfile
+from kook.application.identity.caller_facts import CallerFacts
 from kook.application.messaging.count_unread_messages import CountUnreadMessages
 from kook.application.messaging.list_messages import ListMessages
 from kook.application.messaging.mark_message_read import MarkMessageRead
@@ -87,9 +88,14 @@ class CustomersProvider(Provider):
     notifier = provide(NotifyCustomer, provides=CustomerNotifier)
 
     @provide
-    def gate(self, reads: ReadSessions, clock: Clock) -> EnterpriseTopupGate:
-        """Read-only (the customer and its activation, no lock): in autocommit, see ReadSessions."""
-        return EnterpriseTopupGate(SqlServicesUnitOfWork(reads.factory, clock))
+    def gate(self, reads: ReadSessions, clock: Clock, facts: CallerFacts) -> EnterpriseTopupGate:
+        """Read-only (the customer and its activation, no lock): in autocommit, see ReadSessions; a read
+        request's answer comes with its caller (CallerFacts)."""
+        return EnterpriseTopupGate(SqlServicesUnitOfWork(reads.factory, clock), facts.access)
+
+    @provide
+    def resolve_member(self, uow: TeamsUnitOfWork, facts: CallerFacts) -> ResolveMember:
+        return ResolveMember(uow, facts.members)
 
     get_customer_of_user = provide(GetCustomerOfUser)
     save_customer_draft = provide(SaveCustomerDraft)
@@ -107,7 +113,6 @@ class CustomersProvider(Provider):
     mark_message_read = provide(MarkMessageRead)
     list_audit_entries = provide(ListAuditEntries)
     # teams and approvals (issue 18)
-    resolve_member = provide(ResolveMember)
     list_team = provide(ListTeam)
     invite_member = provide(InviteMember)
     withdraw_invitation = provide(WithdrawInvitation)
