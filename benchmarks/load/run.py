@@ -148,6 +148,10 @@ async def _exactly_once(url: str) -> list[str]:
         await conn.close()
 
 
+def _loadavg() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
+
+
 def _stats(prefix: Path) -> list[dict[str, str]]:
     path = Path(f"{prefix}_stats.csv")
     with path.open() as f:
@@ -184,7 +188,7 @@ def main() -> int:
     upgrade(url)
     asyncio.run(_seed({k: v for k, v in env.items() if k.startswith("KOOK_")}))
     faults = " with faults" if args.fault else ""
-    print(f"load: {args.users} users for {args.minutes:g} min{faults}; starting the topology")
+    print(f"load: {args.users} users for {args.minutes:g} min{faults}; load average {_loadavg()}; starting")
     topology.start(migrate=False)
     print(topology.describe(), flush=True)
     seconds = int(args.minutes * 60)
@@ -230,6 +234,7 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
         )
         load_seconds = time.monotonic() - began
+        load_after = _loadavg()
         if striker:
             striker.join(timeout=300)
         during = asyncio.run(_lines(url))
@@ -252,7 +257,8 @@ def main() -> int:
         print(f"{row['Name']:<28} {row['Request Count']:>8} {row['Failure Count']:>6} {row['50%']:>8} {row['95%']:>8}")
     final = lambda c: c.get("succeeded", 0) + c.get("failed", 0)  # noqa: E731
     done_in_load = final(during) - final(before)
-    print(f"\nerror rate {failures / max(1, total):.2%} ({failures} of {total})")
+    print(f"\nload average at the end of the load: {load_after}")
+    print(f"error rate {failures / max(1, total):.2%} ({failures} of {total})")
     print(f"lines final during the load: {done_in_load} ({done_in_load / (load_seconds / 60):.0f} lines/min)")
     print(f"lines at the end: {counts} (all final {finished_seconds:.0f} s after the start)")
     for event in events:

@@ -14,10 +14,13 @@ from kook.application.teams.members import ResolveMember
 from kook.application.wallet.queries import GetWallet
 from kook.domain.customers.customer import ProfileNotApproved
 from kook.domain.services.service import ServiceCode
+from kook.entrypoints.http.web.filters import rials
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
 from kook.sandbox.demo import DEMO_CUSTOMER, seed_demo_data
 from tests.integration.helpers import Client, sign_up
+from tests.integration.test_customers_api import use
+from tests.integration.test_wallet_api import _local, demo_customer
 
 
 def fields(member: object) -> dict[str, object] | None:
@@ -59,3 +62,15 @@ async def test_the_one_statement_answers_what_the_four_reads_answer(client: Clie
         assert await reader.read("no-such-user", ServiceCode.ENTERPRISE_TOPUP.value) is None
     finally:
         await container.close()
+
+
+async def test_the_payment_callback_shows_the_balance_after_the_credit(client: Client, settings: Settings) -> None:
+    """The bank's return is a GET that credits the wallet before showing it: it asks the wallet afresh."""
+    headers = use(client, await demo_customer(client, settings))
+    for paid in (1, 2):
+        started = await client.post("/api/v1/wallet/payments", json={"amount": 1_000_000}, headers=headers)
+        bank_page = _local(started.json()["redirect_url"])
+        back = await client.post(bank_page, data={"action": "pay"}, follow_redirects=False)
+        seen = await client.get(_local(back.headers["location"]))
+        shown = seen.text.split('data-testid="page-wallet-available">', 1)[1].split("<", 1)[0]
+        assert shown == rials(paid * 1_000_000)

@@ -37,6 +37,12 @@ T = TypeVar("T")
 READS = frozenset({"GET", "HEAD"})
 
 
+def _only_reads(request: Request[Any, Any, Any]) -> bool:
+    """A request that changes none of the caller's facts (CallerFacts): a GET or HEAD, except the bank's return to a
+    payment callback (a GET that credits the wallet, then shows it)."""
+    return request.method in READS and not request.url.path.endswith("/callback")
+
+
 @dataclass
 class Caller:
     session: WebSession | None = None
@@ -102,7 +108,7 @@ async def caller(request: Request[Any, Any, Any]) -> Caller:
         if session is not None:
             if session.principal_kind == PrincipalKind.USER:
                 # a read request asks its caller's membership, service access and wallet with the user (CallerFacts)
-                if request.method in READS:
+                if _only_reads(request):
                     user = await (await resolve(request, GetUserForRead))(session.principal_id)
                 else:
                     user = await (await resolve(request, GetUser))(session.principal_id)
