@@ -4,7 +4,10 @@ second, the ratio to the route's limit (cap ÷ latency = 1,280/s) and the 95th-p
 confirmation to a line's outcome. Target (issue 7, 2-core machine): ≥ 1,000 lines/s and ≥ 80% of the limit.
 
 Usage: KOOK_BENCH_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/bench \
-       KOOK_BENCH_REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python benchmarks/fulfilment.py [lines] [cap]
+       KOOK_BENCH_REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python benchmarks/fulfilment.py [lines] [cap] \
+       [--topology]
+``--topology``: the production set of ``scripts/topology.py`` instead — the simulator, two web processes, three
+workers and two schedulers (issue 17) — on free ports.
 (Defaults: KOOK_TEST_DATABASE_URL / KOOK_TEST_REDIS_URL. The database is migrated and emptied and the Redis
 database flushed first: use scratch ones.) Extra ``KOOK_FULFILMENT_*`` variables reach the workers.
 """
@@ -12,10 +15,13 @@ database flushed first: use scratch ones.) Extra ``KOOK_FULFILMENT_*`` variables
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib.util
 import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.integration.fulfilment_procs
@@ -25,10 +31,13 @@ from tests.integration.conftest import _clean_pg, _clean_redis
 from tests.integration.fulfilment_procs import (
     AMOUNT,
     FAST_FULFILMENT,
+    Cluster,
     check_outcome,
     cluster,
     confirm_request,
     fetch,
+    free_port,
+    process_env,
     set_routes,
     wait_until_final,
 )
@@ -57,7 +66,43 @@ def wait_booted(pids: list[int], timeout: float = 120) -> None:
     raise SystemExit("the workers did not settle after booting")
 
 
-def main(lines: int = 10_000, cap: int = 64) -> None:
+@contextlib.contextmanager
+def processes(tmp: Path, fulfilment: dict[str, str], topology: bool) -> Iterator[tuple[list[int], int, Cluster | None]]:
+    """(worker pids, simulator pid, the test cluster or None) of the processes that run the lines."""
+    sim_args = ["--latency-ms", str(LATENCY_MS)]
+    if not topology:
+        with cluster(tmp, URL, REDIS, sim_args=sim_args, fulfilment=fulfilment) as procs:
+            procs.start()
+            yield [p.pid for p in procs.workers], procs.others[0].pid, procs
+        return
+    script = Path(__file__).resolve().parents[1] / "scripts" / "topology.py"
+    spec = importlib.util.spec_from_file_location("kook_topology", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["kook_topology"] = module
+    spec.loader.exec_module(module)
+    env = {k: v for k, v in process_env(tmp, URL, REDIS, **fulfilment).items() if k.startswith("KOOK_")}
+    os.environ.update(KOOK_DATABASE_URL=URL, KOOK_REDIS_URL=REDIS)
+    web_port = free_port()
+    while _taken(web_port + 1):  # the second web process listens on the next port
+        web_port = free_port()
+    run = module.Topology(sim_args=sim_args, run_dir=tmp, extra_env=env, port=web_port, sim_port=free_port())
+    run.start(migrate=False)
+    try:
+        workers = [p.process.pid for p in run.procs if p.name.startswith("worker-")]
+        yield workers, run.get("operator-sim").process.pid, None
+    finally:
+        run.stop()
+
+
+def _taken(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def main(lines: int = 10_000, cap: int = 64, topology: bool = False) -> None:
     upgrade(URL)
     asyncio.run(_clean_pg(URL))
     asyncio.run(_clean_redis(REDIS))
@@ -72,13 +117,10 @@ def main(lines: int = 10_000, cap: int = 64) -> None:
     # one operator, so one route: its cap ÷ latency is the whole limit the run can reach
     numbers = [f"0912{i:06d}5" for i in range(lines)]
     credit = lines * AMOUNT
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        cluster(Path(tmp), URL, REDIS, sim_args=["--latency-ms", str(LATENCY_MS)], fulfilment=fulfilment) as procs,
-    ):
-        procs.start()
-        wait_booted([p.pid for p in [*procs.workers, *procs.others]])  # the run is measured, not the start
-        children = {"workers": [p.pid for p in procs.workers], "simulator": [procs.others[0].pid]}
+    with tempfile.TemporaryDirectory() as tmp, processes(Path(tmp), fulfilment, topology) as (workers, sim, procs):
+        others = [sim] if topology else [p.pid for p in procs.others] if procs else [sim]
+        wait_booted([*workers, *others])  # the run is measured, not the start
+        children = {"workers": workers, "simulator": [sim]}
         cpu_before = {name: sum(_cpu_seconds(pid) for pid in pids) for name, pids in children.items()}
         request_id, _sent = asyncio.run(confirm_request(Path(tmp), URL, REDIS, numbers, credit, fulfilment))
         wait_until_final(URL, request_id, procs, 600)
@@ -98,6 +140,8 @@ def main(lines: int = 10_000, cap: int = 64) -> None:
     limit = cap / (LATENCY_MS / 1000)
     p95 = seconds[int(0.95 * (len(seconds) - 1))]
     resent = sum(1 for row in rows if row["attempt"] > 1)
+    where = "topology: 2 web, 3 workers, 2 schedulers" if topology else "2 workers, 1 scheduler"
+    print(f"{where}; load average {os.getloadavg()[0]:.1f}")
     print(f"lines: {outcome.lines} (succeeded {outcome.succeeded}, failed {outcome.failed}, sent again {resent})")
     print(f"confirmation → last outcome: {total:.2f} s")
     print(f"throughput: {rate:,.0f} lines/s")
@@ -108,4 +152,5 @@ def main(lines: int = 10_000, cap: int = 64) -> None:
 
 
 if __name__ == "__main__":
-    main(*(int(a) for a in sys.argv[1:3]))
+    given = [int(a) for a in sys.argv[1:] if a != "--topology"]
+    main(given[0] if given else 10_000, given[1] if len(given) > 1 else 64, topology="--topology" in sys.argv[1:])

@@ -36,7 +36,6 @@ from kook.application.services.get_service_terms import GetServiceTerms
 from kook.application.services.list_services import ListServices
 from kook.application.services.ports import (
     ActivationRepository,
-    OwnerAccess,
     ServiceRepository,
     ServicesUnitOfWork,
 )
@@ -47,6 +46,7 @@ from kook.application.shared.ports import (
     CustomerRepository,
     CustomerSummary,
     MessageRepository,
+    OwnerAccess,
     Position,
 )
 from kook.domain.customers.customer import Customer, CustomerStatus, validate_details

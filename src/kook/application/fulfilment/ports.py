@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository, WebhookOutbox
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository, UnitOfWork, WebhookOutbox
 from kook.domain.recharges.fulfilment import LineChange, LineState, Policy
 from kook.domain.recharges.request import Request
 

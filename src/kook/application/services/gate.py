@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from kook.application.services.ports import ServicesUnitOfWork
+from kook.application.shared.ports import OwnerAccess
 from kook.domain.customers.customer import ProfileNotApproved
 from kook.domain.services.service import ServiceCode, ServiceNotActive
 
@@ -16,13 +17,18 @@ class EnterpriseTopupGate:
     service has not been activated.
     """
 
-    def __init__(self, uow: ServicesUnitOfWork) -> None:
+    def __init__(self, uow: ServicesUnitOfWork, known: dict[tuple[str, str], OwnerAccess | None] | None = None) -> None:
         self._uow = uow
+        self._known = known if known is not None else {}  # read with the caller (CallerFacts.access)
 
     async def __call__(self, user_id: str) -> str:
-        async with self._uow as uow:
-            # one statement (asked on every request of a customer's wallet and requests)
-            access = await uow.activations.access_of_owner(user_id, ServiceCode.ENTERPRISE_TOPUP.value)
+        key = (user_id, ServiceCode.ENTERPRISE_TOPUP.value)
+        if key in self._known:
+            access = self._known[key]
+        else:
+            async with self._uow as uow:
+                # one statement (asked on every request of a customer's wallet and requests)
+                access = await uow.activations.access_of_owner(*key)
         if access is None or not access.approved:
             raise ProfileNotApproved()
         if not access.active:

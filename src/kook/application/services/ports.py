@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.shared.ports import CustomerRepository
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import CustomerRepository, OwnerAccess, UnitOfWork
 from kook.domain.services.service import Service, ServiceActivation, ServiceStatus, ServiceTerms, status_of
 
 
@@ -18,16 +17,6 @@ class ServiceRepository(Protocol):
 
     async def get(self, code: str) -> Service | None: ...
     async def terms(self, code: str, version: str) -> ServiceTerms | None: ...
-
-
-@dataclass(frozen=True)
-class OwnerAccess:
-    """What the enterprise top-up gate asks on every request, in one read: the user's customer, whether it is
-    approved, whether the service is activated for it."""
-
-    customer_id: str
-    approved: bool
-    active: bool
 
 
 class ActivationRepository(Protocol):

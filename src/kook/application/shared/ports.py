@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import UnitOfWork
 from kook.domain.catalog.product import OperatorSettings, Package
 from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatus
+from kook.domain.customers.members import Member
 from kook.domain.identity.one_time_code import CodePurpose, OneTimeCode
 from kook.domain.identity.staff import StaffMember
 from kook.domain.identity.user import User
@@ -365,3 +366,29 @@ class OperatorSettingsRepository(Protocol):
 class CatalogUnitOfWork(RoutingUnitOfWork, Protocol):
     packages: PackageRepository
     operator_settings: OperatorSettingsRepository
+
+
+@dataclass(frozen=True)
+class OwnerAccess:
+    """What the enterprise top-up gate asks on every request, in one read: the user's customer, whether it is
+    approved, whether the service is activated for it."""
+
+    customer_id: str
+    approved: bool
+    active: bool
+
+
+@dataclass(frozen=True)
+class UserContext:
+    """The user, their membership (None: no customer yet), their customer's access to a service (None: no
+    customer) and the customer's wallet row (None: no customer, or no row yet) — a read request's caller, read in
+    one statement (see ``application/shared/caller_facts.py``)."""
+
+    user: User
+    member: Member | None
+    access: OwnerAccess | None
+    wallet: Wallet | None
+
+
+class UserContextReader(Protocol):
+    async def read(self, user_id: str, service_code: str) -> UserContext | None: ...

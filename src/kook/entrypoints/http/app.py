@@ -103,7 +103,15 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
     outside dev, and ``Cache-Control: no-store`` on every answer to a caller with a session or a key (or that
     sets a cookie), so no shared or back-button cache keeps a logged-in page.
     """
-    hsts = settings.env != "dev"
+    security_headers = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+        # every answer, not only pages: a JSON body or a download opened in a tab runs nothing either
+        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    ]
+    if settings.env != "dev":
+        security_headers.append((b"strict-transport-security", HSTS.encode()))
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -128,17 +136,7 @@ def request_context_middleware(app: ASGIApp, settings: Settings) -> ASGIApp:
                 status = int(message["status"])
                 headers = [(bytes(name).lower(), bytes(value)) for name, value in message.get("headers") or []]
                 present = {name for name, _ in headers}
-                wanted = [
-                    (b"x-request-id", request_id.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
-                ]
-                # every answer, not only pages: a JSON body or a download opened in a tab runs nothing either
-                wanted.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
-                if hsts:
-                    wanted.append((b"strict-transport-security", HSTS.encode()))
-                for name, value in wanted:
+                for name, value in ((b"x-request-id", request_id.encode()), *security_headers):
                     if name not in present:
                         headers.append((name, value))
                 if not is_static and (authenticated or b"set-cookie" in present):

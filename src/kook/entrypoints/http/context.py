@@ -31,6 +31,7 @@ from litestar import Request
 from kook.application.identity.authenticate_key import AuthenticateKey, KeyPrincipal
 from kook.application.identity.get_staff import GetStaff
 from kook.application.identity.get_user import GetUser
+from kook.application.identity.get_user_for_read import GetUserForRead
 from kook.application.identity.ports import PrincipalKind, WebSession
 from kook.application.identity.resolve_session import ResolveSession
 from kook.domain.identity.staff import StaffMember, StaffRole
@@ -50,6 +51,13 @@ CSRF_FIELD = "csrf_token"
 HOST_PREFIX = "__Host-"
 
 T = TypeVar("T")
+READS = frozenset({"GET", "HEAD"})
+
+
+def _only_reads(request: Request[Any, Any, Any]) -> bool:
+    """A request that changes none of the caller's facts (CallerFacts): a GET or HEAD, except the bank's return to a
+    payment callback (a GET that credits the wallet, then shows it)."""
+    return request.method in READS and not request.url.path.endswith("/callback")
 
 
 @dataclass
@@ -61,8 +69,14 @@ class Caller:
     key: KeyPrincipal | None = None  # the bearer key (its scopes, its rate limit) when called with one
 
 
+def _state(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The request's state itself (``request.state`` builds a new wrapper of it on every access)."""
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    return state
+
+
 async def resolve(request: Request[Any, Any, Any], cls: type[T]) -> T:
-    container = request.state.dishka_container
+    container = _state(request)["dishka_container"]
     return await container.get(cls)  # type: ignore[no-any-return]
 
 
@@ -82,20 +96,22 @@ def session_id_of(request: Request[Any, Any, Any]) -> str | None:
 
 
 async def current_session(request: Request[Any, Any, Any]) -> WebSession | None:
-    if "kook_session_resolved" in request.state:
-        session: WebSession | None = request.state.kook_session_resolved
+    state = _state(request)
+    if "kook_session_resolved" in state:
+        session: WebSession | None = state["kook_session_resolved"]
         return session
     session = None
     session_id = session_id_of(request)
     if session_id:
         session = await (await resolve(request, ResolveSession))(session_id)
-    request.state.kook_session_resolved = session
+    state["kook_session_resolved"] = session
     return session
 
 
 async def caller(request: Request[Any, Any, Any]) -> Caller:
-    if "kook_caller" in request.state:
-        found: Caller = request.state.kook_caller
+    state = _state(request)
+    if "kook_caller" in state:
+        found: Caller = state["kook_caller"]
         return found
     result = Caller()
     authorization = request.headers.get("authorization", "")
@@ -108,7 +124,11 @@ async def caller(request: Request[Any, Any, Any]) -> Caller:
         session = await current_session(request)
         if session is not None:
             if session.principal_kind == PrincipalKind.USER:
-                user = await (await resolve(request, GetUser))(session.principal_id)
+                # a read request asks its caller's membership, service access and wallet with the user (CallerFacts)
+                if _only_reads(request):
+                    user = await (await resolve(request, GetUserForRead))(session.principal_id)
+                else:
+                    user = await (await resolve(request, GetUser))(session.principal_id)
                 result = Caller(session=session, user=user) if user else Caller()
             elif session.principal_kind == PrincipalKind.STAFF:
                 staff = await (await resolve(request, GetStaff))(session.principal_id)
@@ -117,7 +137,7 @@ async def caller(request: Request[Any, Any, Any]) -> Caller:
         structlog.contextvars.bind_contextvars(user_id=result.user.id)
     elif result.staff is not None:
         structlog.contextvars.bind_contextvars(staff_id=result.staff.id)
-    request.state.kook_caller = result
+    state["kook_caller"] = result
     return result
 
 

@@ -62,6 +62,7 @@ from kook.application.shared.ports import Clock, ShutdownSignal, SmsSender, Tele
 from kook.domain.identity.one_time_code import OtpPolicy
 from kook.domain.identity.user import LoginThrottlePolicy
 from kook.entrypoints.ioc.providers_calendar import CalendarProvider
+from kook.entrypoints.ioc.providers_caller import CallerFactsProvider
 from kook.entrypoints.ioc.providers_catalog import CatalogProvider, catalog_use_cases
 from kook.entrypoints.ioc.providers_customers import CustomersProvider
 from kook.entrypoints.ioc.providers_documents import DocumentsProvider
@@ -293,4 +294,5 @@ def all_providers(*, web: bool = False) -> list[Provider]:
         CalendarProvider(),
         WebhooksInfrastructure(),
         WebhooksUseCases(),
+        CallerFactsProvider(),
     ]

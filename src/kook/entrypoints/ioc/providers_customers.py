@@ -36,6 +36,7 @@ from kook.application.services.gate import EnterpriseTopupGate
 from kook.application.services.get_service_terms import GetServiceTerms
 from kook.application.services.list_services import ListServices
 from kook.application.services.ports import ServicesUnitOfWork
+from kook.application.shared.caller_facts import CallerFacts
 from kook.application.shared.ports import AuditReader, Clock, CustomerNotifier
 from kook.application.teams.accept_invitation import AcceptInvitation
 from kook.application.teams.approve_request import ApproveRequest
@@ -83,9 +84,14 @@ class CustomersProvider(Provider):
     notifier = provide(NotifyCustomer, provides=CustomerNotifier)
 
     @provide
-    def gate(self, reads: ReadSessions, clock: Clock) -> EnterpriseTopupGate:
-        """Read-only (the customer and its activation, no lock): in autocommit, see ReadSessions."""
-        return EnterpriseTopupGate(SqlServicesUnitOfWork(reads.factory, clock))
+    def gate(self, reads: ReadSessions, clock: Clock, facts: CallerFacts) -> EnterpriseTopupGate:
+        """Read-only (the customer and its activation, no lock): in autocommit, see ReadSessions; a read
+        request's answer comes with its caller (CallerFacts)."""
+        return EnterpriseTopupGate(SqlServicesUnitOfWork(reads.factory, clock), facts.access)
+
+    @provide
+    def resolve_member(self, uow: TeamsUnitOfWork, facts: CallerFacts) -> ResolveMember:
+        return ResolveMember(uow, facts.members)
 
     get_customer_of_user = provide(GetCustomerOfUser)
     save_customer_draft = provide(SaveCustomerDraft)
@@ -103,7 +109,6 @@ class CustomersProvider(Provider):
     mark_message_read = provide(MarkMessageRead)
     list_audit_entries = provide(ListAuditEntries)
     # teams and approvals (issue 18)
-    resolve_member = provide(ResolveMember)
     list_team = provide(ListTeam)
     invite_member = provide(InviteMember)
     withdraw_invitation = provide(WithdrawInvitation)

@@ -16,6 +16,7 @@ from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_paymen
 from kook.adapters.postgres.unit_of_work import SqlWalletUnitOfWork
 from kook.adapters.slips.file_store import FileSlipStore
 from kook.adapters.slips.inspector import PillowSlipInspector
+from kook.application.shared.caller_facts import CallerFacts
 from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.shared.ports import Clock
 from kook.application.wallet.approve_deposit_slip import ApproveDepositSlip
@@ -118,9 +119,10 @@ class WalletUseCases(Provider):
         return SqlWalletUnitOfWork(factory, clock)
 
     @provide
-    def get_wallet(self, reads: ReadSessions, clock: Clock) -> GetWallet:
-        """One SELECT of the wallet row: in autocommit, see ReadSessions."""
-        return GetWallet(SqlWalletUnitOfWork(reads.factory, clock))
+    def get_wallet(self, reads: ReadSessions, clock: Clock, facts: CallerFacts) -> GetWallet:
+        """One SELECT of the wallet row: in autocommit, see ReadSessions; a read request's row comes with its
+        caller (CallerFacts)."""
+        return GetWallet(SqlWalletUnitOfWork(reads.factory, clock), facts.wallets)
 
     statement = provide(GetStatement)
     list_payments = provide(ListPayments)
