@@ -99,8 +99,8 @@ def cmd_ready(_args: argparse.Namespace) -> int:
 
     from redis.asyncio import Redis
 
-    from kook.adapters.health import check_ready
     from kook.adapters.postgres.engine import make_engine
+    from kook.adapters.system.health import check_ready
 
     settings = _settings()
 
@@ -244,9 +244,9 @@ def cmd_operator_sim(args: argparse.Namespace) -> int:
         return 2
     import uvicorn
 
-    from kook.adapters.clock import SystemClock
     from kook.adapters.postgres.engine import make_engine, make_session_factory
     from kook.adapters.postgres.migrate import upgrade
+    from kook.adapters.system.clock import SystemClock
     from kook.sandbox.operator_sim import OperatorSimulator, SimConfig, create_sim_app
 
     try:

@@ -61,7 +61,7 @@ from litestar.types import HTTPScope, LifeSpanReceive, LifeSpanScope, LifeSpanSe
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres.tables_catalog import sim_topups
+from kook.adapters.postgres.tables.catalog import sim_topups
 from kook.application.shared.ports import Clock
 from kook.domain.shared.errors import DomainError
 from kook.domain.shared.mobile import is_normalized_mobile, normalize_mobile

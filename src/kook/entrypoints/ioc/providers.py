@@ -15,16 +15,16 @@ from dishka import Provider, Scope, from_context, provide
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kook.adapters.clock import SystemClock
 from kook.adapters.crypto.passwords import Argon2PasswordHasher
 from kook.adapters.crypto.secrets import HmacSecretHasher, SecureCodeGenerator
-from kook.adapters.memory_rate_limiter import MemoryRateLimiter
+from kook.adapters.memory.rate_limiter import MemoryRateLimiter
 from kook.adapters.postgres.engine import ReadSessions, make_engine, make_read_sessions, make_session_factory
-from kook.adapters.postgres.session_store import SqlSessionStore
-from kook.adapters.postgres.unit_of_work import SqlIdentityUnitOfWork
+from kook.adapters.postgres.repositories.sessions import SqlSessionStore
+from kook.adapters.postgres.unit_of_work.identity import SqlIdentityUnitOfWork
 from kook.adapters.redis.rate_limiter import RedisRateLimiter
 from kook.adapters.redis.session_store import RedisSessionStore
 from kook.adapters.sms.kavenegar import KavenegarSettings, KavenegarSmsSender
+from kook.adapters.system.clock import SystemClock
 from kook.application.identity.api_keys import (
     AuthenticateApiKey,
     AuthenticateKey,
@@ -89,7 +89,7 @@ class InfrastructureProvider(Provider):
 
     @provide
     def shutdown_signal(self) -> ShutdownSignal:
-        from kook.adapters.process import ProcessShutdown
+        from kook.adapters.system.shutdown import ProcessShutdown
 
         return ProcessShutdown()
 

@@ -11,7 +11,8 @@ from kook.adapters.calendar.iran_holidays import IranHolidays
 from kook.adapters.html.sanitizer import Nh3Sanitizer
 from kook.adapters.postgres.readers.upcoming_runs import SqlUpcomingRuns
 from kook.adapters.postgres.repositories.calendar import SqlCustomerLookup
-from kook.adapters.postgres.unit_of_work_customers import SqlAlertsUnitOfWork, SqlCalendarUnitOfWork
+from kook.adapters.postgres.unit_of_work.calendar import SqlCalendarUnitOfWork
+from kook.adapters.postgres.unit_of_work.messaging import SqlAlertsUnitOfWork
 from kook.application.calendar.events import (
     CreateEvent,
     DeleteEvent,

@@ -8,7 +8,7 @@ from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.operators.http_operator import HttpOperatorGateways
-from kook.adapters.postgres.unit_of_work_catalog import SqlCatalogUnitOfWork
+from kook.adapters.postgres.unit_of_work.catalog import SqlCatalogUnitOfWork
 from kook.application.catalog.operators import ListOperators, LoadPriceList, UpdateAirtimeBounds
 from kook.application.catalog.packages import (
     CreatePackage,

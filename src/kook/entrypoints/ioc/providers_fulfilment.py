@@ -8,9 +8,9 @@ from dishka import Provider, Scope, provide
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.memory_route_limiter import MemoryRouteLimiter
-from kook.adapters.pooled_route_limiter import PooledRouteLimiter
-from kook.adapters.postgres.unit_of_work_fulfilment import SqlFulfilmentUnitOfWork
+from kook.adapters.memory.pooled_route_limiter import PooledRouteLimiter
+from kook.adapters.memory.route_limiter import MemoryRouteLimiter
+from kook.adapters.postgres.unit_of_work.fulfilment import SqlFulfilmentUnitOfWork
 from kook.adapters.redis.route_limiter import RedisRouteLimiter
 from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.excel.calamine_sheet_reader import CalamineSheetReader
 from kook.adapters.excel.openpyxl_workbook_writer import OpenpyxlWorkbookWriter
-from kook.adapters.postgres.idempotency_store import SqlIdempotencyStore
-from kook.adapters.postgres.unit_of_work_requests import SqlRequestsUnitOfWork
-from kook.adapters.postgres.unit_of_work_schedules import SqlSchedulesUnitOfWork
+from kook.adapters.postgres.repositories.idempotency import SqlIdempotencyStore
+from kook.adapters.postgres.unit_of_work.requests import SqlRequestsUnitOfWork
+from kook.adapters.postgres.unit_of_work.schedules import SqlSchedulesUnitOfWork
 from kook.application.recharges.confirmation import CancelRequest, ConfirmRequest, SummarizeRequest
 from kook.application.recharges.lines import AddLine, DeleteLine, EditLine, ListLines
 from kook.application.recharges.request_ports import RequestsUnitOfWork

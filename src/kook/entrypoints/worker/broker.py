@@ -85,7 +85,7 @@ class DishkaMiddleware(Middleware):
 
     def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         # before: the worker threads take messages as soon as they start, ahead of after_worker_boot
-        from kook.adapters.process import clear_shutdown
+        from kook.adapters.system.shutdown import clear_shutdown
 
         clear_shutdown()
         global _container
@@ -95,7 +95,7 @@ class DishkaMiddleware(Middleware):
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         # first: the messages in progress see it and hand back what they have not started (fulfilment runs
         # give their claimed, unsent lines back and hand the request over to another worker)
-        from kook.adapters.process import request_shutdown
+        from kook.adapters.system.shutdown import request_shutdown
 
         request_shutdown()
         log.info("worker_stopping_messages")
@@ -103,7 +103,7 @@ class DishkaMiddleware(Middleware):
     def after_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         # after the worker threads finished their messages (not before: they still use the container), before
         # the AsyncIO middleware stops the event loop (after-hooks run in reverse order of the middleware)
-        from kook.adapters.process import clear_shutdown
+        from kook.adapters.system.shutdown import clear_shutdown
 
         global _container
         container, _container = _container, None

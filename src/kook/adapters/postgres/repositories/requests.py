@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from kook.adapters.postgres import tables_requests as t
+from kook.adapters.postgres.tables import requests as t
 from kook.application.recharges.request_ports import (
     LineCounts,
     LineCursor,

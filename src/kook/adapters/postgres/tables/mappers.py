@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
-from kook.adapters.postgres import tables
-from kook.adapters.postgres.metadata import metadata
+from kook.adapters.postgres.tables import identity as tables_identity
+from kook.adapters.postgres.tables.metadata import metadata
 from kook.domain.identity.api_key import ApiKey
 from kook.domain.identity.one_time_code import OneTimeCode
 from kook.domain.identity.staff import StaffMember
@@ -28,14 +28,14 @@ def start_mappers() -> None:
 
 
 def _map_identity() -> None:
-    mapper_registry.map_imperatively(User, tables.users)
-    mapper_registry.map_imperatively(StaffMember, tables.staff)
-    mapper_registry.map_imperatively(OneTimeCode, tables.one_time_codes)
-    mapper_registry.map_imperatively(ApiKey, tables.api_keys)
+    mapper_registry.map_imperatively(User, tables_identity.users)
+    mapper_registry.map_imperatively(StaffMember, tables_identity.staff)
+    mapper_registry.map_imperatively(OneTimeCode, tables_identity.one_time_codes)
+    mapper_registry.map_imperatively(ApiKey, tables_identity.api_keys)
 
 
 def _map_wallet() -> None:
-    from kook.adapters.postgres import tables_wallet
+    from kook.adapters.postgres.tables import wallet as tables_wallet
     from kook.domain.wallet.deposit import DepositSlip
     from kook.domain.wallet.payment import Payment
 
@@ -44,7 +44,7 @@ def _map_wallet() -> None:
 
 
 def _map_catalog() -> None:
-    from kook.adapters.postgres import tables_catalog
+    from kook.adapters.postgres.tables import catalog as tables_catalog
     from kook.domain.catalog.product import OperatorSettings, Package
     from kook.domain.routing.prefix_table import OperatorPrefix
 
@@ -60,7 +60,9 @@ def _map_catalog() -> None:
 
 def _map_customers() -> None:
     """Customers, services and messaging."""
-    from kook.adapters.postgres import tables_customers, tables_messaging, tables_services
+    from kook.adapters.postgres.tables import customers as tables_customers
+    from kook.adapters.postgres.tables import messaging as tables_messaging
+    from kook.adapters.postgres.tables import services as tables_services
     from kook.domain.calendar.event import Event
     from kook.domain.customers.customer import Customer
     from kook.domain.messaging.message import Message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres.repositories.webhooks import SqlWebhookRepository
-from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.adapters.postgres.unit_of_work.base import SqlUnitOfWork
 from kook.application.webhooks.ports import WebhookUnitOfWork
 
 

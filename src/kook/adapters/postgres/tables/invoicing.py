@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.types import UtcDateTime
+from kook.adapters.postgres.tables.metadata import metadata
+from kook.adapters.postgres.tables.types import UtcDateTime
 
 # The last number issued in a Jalali year; locked (SELECT … FOR UPDATE) while the next one is issued.
 invoice_counters = sa.Table(

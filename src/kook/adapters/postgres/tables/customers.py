@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.types import UtcDateTime, str_enum
+from kook.adapters.postgres.tables.metadata import metadata
+from kook.adapters.postgres.tables.types import UtcDateTime, str_enum
 from kook.domain.customers.customer import CustomerKind, CustomerStatus
 
 customers = sa.Table(

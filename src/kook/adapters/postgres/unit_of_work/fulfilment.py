@@ -9,7 +9,7 @@ from kook.adapters.postgres.repositories.fulfilment import SqlFulfilmentReposito
 from kook.adapters.postgres.repositories.requests import SqlRequestRepository
 from kook.adapters.postgres.repositories.wallet import SqlLedgerRepository
 from kook.adapters.postgres.repositories.webhooks import SqlWebhookOutbox
-from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.adapters.postgres.unit_of_work.base import SqlUnitOfWork
 from kook.application.fulfilment.ports import FulfilmentUnitOfWork
 
 

@@ -10,7 +10,7 @@ from kook.adapters.postgres.repositories.catalog import (
     SqlPrefixRepository,
     SqlRouteRepository,
 )
-from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.adapters.postgres.unit_of_work.base import SqlUnitOfWork
 from kook.application.catalog.ports import CatalogUnitOfWork
 
 

@@ -1,12 +1,14 @@
-"""Identity and shared tables. Each context keeps its tables in its own
-``tables_<context>.py`` on the same metadata; ``schema.py`` gathers them."""
+"""The identity context's tables: users, staff, one-time codes, API keys, web sessions.
+
+Each context keeps its tables in its own module of this package, on the same
+metadata (``metadata.py``); ``kook.adapters.postgres.schema`` gathers them."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.types import UtcDateTime, UtcDateTimeList, str_enum
+from kook.adapters.postgres.tables.metadata import metadata
+from kook.adapters.postgres.tables.types import UtcDateTime, UtcDateTimeList, str_enum
 from kook.domain.identity.one_time_code import CodePurpose
 from kook.domain.identity.staff import StaffRole
 from kook.domain.identity.user import UserStatus
@@ -83,29 +85,4 @@ web_sessions = sa.Table(
     sa.Column("last_seen_at", UtcDateTime(), nullable=False),
     sa.Column("otp_login", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Index("ix_web_sessions_principal", "principal_kind", "principal_id"),
-)
-
-audit_log = sa.Table(
-    "audit_log",
-    metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
-    sa.Column("at", UtcDateTime(), nullable=False),
-    sa.Column("actor", sa.String(64), nullable=False),
-    sa.Column("action", sa.String(64), nullable=False),
-    sa.Column("subject", sa.String(128), nullable=False),
-    sa.Column("before", sa.JSON(), nullable=True),
-    sa.Column("after", sa.JSON(), nullable=True),
-    sa.Column("member_id", sa.String(32), nullable=True),  # the customer's member who acted (issue 18)
-    # The client address of the HTTP request behind the action; NULL for the scheduler and the workers.
-    sa.Column("address", sa.String(64), nullable=True),
-)
-
-sandbox_sms = sa.Table(
-    "sandbox_sms",
-    metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True),
-    sa.Column("mobile", sa.String(11), nullable=False, index=True),
-    sa.Column("text", sa.Text(), nullable=False),
-    sa.Column("code", sa.String(16), nullable=True),
-    sa.Column("sent_at", UtcDateTime(), nullable=False),
 )

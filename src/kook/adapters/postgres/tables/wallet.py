@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.types import UtcDateTime, str_enum
+from kook.adapters.postgres.tables.metadata import metadata
+from kook.adapters.postgres.tables.types import UtcDateTime, str_enum
 from kook.domain.wallet.deposit import DepositStatus
 from kook.domain.wallet.ledger import EntryKind
 from kook.domain.wallet.payment import PaymentStatus

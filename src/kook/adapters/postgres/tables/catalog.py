@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.types import UtcDateTime, str_enum
+from kook.adapters.postgres.tables.metadata import metadata
+from kook.adapters.postgres.tables.types import UtcDateTime, str_enum
 from kook.domain.catalog.product import SimType
 from kook.domain.routing.operator import Operator
 

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables
+from kook.adapters.postgres.tables import identity as tables_identity
 from kook.application.identity.ports import SessionStore, WebSession
 from kook.application.identity.settings import SessionPolicy
 
@@ -25,7 +25,7 @@ class SqlSessionStore(SessionStore):
     async def create(self, session: WebSession) -> None:
         async with self._factory() as db, db.begin():
             await db.execute(
-                tables.web_sessions.insert().values(
+                tables_identity.web_sessions.insert().values(
                     id_hash=session_key(session.id),
                     principal_kind=session.principal_kind,
                     principal_id=session.principal_id,
@@ -37,7 +37,7 @@ class SqlSessionStore(SessionStore):
             )
 
     async def get(self, session_id: str) -> WebSession | None:
-        t = tables.web_sessions
+        t = tables_identity.web_sessions
         async with self._factory() as db:
             row = (await db.execute(sa.select(t).where(t.c.id_hash == session_key(session_id)))).first()
         if row is None:
@@ -57,7 +57,7 @@ class SqlSessionStore(SessionStore):
         await self.update(session)
 
     async def update(self, session: WebSession) -> None:
-        t = tables.web_sessions
+        t = tables_identity.web_sessions
         async with self._factory() as db, db.begin():
             await db.execute(
                 t.update()
@@ -66,12 +66,12 @@ class SqlSessionStore(SessionStore):
             )
 
     async def delete(self, session_id: str) -> None:
-        t = tables.web_sessions
+        t = tables_identity.web_sessions
         async with self._factory() as db, db.begin():
             await db.execute(t.delete().where(t.c.id_hash == session_key(session_id)))
 
     async def delete_for_principal(self, principal_kind: str, principal_id: str, *, keep: str | None = None) -> int:
-        t = tables.web_sessions
+        t = tables_identity.web_sessions
         query = t.delete().where(t.c.principal_kind == principal_kind, t.c.principal_id == principal_id)
         if keep is not None:
             query = query.where(t.c.id_hash != session_key(keep))
@@ -80,7 +80,7 @@ class SqlSessionStore(SessionStore):
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def purge(self, now: datetime) -> int:
-        t = tables.web_sessions
+        t = tables_identity.web_sessions
         query = t.delete().where(
             sa.or_(t.c.last_seen_at < now - self._policy.idle, t.c.created_at < now - self._policy.absolute)
         )

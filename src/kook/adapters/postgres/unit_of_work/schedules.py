@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kook.adapters.postgres.repositories.schedules import SqlScheduleRepository
-from kook.adapters.postgres.unit_of_work_requests import SqlRequestsUnitOfWork
+from kook.adapters.postgres.unit_of_work.requests import SqlRequestsUnitOfWork
 from kook.application.recharges.schedule_ports import SchedulesUnitOfWork
 
 

@@ -11,7 +11,7 @@ from kook.adapters.postgres.repositories.requests import (
     SqlUploadRepository,
 )
 from kook.adapters.postgres.repositories.wallet import SqlLedgerRepository
-from kook.adapters.postgres.unit_of_work import SqlUnitOfWork
+from kook.adapters.postgres.unit_of_work.base import SqlUnitOfWork
 from kook.application.recharges.request_ports import RequestsUnitOfWork
 
 

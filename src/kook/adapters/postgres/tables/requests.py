@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.types import UtcDateTime, UtcDateTimeList
+from kook.adapters.postgres.tables.metadata import metadata
+from kook.adapters.postgres.tables.types import UtcDateTime, UtcDateTimeList
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 # What the report indexes carry besides their keys (PostgreSQL INCLUDE), see migration 0014.

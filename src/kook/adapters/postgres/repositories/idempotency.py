@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres.tables_idempotency import idempotency_keys as k
+from kook.adapters.postgres.tables.idempotency import idempotency_keys as k
 from kook.application.shared.idempotency import IdempotencyStore, IdempotentCall, StoredAnswer
 
 ABANDONED_AFTER = timedelta(minutes=5)  # far longer than any call; a call still running keeps its key

@@ -1,7 +1,7 @@
 """One database transaction per ``async with``; repositories share its session.
 
-``SqlUnitOfWork`` manages the session; each context subclasses it and binds
-its repositories in ``_bind`` (identity below).
+``SqlUnitOfWork`` manages the session; each context's unit of work (one module
+a context in this package) subclasses it and binds its repositories in ``_bind``.
 """
 
 from __future__ import annotations
@@ -12,17 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.repositories.audit import SqlAuditLog
-from kook.adapters.postgres.repositories.identity import (
-    SqlApiKeyRepository,
-    SqlOneTimeCodeRepository,
-    SqlStaffRepository,
-    SqlUserRepository,
-)
-from kook.adapters.postgres.repositories.wallet import SqlDepositRepository, SqlLedgerRepository, SqlPaymentRepository
-from kook.adapters.postgres.repositories.webhooks import SqlWebhookOutbox
-from kook.application.identity.ports import IdentityUnitOfWork
 from kook.application.shared.ports import AuditLog, Clock
-from kook.application.wallet.ports import WalletUnitOfWork
 from kook.domain.shared.errors import Conflict
 
 
@@ -71,31 +61,3 @@ class SqlUnitOfWork:
         except IntegrityError as exc:
             await self.session.rollback()
             raise Conflict() from exc
-
-
-class SqlIdentityUnitOfWork(SqlUnitOfWork, IdentityUnitOfWork):
-    users: SqlUserRepository
-    staff: SqlStaffRepository
-    codes: SqlOneTimeCodeRepository
-    api_keys: SqlApiKeyRepository
-
-    def _bind(self, session: AsyncSession) -> None:
-        super()._bind(session)
-        self.users = SqlUserRepository(session)
-        self.staff = SqlStaffRepository(session)
-        self.codes = SqlOneTimeCodeRepository(session)
-        self.api_keys = SqlApiKeyRepository(session)
-
-
-class SqlWalletUnitOfWork(SqlUnitOfWork, WalletUnitOfWork):
-    ledger: SqlLedgerRepository
-    payments: SqlPaymentRepository
-    deposits: SqlDepositRepository
-    webhooks: SqlWebhookOutbox
-
-    def _bind(self, session: AsyncSession) -> None:
-        super()._bind(session)
-        self.ledger = SqlLedgerRepository(session)
-        self.payments = SqlPaymentRepository(session)
-        self.deposits = SqlDepositRepository(session)
-        self.webhooks = SqlWebhookOutbox(session, self._clock)
