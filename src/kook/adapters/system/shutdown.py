@@ -1,4 +1,4 @@
-"""This process's stop request: set when a worker is asked to stop (SIGTERM), read by long-running work."""
+"""A worker's stop request: set when the worker is asked to stop (SIGTERM), read by long-running work."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import threading
 
 from kook.application.shared.ports import ShutdownSignal
 
-_STOPPING = threading.Event()
-
-
-def request_shutdown() -> None:
-    _STOPPING.set()
-
-
-def clear_shutdown() -> None:
-    """For a process that starts a worker again (tests, ``kook serve`` restarted in-process)."""
-    _STOPPING.clear()
-
 
 class ProcessShutdown(ShutdownSignal):
+    """Owned by the worker that sets it (``kook.entrypoints.worker.middleware.DishkaMiddleware``) and handed to
+    that worker's container; a container with no worker gets one that is never set."""
+
+    def __init__(self) -> None:
+        self._stopping = threading.Event()
+
+    def request(self) -> None:
+        self._stopping.set()
+
+    def clear(self) -> None:
+        """For a worker started again in the same process (tests, ``kook serve`` restarted in-process)."""
+        self._stopping.clear()
+
     def requested(self) -> bool:
-        return _STOPPING.is_set()
+        return self._stopping.is_set()

@@ -8,9 +8,10 @@ per background message).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
+import dramatiq
 from dishka import Provider, Scope, from_context, provide
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -69,6 +70,7 @@ from kook.entrypoints.ioc.providers_requests import RequestsInfrastructure, Requ
 from kook.entrypoints.ioc.providers_wallet import WalletInfrastructure, WalletUseCases
 from kook.entrypoints.ioc.providers_webhooks import WebhooksInfrastructure, WebhooksUseCases
 from kook.entrypoints.settings import Settings
+from kook.entrypoints.worker.broker import build_broker
 from kook.sandbox.sms_inbox import SandboxInbox, SandboxSmsSender
 
 
@@ -78,6 +80,7 @@ class InfrastructureProvider(Provider):
 
     scope = Scope.APP
     settings = from_context(provides=Settings, scope=Scope.APP)
+    shutdown_signal = from_context(provides=ShutdownSignal, scope=Scope.APP)
 
     def __init__(self, *, web: bool = False) -> None:
         super().__init__()
@@ -86,12 +89,6 @@ class InfrastructureProvider(Provider):
     @provide
     def clock(self) -> Clock:
         return SystemClock()
-
-    @provide
-    def shutdown_signal(self) -> ShutdownSignal:
-        from kook.adapters.system.shutdown import ProcessShutdown
-
-        return ProcessShutdown()
 
     @provide
     def telemetry(self) -> Telemetry:
@@ -210,6 +207,25 @@ class InfrastructureProvider(Provider):
     @provide
     def sandbox_inbox(self, factory: async_sessionmaker[AsyncSession]) -> SandboxInbox:
         return SandboxInbox(factory)
+
+
+class BrokerFromContext(Provider):
+    """The broker the process's entrypoint built and handed in (a worker enqueues on the broker it consumes)."""
+
+    broker = from_context(provides=dramatiq.Broker, scope=Scope.APP)
+
+
+class OwnBroker(Provider):
+    """A container given no broker (``kook web``, tests, benchmarks) opens one when something first dispatches and
+    closes it with itself."""
+
+    scope = Scope.APP
+
+    @provide
+    def broker(self, settings: Settings) -> Iterator[dramatiq.Broker]:
+        broker = build_broker(settings)
+        yield broker
+        broker.close()
 
 
 class IdentityProvider(Provider):

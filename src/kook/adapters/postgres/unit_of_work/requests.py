@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres.repositories.requests import (
-    SqlLineRepository,
-    SqlRequestRepository,
-    SqlUploadRepository,
-)
+from kook.adapters.postgres.repositories.requests import SqlLineRepository, SqlRequestRepository
+from kook.adapters.postgres.repositories.uploads import SqlUploadRepository
 from kook.adapters.postgres.repositories.wallet import SqlLedgerRepository
 from kook.adapters.postgres.unit_of_work.base import SqlUnitOfWork
 from kook.application.recharges.request_ports import RequestsUnitOfWork
