@@ -11,6 +11,8 @@ from kook.domain.identity.one_time_code import OneTimeCode
 from kook.domain.identity.staff import StaffMember
 from kook.domain.identity.user import User
 
+# Process-wide by nature: SQLAlchemy maps a class once per process (a second mapping raises), so the registry and
+# the flag that it was done are the one module state kept here on purpose.
 mapper_registry = registry(metadata=metadata)
 _started = False
 
