@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from kook.adapters.crypto.secrets import HmacSecretHasher
-from kook.adapters.memory_rate_limiter import MemoryRateLimiter
+from kook.adapters.memory.rate_limiter import MemoryRateLimiter
 from kook.application.identity.authenticate_api_key import AuthenticateApiKey
 from kook.application.identity.change_password import ChangePassword
 from kook.application.identity.code_sender import CodeSender

@@ -19,9 +19,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kook.adapters.clock import SystemClock
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.migrate import upgrade
+from kook.adapters.system.clock import SystemClock
 from kook.entrypoints.http.app import create_app
 from kook.entrypoints.settings import Settings, load_settings
 from kook.sandbox.operator_sim import OperatorSimulator

@@ -216,7 +216,7 @@ class RedisEnqueuer:
         import dramatiq
 
         from kook.application.fulfilment.dispatch_runs import RUN_ACTOR
-        from kook.entrypoints.worker.broker import FULFILMENT_QUEUE
+        from kook.entrypoints.worker.actors import FULFILMENT_QUEUE
 
         queue = FULFILMENT_QUEUE if actor == RUN_ACTOR else "default"
         self._broker.enqueue(dramatiq.Message(queue_name=queue, actor_name=actor, args=(), kwargs=kwargs, options={}))

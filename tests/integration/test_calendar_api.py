@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from dishka import AsyncContainer, Provider, Scope, provide
 
 from kook.adapters.postgres.engine import make_engine
-from kook.adapters.postgres.tables import users
-from kook.adapters.postgres.tables_messaging import events, messages
-from kook.adapters.postgres.tables_requests import requests
+from kook.adapters.postgres.tables.identity import users
+from kook.adapters.postgres.tables.messaging import events, messages
+from kook.adapters.postgres.tables.requests import requests
 from kook.application.calendar.ports import UpcomingRuns
 from kook.application.calendar.send_due_reminders import SendDueReminders
 from kook.application.shared.ports import Clock, SmsSender

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kook.adapters.postgres import tables
+from kook.adapters.postgres.tables import identity as tables_identity
 from kook.application.identity.get_user import GetUser
 from kook.application.identity.get_user_for_read import GetUserForRead
 from kook.application.services.gate import EnterpriseTopupGate
@@ -36,7 +36,9 @@ async def test_the_one_statement_answers_what_the_four_reads_answer(client: Clie
         await seed_demo_data(container)
         engine = await container.get(AsyncEngine)
         async with engine.connect() as conn:
-            ids = dict((await conn.execute(sa.select(tables.users.c.mobile, tables.users.c.id))).all())
+            ids = dict(
+                (await conn.execute(sa.select(tables_identity.users.c.mobile, tables_identity.users.c.id))).all()
+            )
         reader = await container.get(UserContextReader)
         for mobile in (DEMO_CUSTOMER[0], "09127776655"):
             user_id = ids[mobile]

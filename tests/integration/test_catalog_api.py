@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from kook.adapters.postgres import tables
-from kook.adapters.postgres import tables_catalog as t
 from kook.adapters.postgres.seed.catalog import seed_rows
+from kook.adapters.postgres.tables import audit as tables_audit
+from kook.adapters.postgres.tables import catalog as t
 from kook.application.identity.create_staff import CreateStaff, CreateStaffCommand
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import load_settings
@@ -84,7 +84,10 @@ async def count(app: Litestar, table: sa.Table) -> int:
 
 async def audit_actions(app: Litestar) -> list[str]:
     return [
-        str(a) for a in await _scalar_rows(app, sa.select(tables.audit_log.c.action).order_by(tables.audit_log.c.id))
+        str(a)
+        for a in await _scalar_rows(
+            app, sa.select(tables_audit.audit_log.c.action).order_by(tables_audit.audit_log.c.id)
+        )
     ]
 
 

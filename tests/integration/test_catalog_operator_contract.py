@@ -29,13 +29,14 @@ import httpx
 import pytest
 import uvicorn
 
-from kook.adapters.clock import SystemClock
 from kook.adapters.operators.http_operator import HttpOperatorGateways
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.migrate import upgrade
+from kook.adapters.system.clock import SystemClock
 from kook.application.shared.ports import OperatorGateway, OutcomeStatus, TopUpOutcome, TopUpRequest
 from kook.domain.routing.operator import Operator
-from kook.sandbox.operator_sim import OperatorSimulator, SimConfig, TopUpBody, create_sim_app
+from kook.sandbox.operator_sim import OperatorSimulator, SimConfig, TopUpBody
+from kook.sandbox.operator_sim_http import create_sim_app
 from tests.fakes.catalog import seeded_state
 from tests.fakes.clock import DEFAULT_START
 from tests.fakes.operator import FakeOperator

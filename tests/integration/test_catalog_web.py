@@ -8,7 +8,7 @@ import re
 import pytest
 from litestar import Litestar
 
-from kook.adapters.postgres import tables_catalog as t
+from kook.adapters.postgres.tables import catalog as t
 from tests.integration.helpers import Client, sign_up
 from tests.integration.test_catalog_api import (  # noqa: F401  (_seed_restored: autouse)
     CUSTOMER,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kook.adapters.postgres.engine import make_engine, make_session_factory
-from kook.adapters.postgres.idempotency_store import SqlIdempotencyStore
+from kook.adapters.postgres.repositories.idempotency import SqlIdempotencyStore
 from kook.application.shared.ports import IdempotentCall
 from kook.entrypoints.settings import Settings
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.readers.invoices import SqlInvoiceBook
+from kook.adapters.postgres.tables import requests as t
 from kook.entrypoints.settings import Settings
 from tests.integration.helpers import Client
 from tests.integration.test_customers_api import use

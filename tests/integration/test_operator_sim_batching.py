@@ -18,9 +18,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from kook.adapters.clock import SystemClock
 from kook.adapters.postgres.engine import make_engine, make_session_factory
-from kook.adapters.postgres.tables_catalog import sim_topups
+from kook.adapters.postgres.tables.catalog import sim_topups
+from kook.adapters.system.clock import SystemClock
 from kook.sandbox.operator_sim import OperatorSimulator, SimAnswer, TopUpBody
 from tests.integration.test_catalog_operator_contract import mobile, serve_simulator
 

@@ -20,8 +20,9 @@ from litestar import Litestar, Request
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kook.adapters.postgres.tables_catalog import sim_topups
-from kook.sandbox.operator_sim import OperatorSimulator, create_sim_app, sim_router
+from kook.adapters.postgres.tables.catalog import sim_topups
+from kook.sandbox.operator_sim import OperatorSimulator
+from kook.sandbox.operator_sim_http import create_sim_app, sim_router
 from tests.integration.test_catalog_operator_contract import mobile
 
 INVALID_REQUEST = {"status": "failed", "code": "invalid_request"}

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from kook.adapters.clock import SystemClock
-from kook.adapters.pooled_route_limiter import KEPT, PooledRouteLimiter
+from kook.adapters.memory.pooled_route_limiter import KEPT, PooledRouteLimiter
 from kook.adapters.redis.route_limiter import RedisRouteLimiter
+from kook.adapters.system.clock import SystemClock
 from kook.domain.routing.operator import Operator
 from tests.integration.test_route_limiter_redis import make_route
 

@@ -65,7 +65,7 @@ def test_migrate_and_staff_create(tmp_path: Path) -> None:
 
 
 async def _insert_old_code(url: str) -> None:
-    from kook.adapters.postgres.tables import one_time_codes
+    from kook.adapters.postgres.tables.identity import one_time_codes
 
     engine = create_async_engine(url)
     old = datetime.now(UTC) - timedelta(days=3)

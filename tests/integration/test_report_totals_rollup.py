@@ -24,11 +24,11 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.migrate import upgrade
 from kook.adapters.postgres.readers.transactions import SqlTransactionReader
 from kook.adapters.postgres.repositories.report_totals import SqlTransactionTotalsFolder
+from kook.adapters.postgres.tables import requests as t
 from kook.application.reporting.ports import TRANSACTION_STATUSES, TransactionFilter, TransactionTotals
 from kook.domain.shared.jalali import TEHRAN
 from tests.integration.conftest import _clean_pg

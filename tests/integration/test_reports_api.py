@@ -11,8 +11,8 @@ from typing import Any
 
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
-from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.engine import make_engine
+from kook.adapters.postgres.tables import requests as t
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings
 from kook.sandbox.demo_customers import seed_demo_customer

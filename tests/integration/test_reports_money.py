@@ -15,8 +15,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
-from kook.adapters.postgres import tables_wallet as w
 from kook.adapters.postgres.engine import make_engine
+from kook.adapters.postgres.tables import wallet as w
 from kook.entrypoints.settings import Settings
 from tests.integration.helpers import Client
 from tests.integration.test_customers_api import staff_session, use

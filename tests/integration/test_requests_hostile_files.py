@@ -12,7 +12,7 @@ import pytest
 from litestar import Litestar
 
 from kook.adapters.excel import CalamineSheetReader
-from kook.adapters.postgres.tables_requests import request_uploads
+from kook.adapters.postgres.tables.requests import request_uploads
 from kook.application.recharges.ports import SheetReader
 from kook.entrypoints.http.messages import error_text
 from kook.entrypoints.settings import Settings

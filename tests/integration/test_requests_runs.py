@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from dishka import AsyncContainer, Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables_requests as t
+from kook.adapters.postgres.tables import requests as t
 from kook.application.fulfilment.ports import FulfilmentConfig
 from kook.application.recharges.confirm_recharge_request import ConfirmRechargeRequest
 from kook.application.recharges.deliver_run_notices import DeliverRunNotices

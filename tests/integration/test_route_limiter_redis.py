@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from kook.adapters.clock import SystemClock
 from kook.adapters.redis.route_limiter import RedisRouteLimiter
+from kook.adapters.system.clock import SystemClock
 from kook.application.fulfilment.ports import Slot
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import AdapterKind, Route

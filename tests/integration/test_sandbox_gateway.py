@@ -31,8 +31,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.engine import make_engine, make_session_factory
-from kook.adapters.postgres.metadata import metadata
-from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_payments
+from kook.adapters.postgres.tables.metadata import metadata
+from kook.adapters.postgres.tables.sandbox import sandbox_gateway_payments
 from kook.application.shared.ports import Clock
 from kook.application.wallet.ports import (
     GatewayError,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from kook.adapters.postgres import tables
+from kook.adapters.postgres.tables import audit as tables_audit
 from kook.entrypoints.settings import Settings
 from tests.integration.helpers import Client
 from tests.integration.test_catalog_api import NEW_PACKAGE, _seed_restored, log_in_staff  # noqa: F401 (fixture)
@@ -30,7 +30,11 @@ async def _audit_rows(settings: Settings) -> list[Any]:
     engine = create_async_engine(settings.database_url)  # not the app's: another event loop
     try:
         async with engine.connect() as connection:
-            return list((await connection.execute(sa.select(tables.audit_log).order_by(tables.audit_log.c.id))).all())
+            return list(
+                (
+                    await connection.execute(sa.select(tables_audit.audit_log).order_by(tables_audit.audit_log.c.id))
+                ).all()
+            )
     finally:
         await engine.dispose()
 
@@ -180,8 +184,8 @@ async def test_the_audit_table_refuses_update_delete_and_truncate_on_postgresql(
     refused = []
     try:
         for statement in (
-            sa.update(tables.audit_log).values(actor="someone-else"),
-            sa.delete(tables.audit_log),
+            sa.update(tables_audit.audit_log).values(actor="someone-else"),
+            sa.delete(tables_audit.audit_log),
             sa.text("TRUNCATE audit_log"),
         ):
             try:
@@ -192,7 +196,7 @@ async def test_the_audit_table_refuses_update_delete_and_truncate_on_postgresql(
                 refused.append(str(statement).split()[0])
         async with engine.begin() as connection:  # appending still works
             await connection.execute(
-                tables.audit_log.insert().values(
+                tables_audit.audit_log.insert().values(
                     at=datetime.now(UTC), actor="system", action="test.append", subject="x"
                 )
             )

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from litestar import Litestar
 
-from kook.adapters.postgres.tables_teams import member_invitations
+from kook.adapters.postgres.tables.teams import member_invitations
 from kook.application.teams.ports import TeamsUnitOfWork
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.settings import Settings

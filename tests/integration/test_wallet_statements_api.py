@@ -10,8 +10,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
 
-from kook.adapters.postgres import tables_wallet as tw
 from kook.adapters.postgres.engine import make_engine
+from kook.adapters.postgres.tables import wallet as tw
 from kook.application.shared.ledger_poster import LedgerPoster
 from kook.application.wallet.ports import WalletUnitOfWork
 from kook.application.wallet.verify_ledger import VerifyLedger

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.repositories.webhooks import SqlWebhookOutbox
-from kook.adapters.postgres.unit_of_work_webhooks import SqlWebhookUnitOfWork
+from kook.adapters.postgres.unit_of_work.webhooks import SqlWebhookUnitOfWork
 from kook.adapters.webhooks.sender import HmacWebhookSecrets, HttpWebhookSender
 from kook.application.webhooks.ports import WebhookConfig
 from kook.application.webhooks.register_endpoint import RegisterEndpoint

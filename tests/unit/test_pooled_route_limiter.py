@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from kook.adapters import pooled_route_limiter
-from kook.adapters.pooled_route_limiter import KEPT, Granted, PooledRouteLimiter, Verdict
+from kook.adapters.memory import pooled_route_limiter as pooled_route_limiter
+from kook.adapters.memory.pooled_route_limiter import KEPT, Granted, PooledRouteLimiter, Verdict
 from kook.application.fulfilment.ports import Slot
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import AdapterKind, Route

@@ -12,7 +12,7 @@ import structlog
 from dramatiq.broker import MessageProxy
 from dramatiq.brokers.stub import StubBroker
 
-from kook.entrypoints.worker.broker import BindMessageLogContext, CarryRequestId
+from kook.entrypoints.worker.middleware import BindMessageLogContext, CarryRequestId
 
 
 @pytest.fixture

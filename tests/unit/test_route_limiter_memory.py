@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kook.adapters.memory_route_limiter import MemoryRouteLimiter
+from kook.adapters.memory.route_limiter import MemoryRouteLimiter
 from kook.application.fulfilment.limits import lease_seconds
 from kook.application.fulfilment.ports import Slot
 from kook.domain.routing.operator import Operator

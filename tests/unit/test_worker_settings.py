@@ -7,7 +7,8 @@ import pytest
 from dramatiq.brokers.stub import StubBroker
 
 from kook.entrypoints.settings import SettingsError, load_settings
-from kook.entrypoints.worker.broker import FULFILMENT_PREFETCH, FULFILMENT_QUEUE, KookWorker
+from kook.entrypoints.worker.actors import FULFILMENT_QUEUE
+from kook.entrypoints.worker.broker import FULFILMENT_PREFETCH, KookWorker
 
 BASE = {"KOOK_ENV": "test", "KOOK_SECRET_KEY": "x" * 32, "KOOK_DATABASE_URL": "sqlite+aiosqlite:///:memory:"}
 

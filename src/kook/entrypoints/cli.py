@@ -99,8 +99,8 @@ def cmd_ready(_args: argparse.Namespace) -> int:
 
     from redis.asyncio import Redis
 
-    from kook.adapters.health import check_ready
     from kook.adapters.postgres.engine import make_engine
+    from kook.adapters.system.health import check_ready
 
     settings = _settings()
 
@@ -170,11 +170,12 @@ def _use_uvloop() -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     _use_uvloop()
-    from kook.entrypoints.worker.broker import KookWorker, setup_broker
+    from kook.entrypoints.worker.broker import build_broker
+    from kook.entrypoints.worker.runner import make_worker
 
     settings = _settings()
-    broker = setup_broker(settings)
-    worker = KookWorker(broker, worker_threads=args.threads)
+    broker = build_broker(settings)
+    worker = make_worker(settings, broker, threads=args.threads)
     stopped = threading.Event()
 
     def stop(signum: int, _frame: Any) -> None:
@@ -194,10 +195,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_scheduler(_args: argparse.Namespace) -> int:
     from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
     from kook.entrypoints.scheduler import jobs_for, run_scheduler
-    from kook.entrypoints.worker.broker import setup_broker
+    from kook.entrypoints.worker.broker import build_broker
 
     settings = _settings()
-    broker = setup_broker(settings)
+    broker = build_broker(settings)
     _use_uvloop()
 
     async def run() -> None:
@@ -244,10 +245,11 @@ def cmd_operator_sim(args: argparse.Namespace) -> int:
         return 2
     import uvicorn
 
-    from kook.adapters.clock import SystemClock
     from kook.adapters.postgres.engine import make_engine, make_session_factory
     from kook.adapters.postgres.migrate import upgrade
-    from kook.sandbox.operator_sim import OperatorSimulator, SimConfig, create_sim_app
+    from kook.adapters.system.clock import SystemClock
+    from kook.sandbox.operator_sim import OperatorSimulator, SimConfig
+    from kook.sandbox.operator_sim_http import create_sim_app
 
     try:
         config = SimConfig(

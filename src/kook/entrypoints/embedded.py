@@ -22,7 +22,8 @@ from kook.entrypoints.http.app import create_app
 from kook.entrypoints.ioc.containers import make_http_container
 from kook.entrypoints.scheduler import jobs_for, run_scheduler
 from kook.entrypoints.settings import Settings
-from kook.entrypoints.worker.broker import KookWorker, setup_broker
+from kook.entrypoints.worker.broker import build_broker
+from kook.entrypoints.worker.runner import make_worker
 from kook.sandbox.demo import seed_demo_data
 
 log = structlog.get_logger(__name__)
@@ -30,10 +31,10 @@ log = structlog.get_logger(__name__)
 
 def build_embedded_app(settings: Settings, *, host: str, port: int) -> Litestar:
     upgrade(settings.database_url)
-    broker = setup_broker(settings)
-    container = make_http_container(settings)
+    broker = build_broker(settings)  # one in-memory broker: the web enqueues on it, the in-process worker consumes
+    container = make_http_container(settings, broker=broker)
     app = create_app(settings, container)
-    worker = KookWorker(broker, worker_threads=4)
+    worker = make_worker(settings, broker, threads=4)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[Any]] = []
 

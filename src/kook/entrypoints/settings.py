@@ -4,6 +4,9 @@ A nested struct's fields take its name as a prefix: ``Settings.sms.provider``
 is ``KOOK_SMS_PROVIDER``. Every value is checked at start; a bad one stops the
 process with a message naming the variable. Nothing reads the environment at
 import time.
+
+One file, over 400 lines on purpose: every ``KOOK_*`` variable, its default and its check are found in
+one place (the structs first, then the loader and the cross-field checks) — the list an operator reads.
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.clock import SystemClock
-from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_payments
+from kook.adapters.postgres.tables.sandbox import sandbox_gateway_payments
+from kook.adapters.system.clock import SystemClock
 from kook.application.shared.ports import Clock
 from kook.application.wallet.ports import (
     CallbackData,

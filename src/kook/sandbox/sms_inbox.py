@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables
+from kook.adapters.postgres.tables import sandbox as tables_sandbox
 from kook.application.shared.ports import Clock, SmsDeliveryError, SmsSender
 from kook.domain.shared.mobile import is_normalized_mobile
 
@@ -32,7 +32,9 @@ class SandboxSmsSender(SmsSender):
             raise SmsDeliveryError("not_iranian_mobile", retryable=False)
         async with self._factory() as db, db.begin():
             await db.execute(
-                tables.sandbox_sms.insert().values(mobile=mobile, text=text, code=code, sent_at=self._clock.now())
+                tables_sandbox.sandbox_sms.insert().values(
+                    mobile=mobile, text=text, code=code, sent_at=self._clock.now()
+                )
             )
 
 
@@ -41,7 +43,7 @@ class SandboxInbox:
         self._factory = factory
 
     async def messages(self, mobile: str | None = None, limit: int = 50) -> list[InboxMessage]:
-        t = tables.sandbox_sms
+        t = tables_sandbox.sandbox_sms
         query = sa.select(t).order_by(t.c.id.desc()).limit(limit)
         if mobile:
             query = query.where(t.c.mobile == mobile)

@@ -20,6 +20,10 @@ the bytes is judged first, without inflating anything:
 Then the first visible worksheet is read row by row; more than ``max_rows``
 non-blank rows below the header → ``too_many_rows``. calamine's XML parser
 does not expand user-defined entities, so a billion-laughs sheet is not a risk.
+
+One file, over 400 lines on purpose: the checks above are one guard in one order, each one trusting only
+what the one before it vouched for (the OLE2 directory and the zip directory readers are its second half);
+split across files, a reader would have to follow that order from module to module.
 """
 
 from __future__ import annotations

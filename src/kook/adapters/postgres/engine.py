@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from kook.adapters.postgres.mappers import start_mappers
+from kook.adapters.postgres.tables.mappers import start_mappers
 
 # A kept connection is replaced after half an hour: a server-side idle timeout or a proxy's cut is met by a fresh
 # connection instead of a failed statement, without a ping on every checkout.

@@ -21,7 +21,7 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from kook.adapters.metrics.prometheus import observe_http
-from kook.adapters.request_origin import set_client_address
+from kook.adapters.system.request_origin import set_client_address
 from kook.application.identity.ports import RateLimiter
 from kook.domain.shared.errors import ValidationFailed
 from kook.entrypoints.http.api.calendar import CalendarController, CalendarFeedController, EventsController

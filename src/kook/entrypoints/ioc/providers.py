@@ -8,23 +8,24 @@ per background message).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
+import dramatiq
 from dishka import Provider, Scope, from_context, provide
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from kook.adapters.clock import SystemClock
 from kook.adapters.crypto.passwords import Argon2PasswordHasher
 from kook.adapters.crypto.secrets import HmacSecretHasher, SecureCodeGenerator
-from kook.adapters.memory_rate_limiter import MemoryRateLimiter
+from kook.adapters.memory.rate_limiter import MemoryRateLimiter
 from kook.adapters.postgres.engine import ReadSessions, make_engine, make_read_sessions, make_session_factory
-from kook.adapters.postgres.session_store import SqlSessionStore
-from kook.adapters.postgres.unit_of_work import SqlIdentityUnitOfWork
+from kook.adapters.postgres.repositories.sessions import SqlSessionStore
+from kook.adapters.postgres.unit_of_work.identity import SqlIdentityUnitOfWork
 from kook.adapters.redis.rate_limiter import RedisRateLimiter
 from kook.adapters.redis.session_store import RedisSessionStore
 from kook.adapters.sms.kavenegar import KavenegarSettings, KavenegarSmsSender
+from kook.adapters.system.clock import SystemClock
 from kook.application.identity.authenticate_api_key import AuthenticateApiKey
 from kook.application.identity.authenticate_key import AuthenticateKey
 from kook.application.identity.change_password import ChangePassword
@@ -72,6 +73,7 @@ from kook.entrypoints.ioc.providers_requests import RequestsInfrastructure, Requ
 from kook.entrypoints.ioc.providers_wallet import WalletInfrastructure, WalletUseCases
 from kook.entrypoints.ioc.providers_webhooks import WebhooksInfrastructure, WebhooksUseCases
 from kook.entrypoints.settings import Settings
+from kook.entrypoints.worker.broker import build_broker
 from kook.sandbox.sms_inbox import SandboxInbox, SandboxSmsSender
 
 
@@ -81,6 +83,7 @@ class InfrastructureProvider(Provider):
 
     scope = Scope.APP
     settings = from_context(provides=Settings, scope=Scope.APP)
+    shutdown_signal = from_context(provides=ShutdownSignal, scope=Scope.APP)
 
     def __init__(self, *, web: bool = False) -> None:
         super().__init__()
@@ -89,12 +92,6 @@ class InfrastructureProvider(Provider):
     @provide
     def clock(self) -> Clock:
         return SystemClock()
-
-    @provide
-    def shutdown_signal(self) -> ShutdownSignal:
-        from kook.adapters.process import ProcessShutdown
-
-        return ProcessShutdown()
 
     @provide
     def telemetry(self) -> Telemetry:
@@ -213,6 +210,25 @@ class InfrastructureProvider(Provider):
     @provide
     def sandbox_inbox(self, factory: async_sessionmaker[AsyncSession]) -> SandboxInbox:
         return SandboxInbox(factory)
+
+
+class BrokerFromContext(Provider):
+    """The broker the process's entrypoint built and handed in (a worker enqueues on the broker it consumes)."""
+
+    broker = from_context(provides=dramatiq.Broker, scope=Scope.APP)
+
+
+class OwnBroker(Provider):
+    """A container given no broker (``kook web``, tests, benchmarks) opens one when something first dispatches and
+    closes it with itself."""
+
+    scope = Scope.APP
+
+    @provide
+    def broker(self, settings: Settings) -> Iterator[dramatiq.Broker]:
+        broker = build_broker(settings)
+        yield broker
+        broker.close()
 
 
 class IdentityProvider(Provider):

@@ -11,7 +11,8 @@ from kook.adapters.calendar.iran_holidays import IranHolidays
 from kook.adapters.html.sanitizer import Nh3Sanitizer
 from kook.adapters.postgres.readers.upcoming_runs import SqlUpcomingRuns
 from kook.adapters.postgres.repositories.calendar import SqlCustomerLookup
-from kook.adapters.postgres.unit_of_work_customers import SqlAlertsUnitOfWork, SqlCalendarUnitOfWork
+from kook.adapters.postgres.unit_of_work.calendar import SqlCalendarUnitOfWork
+from kook.adapters.postgres.unit_of_work.messaging import SqlAlertsUnitOfWork
 from kook.application.calendar.create_event import CreateEvent
 from kook.application.calendar.delete_event import DeleteEvent
 from kook.application.calendar.get_event import GetEvent

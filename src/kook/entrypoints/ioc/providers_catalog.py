@@ -8,7 +8,7 @@ from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.operators.http_operator import HttpOperatorGateways
-from kook.adapters.postgres.unit_of_work_catalog import SqlCatalogUnitOfWork
+from kook.adapters.postgres.unit_of_work.catalog import SqlCatalogUnitOfWork
 from kook.application.catalog.create_package import CreatePackage
 from kook.application.catalog.find_package import FindPackage
 from kook.application.catalog.get_package import GetPackage

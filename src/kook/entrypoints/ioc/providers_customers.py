@@ -7,12 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.engine import ReadSessions
 from kook.adapters.postgres.repositories.audit_reader import SqlAuditReader
-from kook.adapters.postgres.unit_of_work_customers import (
-    SqlCustomersUnitOfWork,
-    SqlMessagingUnitOfWork,
-    SqlServicesUnitOfWork,
-    SqlTeamsUnitOfWork,
-)
+from kook.adapters.postgres.unit_of_work.customers import SqlCustomersUnitOfWork
+from kook.adapters.postgres.unit_of_work.messaging import SqlMessagingUnitOfWork
+from kook.adapters.postgres.unit_of_work.services import SqlServicesUnitOfWork
+from kook.adapters.postgres.unit_of_work.teams import SqlTeamsUnitOfWork
 from kook.application.audit.list_audit_entries import ListAuditEntries
 from kook.application.customers.approve_customer_profile import ApproveCustomerProfile
 from kook.application.customers.get_customer_for_review import GetCustomerForReview

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import dramatiq
 from dishka import Provider, Scope, provide
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.memory_route_limiter import MemoryRouteLimiter
-from kook.adapters.pooled_route_limiter import PooledRouteLimiter
-from kook.adapters.postgres.unit_of_work_fulfilment import SqlFulfilmentUnitOfWork
+from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
+from kook.adapters.memory.pooled_route_limiter import PooledRouteLimiter
+from kook.adapters.memory.route_limiter import MemoryRouteLimiter
+from kook.adapters.postgres.unit_of_work.fulfilment import SqlFulfilmentUnitOfWork
 from kook.adapters.redis.route_limiter import RedisRouteLimiter
 from kook.application.fulfilment.check_unknown_lines import CheckUnknownLines
 from kook.application.fulfilment.dispatch_runs import DispatchRuns
@@ -65,11 +67,8 @@ class FulfilmentInfrastructure(Provider):
     fulfilment_starter = provide(DispatchRuns, provides=FulfilmentStarter)
 
     @provide
-    def dispatcher(self, settings: Settings) -> Dispatcher:
-        from kook.adapters.dramatiq.dispatcher import DramatiqDispatcher
-        from kook.entrypoints.worker.broker import setup_broker  # the broker imports the containers
-
-        return DramatiqDispatcher(setup_broker(settings))
+    def dispatcher(self, broker: dramatiq.Broker) -> Dispatcher:
+        return DramatiqDispatcher(broker)
 
 
 class FulfilmentUseCases(Provider):

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.excel.calamine_sheet_reader import CalamineSheetReader
 from kook.adapters.excel.openpyxl_workbook_writer import OpenpyxlWorkbookWriter
-from kook.adapters.postgres.idempotency_store import SqlIdempotencyStore
-from kook.adapters.postgres.unit_of_work_requests import SqlRequestsUnitOfWork
-from kook.adapters.postgres.unit_of_work_schedules import SqlSchedulesUnitOfWork
+from kook.adapters.postgres.repositories.idempotency import SqlIdempotencyStore
+from kook.adapters.postgres.unit_of_work.requests import SqlRequestsUnitOfWork
+from kook.adapters.postgres.unit_of_work.schedules import SqlSchedulesUnitOfWork
 from kook.application.recharges.add_line import AddLine
 from kook.application.recharges.cancel_future_runs import CancelFutureRuns
 from kook.application.recharges.cancel_request import CancelRequest

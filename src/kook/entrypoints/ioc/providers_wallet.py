@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.payment_gateway.zarinpal import ZarinpalGateway, ZarinpalSettings
 from kook.adapters.postgres.engine import ReadSessions, make_engine, make_session_factory
-from kook.adapters.postgres.tables_sandbox_gateway import sandbox_gateway_payments
-from kook.adapters.postgres.unit_of_work import SqlWalletUnitOfWork
+from kook.adapters.postgres.tables.sandbox import sandbox_gateway_payments
+from kook.adapters.postgres.unit_of_work.wallet import SqlWalletUnitOfWork
 from kook.adapters.slips.file_store import FileSlipStore
 from kook.adapters.slips.inspector import PillowSlipInspector
 from kook.application.shared.caller_facts import CallerFacts

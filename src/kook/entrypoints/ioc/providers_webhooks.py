@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dishka import Provider, Scope, provide
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres.unit_of_work_webhooks import SqlWebhookUnitOfWork
+from kook.adapters.postgres.unit_of_work.webhooks import SqlWebhookUnitOfWork
 from kook.adapters.webhooks.sender import HmacWebhookSecrets, HttpWebhookSender
 from kook.application.shared.ports import Clock
 from kook.application.webhooks.delete_endpoint import DeleteEndpoint

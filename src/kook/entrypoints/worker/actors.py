@@ -1,8 +1,19 @@
-"""Dramatiq actors: thin and idempotent (ids in, one use case call)."""
+"""Dramatiq actors: thin and idempotent (ids in, one use case call), named ``<context>.<verb>``.
+
+Each is declared on the broker a process builds (``declare_actors``, called by ``broker.build_broker``), not on
+Dramatiq's global broker; its ``FromDishka`` parameters are injected per message, in a REQUEST scope of the
+container of the worker running on that broker (``middleware.worker_container``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import dramatiq
 from dishka import FromDishka
+from dishka.integrations.base import wrap_injection
 
 from kook.application.calendar.send_due_reminders import SendDueReminders
 from kook.application.fulfilment.check_unknown_lines import CheckUnknownLines
@@ -18,7 +29,28 @@ from kook.application.reporting.purge_expired_exports import PurgeExpiredExports
 from kook.application.reporting.run_transaction_export import RunTransactionExport
 from kook.application.wallet.expire_stale_payments import ExpireStalePayments
 from kook.application.webhooks.send_due_deliveries import SendDueDeliveries
-from kook.entrypoints.worker.broker import FULFILMENT_QUEUE, kook_actor
+from kook.entrypoints.worker.middleware import worker_container
+
+# Run messages of fulfilment have a queue of their own (see ``broker.FULFILMENT_PREFETCH``).
+FULFILMENT_QUEUE = "fulfilment"
+
+
+@dataclass(frozen=True)
+class ActorSpec:
+    """An actor to declare on a broker: its name, its coroutine, its Dramatiq options."""
+
+    name: str
+    fn: Callable[..., Awaitable[None]]
+    options: Mapping[str, Any]
+
+
+def kook_actor(name: str, **options: Any) -> Callable[[Callable[..., Awaitable[None]]], ActorSpec]:
+    """An async actor named ``<context>.<verb>`` whose FromDishka parameters are injected per message."""
+
+    def describe(fn: Callable[..., Awaitable[None]]) -> ActorSpec:
+        return ActorSpec(name, fn, options)
+
+    return describe
 
 
 @kook_actor("identity.purge_expired", max_retries=3, time_limit=300_000)
@@ -103,3 +135,30 @@ async def send_webhooks(send: FromDishka[SendDueDeliveries]) -> None:
 @kook_actor("reports.fold_totals", max_retries=0, time_limit=300_000)
 async def fold_totals(fold: FromDishka[FoldTransactionTotals]) -> None:
     await fold()
+
+
+ACTORS = (
+    purge_expired,
+    expire_payments,
+    run_request,
+    check_unknown,
+    sweep,
+    start_due,
+    remind_events,
+    low_balance,
+    export_transactions,
+    purge_exports,
+    send_webhooks,
+    fold_totals,
+)
+
+
+def declare_actors(broker: dramatiq.Broker) -> None:
+    for spec in ACTORS:
+        injected = wrap_injection(
+            func=spec.fn,
+            container_getter=lambda _args, _kwargs: worker_container(broker),
+            is_async=True,
+            manage_scope=True,
+        )
+        dramatiq.actor(broker=broker, actor_name=spec.name, **spec.options)(injected)

@@ -14,18 +14,18 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
-from kook.adapters.postgres import tables
-from kook.adapters.postgres.tables_customers import customers
-from kook.adapters.postgres.tables_services import service_activations
-from kook.adapters.postgres.tables_teams import customer_members
-from kook.adapters.postgres.tables_wallet import wallets
+from kook.adapters.postgres.tables import identity as tables_identity
+from kook.adapters.postgres.tables.customers import customers
+from kook.adapters.postgres.tables.services import service_activations
+from kook.adapters.postgres.tables.teams import customer_members
+from kook.adapters.postgres.tables.wallet import wallets
 from kook.application.shared.ports import OwnerAccess, UserContext, UserContextReader
 from kook.domain.customers.customer import CustomerStatus
 from kook.domain.customers.members import Member, Role
 from kook.domain.identity.user import User
 from kook.domain.wallet.ledger import Wallet
 
-_U = tables.users.c
+_U = tables_identity.users.c
 _M = customer_members.c
 _USER_FIELDS = (
     "id",
@@ -65,7 +65,7 @@ def _query() -> sa.Select[Any]:
             wallets.c.updated_at.label("w_updated_at"),
         )
         .select_from(
-            tables.users.outerjoin(customer_members, _M.user_id == _U.id)
+            tables_identity.users.outerjoin(customer_members, _M.user_id == _U.id)
             .outerjoin(customers, customers.c.id == _M.customer_id)
             .outerjoin(wallets, wallets.c.customer_id == customers.c.id)
         )

@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables_requests as t
-from kook.adapters.postgres import tables_wallet as w
+from kook.adapters.postgres.tables import requests as t
+from kook.adapters.postgres.tables import wallet as w
 from kook.application.reporting.ports import DailyTotalsReader, DayTotals
 from kook.domain.shared.jalali import TEHRAN
 

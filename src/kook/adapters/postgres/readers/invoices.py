@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables_customers as tc
-from kook.adapters.postgres import tables_invoicing as ti
-from kook.adapters.postgres import tables_requests as tr
+from kook.adapters.postgres.tables import customers as tc
+from kook.adapters.postgres.tables import invoicing as ti
+from kook.adapters.postgres.tables import requests as tr
 from kook.application.reporting.ports import InvoiceBook, InvoicedRequest
 from kook.domain.invoicing.invoice import IssuedNumber, Party, SoldGroup
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables_wallet as w
+from kook.adapters.postgres.tables import wallet as w
 from kook.application.reporting.ports import (
     SETTLED,
     PaymentCursor,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.readers.transactions import _AMOUNT, _where
+from kook.adapters.postgres.tables import requests as t
 from kook.application.reporting.ports import SalesCell, SalesFilter, SalesReader, TransactionFilter
 
 L = t.request_lines.c

@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables_wallet as t
+from kook.adapters.postgres.tables import wallet as t
 from kook.application.reporting.ports import StatementReader
 from kook.domain.invoicing.statement import Balance, Movement
 from kook.domain.wallet.ledger import available_account, held_account

@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import NullPool
 
-from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.readers.transactions import _AMOUNT, _where
+from kook.adapters.postgres.tables import requests as t
 from kook.application.reporting.ports import TransactionFilter
 
 L = t.request_lines.c

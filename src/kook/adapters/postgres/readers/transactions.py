@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables_reporting as tr
-from kook.adapters.postgres import tables_requests as t
+from kook.adapters.postgres.tables import reporting as tr
+from kook.adapters.postgres.tables import requests as t
 from kook.application.reporting.ports import (
     TRANSACTION_STATUSES,
     TransactionCursor,

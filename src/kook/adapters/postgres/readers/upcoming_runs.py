@@ -17,7 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres.tables_requests import requests
+from kook.adapters.postgres.tables.requests import requests
 from kook.application.calendar.ports import RunOnCalendar, UpcomingRuns
 from kook.domain.recharges.request import RequestStatus
 from kook.domain.recharges.schedule import Repeat

@@ -4,8 +4,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables
-from kook.adapters.request_origin import client_address
+from kook.adapters.postgres.tables import audit as tables_audit
+from kook.adapters.system.request_origin import client_address
 from kook.application.shared.acting import acting_member
 from kook.application.shared.ports import AuditLog, Clock
 
@@ -27,7 +27,7 @@ class SqlAuditLog(AuditLog):
         after: dict[str, Any] | None = None,
     ) -> None:
         await self._session.execute(
-            tables.audit_log.insert().values(
+            tables_audit.audit_log.insert().values(
                 at=self._clock.now(),
                 actor=actor,
                 action=action,

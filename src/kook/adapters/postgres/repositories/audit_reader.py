@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables
+from kook.adapters.postgres.tables import audit as tables_audit
+from kook.adapters.postgres.tables import identity as tables_identity
 from kook.application.shared.ports import AuditEntry, AuditFilter, AuditReader
 
 _ROLE_LABELS = {"reviewer": "بازبین", "finance": "مالی", "admin": "مدیر"}
@@ -16,8 +17,8 @@ class SqlAuditReader(AuditReader):
         self._factory = factory
 
     async def entries(self, filter: AuditFilter, *, before_id: int | None, limit: int) -> list[AuditEntry]:
-        a = tables.audit_log.c
-        query = sa.select(tables.audit_log)
+        a = tables_audit.audit_log.c
+        query = sa.select(tables_audit.audit_log)
         if filter.actor:
             query = query.where(a.actor == filter.actor)
         if filter.action:
@@ -32,7 +33,7 @@ class SqlAuditReader(AuditReader):
             staff_ids = {r.actor.removeprefix("staff:") for r in rows if r.actor.startswith("staff:")}
             labels: dict[str, str] = {}
             if staff_ids:
-                s = tables.staff.c
+                s = tables_identity.staff.c
                 found = await session.execute(sa.select(s.id, s.mobile, s.role).where(s.id.in_(staff_ids)))
                 labels = {
                     f"staff:{row.id}": f"{row.mobile} ({_ROLE_LABELS.get(str(row.role), str(row.role))})"
@@ -41,7 +42,7 @@ class SqlAuditReader(AuditReader):
             member_ids = {r.member_id for r in rows if r.member_id}
             members: dict[str, str] = {}
             if member_ids:  # the customer's member who acted (issue 18)
-                u = tables.users.c
+                u = tables_identity.users.c
                 found = await session.execute(
                     sa.select(u.id, u.mobile, u.first_name, u.last_name).where(u.id.in_(member_ids))
                 )

@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
-from kook.adapters.postgres.tables_messaging import calendar_feeds, events
-from kook.adapters.postgres.tables_teams import customer_members
+from kook.adapters.postgres.tables import identity as tables_identity
+from kook.adapters.postgres.tables.messaging import calendar_feeds, events
+from kook.adapters.postgres.tables.teams import customer_members
 from kook.application.calendar.ports import CustomerLookup, DueReminder, EventRepository, FeedRepository
 from kook.domain.calendar.event import Event
 
@@ -68,8 +68,8 @@ class SqlEventRepository(EventRepository):
         mobiles = dict(
             (
                 await self._session.execute(
-                    sa.select(tables.users.c.id, tables.users.c.mobile).where(
-                        tables.users.c.id.in_({row.user_id for row in claimed})
+                    sa.select(tables_identity.users.c.id, tables_identity.users.c.mobile).where(
+                        tables_identity.users.c.id.in_({row.user_id for row in claimed})
                     )
                 )
             ).all()

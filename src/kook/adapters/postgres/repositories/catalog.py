@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables_catalog as t
 from kook.adapters.postgres.repositories.base import flush_or_conflict
+from kook.adapters.postgres.tables import catalog as t
 from kook.application.shared.ports import (
     OperatorSettingsRepository,
     PackageRepository,

@@ -7,10 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
-from kook.adapters.postgres.tables_customers import customers
-from kook.adapters.postgres.tables_teams import customer_members
+from kook.adapters.postgres.tables import identity as tables_identity
+from kook.adapters.postgres.tables.customers import customers
+from kook.adapters.postgres.tables.teams import customer_members
 from kook.application.shared.ports import CustomerRepository, CustomerSummary, Position
 from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatus
 from kook.domain.shared.errors import Conflict
@@ -61,7 +61,7 @@ class SqlCustomerRepository(CustomerRepository):
         self, status: CustomerStatus | None, *, after: Position | None, limit: int
     ) -> list[CustomerSummary]:
         c = customers.c
-        u = tables.users.c
+        u = tables_identity.users.c
         ascending = status == CustomerStatus.SUBMITTED
         query = sa.select(
             c.id,
@@ -78,7 +78,7 @@ class SqlCustomerRepository(CustomerRepository):
             u.mobile,
             u.first_name.label("owner_first_name"),
             u.last_name.label("owner_last_name"),
-        ).join(tables.users, u.id == c.owner_user_id)
+        ).join(tables_identity.users, u.id == c.owner_user_id)
         if status is not None:
             query = query.where(c.status == status)
         if after is not None:

@@ -14,8 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.repositories.requests import _request
+from kook.adapters.postgres.tables import requests as t
 from kook.application.fulfilment.ports import ClaimedLine, FulfilmentRepository, UnknownLine
 from kook.domain.recharges.fulfilment import FINAL_STATUSES, OPEN_STATUSES, LineChange, LineState
 from kook.domain.recharges.line import LineStatus

@@ -5,8 +5,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
+from kook.adapters.postgres.tables import identity as tables_identity
 from kook.application.identity.ports import ApiKeyRepository
 from kook.application.shared.ports import OneTimeCodeRepository, StaffRepository, UserRepository
 from kook.domain.identity.api_key import ApiKey
@@ -23,7 +23,7 @@ class SqlUserRepository(UserRepository):
         return await self._session.get(User, user_id)
 
     async def by_mobile(self, mobile: str, *, for_update: bool = False) -> User | None:
-        query = sa.select(User).where(tables.users.c.mobile == mobile)
+        query = sa.select(User).where(tables_identity.users.c.mobile == mobile)
         if for_update:
             query = query.with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
@@ -41,7 +41,7 @@ class SqlStaffRepository(StaffRepository):
         return await self._session.get(StaffMember, staff_id)
 
     async def by_mobile(self, mobile: str, *, for_update: bool = False) -> StaffMember | None:
-        query = sa.select(StaffMember).where(tables.staff.c.mobile == mobile)
+        query = sa.select(StaffMember).where(tables_identity.staff.c.mobile == mobile)
         if for_update:
             query = query.with_for_update()
         return (await self._session.execute(query)).scalar_one_or_none()
@@ -56,7 +56,7 @@ class SqlOneTimeCodeRepository(OneTimeCodeRepository):
         self._session = session
 
     async def latest(self, mobile: str, purpose: CodePurpose, *, for_update: bool = False) -> OneTimeCode | None:
-        c = tables.one_time_codes.c
+        c = tables_identity.one_time_codes.c
         query = (
             sa.select(OneTimeCode)
             .where(c.mobile == mobile, c.purpose == purpose)
@@ -73,7 +73,7 @@ class SqlOneTimeCodeRepository(OneTimeCodeRepository):
 
     async def purge_older_than(self, moment: datetime) -> int:
         result = await self._session.execute(
-            sa.delete(tables.one_time_codes).where(tables.one_time_codes.c.created_at < moment)
+            sa.delete(tables_identity.one_time_codes).where(tables_identity.one_time_codes.c.created_at < moment)
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -86,12 +86,12 @@ class SqlApiKeyRepository(ApiKeyRepository):
         return await self._session.get(ApiKey, key_id)
 
     async def for_user(self, user_id: str) -> list[ApiKey]:
-        c = tables.api_keys.c
+        c = tables_identity.api_keys.c
         query = sa.select(ApiKey).where(c.user_id == user_id).order_by(c.created_at.desc())
         return list((await self._session.execute(query)).scalars())
 
     async def for_staff(self, staff_id: str) -> list[ApiKey]:
-        c = tables.api_keys.c
+        c = tables_identity.api_keys.c
         query = sa.select(ApiKey).where(c.staff_id == staff_id).order_by(c.created_at.desc())
         return list((await self._session.execute(query)).scalars())
 

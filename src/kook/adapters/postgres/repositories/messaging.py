@@ -7,12 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
 from kook.adapters.postgres.repositories.customers import keyset_after
-from kook.adapters.postgres.tables_customers import customers
-from kook.adapters.postgres.tables_messaging import balance_alerts, messages
-from kook.adapters.postgres.tables_wallet import wallets
+from kook.adapters.postgres.tables import identity as tables_identity
+from kook.adapters.postgres.tables.customers import customers
+from kook.adapters.postgres.tables.messaging import balance_alerts, messages
+from kook.adapters.postgres.tables.wallet import wallets
 from kook.application.messaging.ports import BalanceAlertRepository, LowBalance, RecipientDirectory
 from kook.application.shared.ports import MessageRepository, Position
 from kook.domain.messaging.message import Message, MessageKind
@@ -143,7 +143,7 @@ class SqlRecipientDirectory(RecipientDirectory):
         self._session = session
 
     async def of_customer(self, customer_id: str) -> tuple[str, str] | None:
-        u = tables.users.c
+        u = tables_identity.users.c
         query = (
             sa.select(u.id, u.mobile)
             .join(customers, customers.c.owner_user_id == u.id)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from kook.adapters.postgres.tables_reporting import report_exports as e
+from kook.adapters.postgres.tables.reporting import report_exports as e
 from kook.application.reporting.ports import ExportRepository, ReportExport
 
 C = e.c

@@ -12,14 +12,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from kook.adapters.postgres import tables_requests as t
+from kook.adapters.postgres.tables import requests as t
 from kook.application.recharges.ports import (
     LineCounts,
     LineCursor,
     LineRepository,
     LineView,
-    UploadRecord,
-    UploadRepository,
 )
 from kook.application.shared.ports import RequestRepository
 from kook.domain.recharges.line import LineDraft, LineStatus, ProductKind
@@ -373,48 +371,3 @@ class SqlLineRepository(LineRepository):
             .order_by(L.source_row, L.id)
         )
         return [_line(row) for row in rows]
-
-
-class SqlUploadRepository(UploadRepository):
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def add(self, upload: UploadRecord) -> None:
-        await self._session.execute(
-            t.request_uploads.insert().values(
-                id=upload.id,
-                request_id=upload.request_id,
-                customer_id=upload.customer_id,
-                kind=upload.kind,
-                filename=upload.filename,
-                rows=upload.rows,
-                valid=upload.valid,
-                invalid=upload.invalid,
-                duplicates=upload.duplicates,
-                headers=json.dumps(upload.headers, ensure_ascii=False),
-                created_at=upload.created_at,
-            )
-        )
-
-    async def get(self, request_id: str, upload_id: str) -> UploadRecord | None:
-        c = t.request_uploads.c
-        row = (
-            await self._session.execute(
-                sa.select(t.request_uploads).where(c.request_id == request_id, c.id == upload_id)
-            )
-        ).first()
-        if row is None:
-            return None
-        return UploadRecord(
-            id=row.id,
-            request_id=row.request_id,
-            customer_id=row.customer_id,
-            kind=row.kind,
-            filename=row.filename,
-            rows=row.rows,
-            valid=row.valid,
-            invalid=row.invalid,
-            duplicates=row.duplicates,
-            headers=[str(h) for h in json.loads(row.headers)],
-            created_at=row.created_at,
-        )

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables_requests as t
 from kook.adapters.postgres.repositories.requests import _request
-from kook.adapters.postgres.types import UtcDateTime
+from kook.adapters.postgres.tables import requests as t
+from kook.adapters.postgres.tables.types import UtcDateTime
 from kook.application.recharges.ports import (
     NOT_FUNDED,
     REMINDER,

@@ -8,9 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables
 from kook.adapters.postgres.repositories.base import flush_or_conflict
-from kook.adapters.postgres.tables_teams import (
+from kook.adapters.postgres.tables import identity as tables_identity
+from kook.adapters.postgres.tables.teams import (
     approval_policies,
     customer_members,
     member_invitations,
@@ -64,10 +64,10 @@ class SqlMemberRepository(MemberRepository):
         return [_member(row) for row in await self._session.execute(query)]
 
     async def views(self, customer_id: str) -> list[MemberView]:
-        u = tables.users.c
+        u = tables_identity.users.c
         query = (
             sa.select(M.user_id, u.mobile, u.first_name, u.last_name, M.role, M.joined_at)
-            .join(tables.users, u.id == M.user_id)
+            .join(tables_identity.users, u.id == M.user_id)
             .where(M.customer_id == customer_id)
             .order_by(M.joined_at, M.user_id)
         )

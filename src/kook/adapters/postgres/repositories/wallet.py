@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres import tables_wallet as t
 from kook.adapters.postgres.repositories.base import flush_or_conflict
+from kook.adapters.postgres.tables import wallet as t
 from kook.application.shared.ports import LedgerRepository, StatementLine
 from kook.application.wallet.ports import DepositRepository, PaymentRepository
 from kook.domain.shared.errors import Conflict

@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kook.adapters.postgres.tables_webhooks import webhook_deliveries as D
-from kook.adapters.postgres.tables_webhooks import webhook_endpoints as E
+from kook.adapters.postgres.tables.webhooks import webhook_deliveries as D
+from kook.adapters.postgres.tables.webhooks import webhook_endpoints as E
 from kook.application.shared.ports import Clock, WebhookOutbox
 from kook.application.webhooks.ports import WebhookRepository
 from kook.domain.shared.ids import new_id

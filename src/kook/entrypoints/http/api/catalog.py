@@ -18,7 +18,8 @@ from kook.domain.routing.operator import Operator, parse_operator, parse_optiona
 from kook.domain.routing.operator_routing import Route
 from kook.domain.routing.prefix_table import OperatorLookup, OperatorPrefix
 from kook.entrypoints.http.context import require_user, resolve
-from kook.sandbox.operator_sim import OperatorSimulator, sim_router
+from kook.sandbox.operator_sim import OperatorSimulator
+from kook.sandbox.operator_sim_http import sim_router
 
 Req = Request[Any, Any, Any]
 Short = Annotated[str, msgspec.Meta(max_length=200)]

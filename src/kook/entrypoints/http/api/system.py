@@ -15,9 +15,9 @@ from litestar.response import Redirect
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from kook.adapters.health import check_ready
 from kook.adapters.metrics.prometheus import CONTENT_TYPE, render
 from kook.adapters.metrics.scrape import scrape
+from kook.adapters.system.health import check_ready
 from kook.application.shared.background import BackgroundWork
 from kook.domain.shared.errors import DomainError, Forbidden
 from kook.domain.shared.mobile import normalize_mobile
