@@ -10,7 +10,7 @@ import pytest
 
 from kook.adapters.postgres.engine import make_engine, make_session_factory
 from kook.adapters.postgres.idempotency_store import SqlIdempotencyStore
-from kook.application.shared.idempotency import IdempotentCall
+from kook.application.shared.ports import IdempotentCall
 from kook.entrypoints.settings import Settings
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

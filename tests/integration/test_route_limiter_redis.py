@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 
 from kook.adapters.clock import SystemClock
 from kook.adapters.redis.route_limiter import RedisRouteLimiter
-from kook.application.fulfilment.limits import Slot
+from kook.application.fulfilment.ports import Slot
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import AdapterKind, Route
 

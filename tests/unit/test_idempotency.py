@@ -8,14 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from kook.application.shared.idempotency import (
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    IdempotencyStore,
-    IdempotentCall,
-    IdempotentCalls,
-    StoredAnswer,
-)
+from kook.application.shared.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused, IdempotentCalls
+from kook.application.shared.ports import IdempotencyStore, IdempotentCall, StoredAnswer
 from kook.domain.shared.errors import ValidationFailed
 from tests.fakes.clock import FakeClock
 

@@ -18,7 +18,7 @@ import pytest
 
 from kook.adapters import pooled_route_limiter
 from kook.adapters.pooled_route_limiter import KEPT, Granted, PooledRouteLimiter, Verdict
-from kook.application.fulfilment.limits import Slot
+from kook.application.fulfilment.ports import Slot
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import AdapterKind, Route
 

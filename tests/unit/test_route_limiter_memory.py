@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from kook.adapters.memory_route_limiter import MemoryRouteLimiter
-from kook.application.fulfilment.limits import Slot, lease_seconds
+from kook.application.fulfilment.limits import lease_seconds
+from kook.application.fulfilment.ports import Slot
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import AdapterKind, Route
 from tests.fakes.clock import FakeClock

@@ -25,7 +25,8 @@ import secrets
 from collections import deque
 from dataclasses import dataclass, field
 
-from kook.application.fulfilment.limits import RouteLimiter, Slot, lease_seconds
+from kook.application.fulfilment.limits import lease_seconds
+from kook.application.fulfilment.ports import RouteLimiter, Slot
 from kook.application.shared.ports import Clock
 from kook.domain.routing.operator_routing import Route
 

@@ -46,7 +46,7 @@ from typing import Final, Literal, Protocol
 
 import structlog
 
-from kook.application.fulfilment.limits import RouteLimiter, Slot
+from kook.application.fulfilment.ports import RouteLimiter, Slot
 from kook.domain.routing.operator_routing import Route
 
 log = structlog.get_logger(__name__)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from kook.adapters.postgres.tables_idempotency import idempotency_keys as k
-from kook.application.shared.idempotency import IdempotencyStore, IdempotentCall, StoredAnswer
+from kook.application.shared.ports import IdempotencyStore, IdempotentCall, StoredAnswer
 
 ABANDONED_AFTER = timedelta(minutes=5)  # far longer than any call; a call still running keeps its key
 

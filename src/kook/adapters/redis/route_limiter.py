@@ -37,7 +37,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from kook.adapters.pooled_route_limiter import KEPT, Granted, Verdict
-from kook.application.fulfilment.limits import RouteLimiter, Slot, lease_seconds
+from kook.application.fulfilment.limits import lease_seconds
+from kook.application.fulfilment.ports import RouteLimiter, Slot
 from kook.application.shared.ports import Clock
 from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import Route

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from kook.application.shared.ports import MessageRepository
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import MessageRepository, UnitOfWork
 from kook.domain.calendar.event import Event
 
 

@@ -9,9 +9,9 @@ from kook.application.shared.ports import (
     CustomerRepository,
     MessageRepository,
     StaffRepository,
+    UnitOfWork,
     UserRepository,
 )
-from kook.application.shared.unit_of_work import UnitOfWork
 
 
 class CustomersUnitOfWork(UnitOfWork, Protocol):

@@ -7,10 +7,9 @@ import asyncio
 from kook.application.fulfilment.answers import _by_request
 from kook.application.fulfilment.dispatch_runs import dispatch_runs
 from kook.application.fulfilment.finish_notice import FinishNotice
-from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.line_sender import LineSender
 from kook.application.fulfilment.outcome_recorder import OutcomeRecorder
-from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
+from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork, RouteLimiter
 from kook.application.shared.load_operator_routing import LoadOperatorRouting
 from kook.application.shared.ports import Clock, Dispatcher, OperatorGateways
 

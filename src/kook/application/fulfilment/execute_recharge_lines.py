@@ -11,10 +11,9 @@ import structlog
 from kook.application.fulfilment.answers import Answered
 from kook.application.fulfilment.dispatch_runs import dispatch_runs
 from kook.application.fulfilment.finish_notice import FinishNotice
-from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.line_sender import LineSender
 from kook.application.fulfilment.outcome_recorder import OutcomeRecorder
-from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig, FulfilmentUnitOfWork
+from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig, FulfilmentUnitOfWork, RouteLimiter
 from kook.application.shared.load_operator_routing import LoadOperatorRouting
 from kook.application.shared.ports import Clock, Dispatcher, OperatorGateways, ShutdownSignal
 from kook.domain.recharges.request import IN_FULFILMENT, RequestStatus

@@ -5,8 +5,7 @@ from __future__ import annotations
 import structlog
 
 from kook.application.fulfilment.answers import Answered
-from kook.application.fulfilment.limits import RouteLimiter
-from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig
+from kook.application.fulfilment.ports import ClaimedLine, FulfilmentConfig, RouteLimiter
 from kook.application.shared.ports import OperatorGateways, OutcomeStatus, ShutdownSignal, TopUpOutcome, TopUpRequest
 from kook.domain.recharges.fulfilment import Answer
 from kook.domain.recharges.line import ProductKind

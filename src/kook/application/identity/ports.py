@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.shared.ports import AuditLog, OneTimeCodeRepository, StaffRepository, UserRepository
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import AuditLog, OneTimeCodeRepository, StaffRepository, UnitOfWork, UserRepository
 from kook.domain.identity.api_key import ApiKey
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository, UnitOfWork
 from kook.domain.recharges import sheet_rows
 from kook.domain.recharges.line import LineDraft
 from kook.domain.recharges.request import ProductTotal, Request

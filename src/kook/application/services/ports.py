@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.shared.ports import CustomerRepository
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import CustomerRepository, UnitOfWork
 from kook.domain.services.service import Service, ServiceActivation, ServiceStatus, ServiceTerms, status_of
 
 

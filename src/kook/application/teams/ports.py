@@ -11,9 +11,9 @@ from kook.application.shared.ports import (
     MessageRepository,
     OneTimeCodeRepository,
     RequestRepository,
+    UnitOfWork,
     UserRepository,
 )
-from kook.application.shared.unit_of_work import UnitOfWork
 from kook.domain.customers.members import Approval, ApprovalPolicy, Invitation, Member
 from kook.domain.identity.one_time_code import CodePurpose, VerifyOutcome
 from kook.domain.recharges.request import RequestStatus, Summary

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from kook.application.shared.ports import AuditLog, LedgerRepository, WebhookOutbox
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import AuditLog, LedgerRepository, UnitOfWork, WebhookOutbox
 from kook.application.wallet.slips import SlipKind
 from kook.domain.shared.errors import DomainError, NotFound
 from kook.domain.wallet.deposit import DepositSlip

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kook.application.shared.unit_of_work import UnitOfWork
+from kook.application.shared.ports import UnitOfWork
 from kook.domain.webhooks.webhook import Delivery, WebhookEndpoint
 
 

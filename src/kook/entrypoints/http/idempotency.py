@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import msgspec
 from litestar import Request, Response
 
-from kook.application.shared.idempotency import IdempotentCall, IdempotentCalls
+from kook.application.shared.idempotency import IdempotentCalls
+from kook.application.shared.ports import IdempotentCall
 from kook.entrypoints.http.context import resolve
 
 T = TypeVar("T")

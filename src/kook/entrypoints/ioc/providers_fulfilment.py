@@ -17,10 +17,9 @@ from kook.application.fulfilment.dispatch_runs import DispatchRuns
 from kook.application.fulfilment.execute_recharge_lines import ExecuteRechargeLines
 from kook.application.fulfilment.finish_notice import FinishNotice
 from kook.application.fulfilment.get_progress import GetProgress
-from kook.application.fulfilment.limits import RouteLimiter
 from kook.application.fulfilment.list_unknown_lines import ListUnknownLines
 from kook.application.fulfilment.outcome_recorder import OutcomeRecorder
-from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork
+from kook.application.fulfilment.ports import FulfilmentConfig, FulfilmentUnitOfWork, RouteLimiter
 from kook.application.fulfilment.resolve_unknown_line import ResolveUnknownLine
 from kook.application.fulfilment.sweep_fulfilment import SweepFulfilment
 from kook.application.recharges.ports import FulfilmentStarter

@@ -39,8 +39,8 @@ from kook.application.recharges.runs_action import RunsConfig
 from kook.application.recharges.skip_run import SkipRun
 from kook.application.recharges.start_due_requests import StartDueRequests
 from kook.application.recharges.summarize_request import SummarizeRequest
-from kook.application.shared.idempotency import IdempotencyStore, IdempotentCalls
-from kook.application.shared.ports import Clock
+from kook.application.shared.idempotency import IdempotentCalls
+from kook.application.shared.ports import Clock, IdempotencyStore
 from kook.entrypoints.settings import Settings
 
 
