@@ -28,23 +28,7 @@ Contract:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
-
 from kook.domain.routing.operator_routing import Route
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    operator: int  # int(route.operator)
-    token: str  # unique per acquisition
-    probe: bool = False  # admitted as the half-open breaker's probe
-
-
-class RouteLimiter(Protocol):
-    async def acquire(self, route: Route, *, wait_seconds: float) -> Slot | None: ...
-    async def release(self, slot: Slot, *, healthy: bool) -> None: ...
-    async def open_operators(self) -> set[int]: ...
 
 
 def lease_seconds(route: Route) -> float:

@@ -10,6 +10,7 @@ from typing import Protocol
 from kook.application.shared.ports import AuditLog, LedgerRepository, RequestRepository, UnitOfWork, WebhookOutbox
 from kook.domain.recharges.fulfilment import LineChange, LineState, Policy
 from kook.domain.recharges.request import Request
+from kook.domain.routing.operator_routing import Route
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +120,16 @@ class FulfilmentUnitOfWork(UnitOfWork, Protocol):
     ledger: LedgerRepository
     audit: AuditLog
     webhooks: WebhookOutbox  # line outcomes and finished requests, in the same transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    operator: int  # int(route.operator)
+    token: str  # unique per acquisition
+    probe: bool = False  # admitted as the half-open breaker's probe
+
+
+class RouteLimiter(Protocol):
+    async def acquire(self, route: Route, *, wait_seconds: float) -> Slot | None: ...
+    async def release(self, slot: Slot, *, healthy: bool) -> None: ...
+    async def open_operators(self) -> set[int]: ...

@@ -9,11 +9,9 @@ wallet was topped up).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Final, Protocol
+from typing import Final
 
-from kook.application.shared.ports import Clock
+from kook.application.shared.ports import Clock, IdempotencyStore, IdempotentCall, StoredAnswer
 from kook.domain.shared.errors import Conflict, DomainError, ValidationFailed
 
 MAX_KEY: Final = 200
@@ -25,31 +23,6 @@ class IdempotencyKeyReused(DomainError):
 
 class IdempotencyKeyInUse(Conflict):
     code = "idempotency_key_in_use"
-
-
-@dataclass(frozen=True, slots=True)
-class IdempotentCall:
-    owner: str  # the caller (user id)
-    key: str
-    method_path: str  # "POST /api/v1/wallet/payments"
-    body_hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class StoredAnswer:
-    method_path: str
-    body_hash: str
-    status_code: int | None  # None while the first call is still being answered
-    body: str | None  # the response body (JSON)
-
-
-class IdempotencyStore(Protocol):
-    async def reserve(self, call: IdempotentCall, now: datetime) -> StoredAnswer | None:
-        """Take the key for ``call``: None when taken now, else what is already stored for (owner, key)."""
-        ...
-
-    async def complete(self, call: IdempotentCall, status_code: int, body: str) -> None: ...
-    async def release(self, call: IdempotentCall) -> None: ...
 
 
 def check_key(key: str) -> str:

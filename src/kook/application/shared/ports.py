@@ -6,9 +6,8 @@ import enum
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
-from kook.application.shared.ports import UnitOfWork
 from kook.domain.catalog.product import OperatorSettings, Package
 from kook.domain.customers.customer import Customer, CustomerKind, CustomerStatus
 from kook.domain.customers.members import Member
@@ -21,6 +20,14 @@ from kook.domain.routing.operator import Operator
 from kook.domain.routing.operator_routing import Route
 from kook.domain.routing.prefix_table import OperatorPrefix
 from kook.domain.wallet.ledger import Discrepancy, JournalEntry, Wallet
+
+
+class UnitOfWork(Protocol):
+    """``async with uow:`` opens a transaction; leaving without ``commit`` rolls back."""
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+    async def commit(self) -> None: ...
 
 
 class Clock(Protocol):
@@ -392,3 +399,28 @@ class UserContext:
 
 class UserContextReader(Protocol):
     async def read(self, user_id: str, service_code: str) -> UserContext | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotentCall:
+    owner: str  # the caller (user id)
+    key: str
+    method_path: str  # "POST /api/v1/wallet/payments"
+    body_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    method_path: str
+    body_hash: str
+    status_code: int | None  # None while the first call is still being answered
+    body: str | None  # the response body (JSON)
+
+
+class IdempotencyStore(Protocol):
+    async def reserve(self, call: IdempotentCall, now: datetime) -> StoredAnswer | None:
+        """Take the key for ``call``: None when taken now, else what is already stored for (owner, key)."""
+        ...
+
+    async def complete(self, call: IdempotentCall, status_code: int, body: str) -> None: ...
+    async def release(self, call: IdempotentCall) -> None: ...

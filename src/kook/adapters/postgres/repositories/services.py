@@ -7,7 +7,7 @@ from kook.adapters.postgres.repositories.base import flush_or_conflict
 from kook.adapters.postgres.tables.customers import customers
 from kook.adapters.postgres.tables.services import service_activations, services
 from kook.adapters.postgres.tables.teams import customer_members
-from kook.application.services.ports import ActivationRepository, OwnerAccess, ServiceRepository
+from kook.application.services.ports import ActivationRepository, ServiceRepository
 from kook.application.shared.ports import OwnerAccess
 from kook.domain.customers.customer import CustomerStatus
 from kook.domain.services.service import Service, ServiceActivation, ServiceTerms
