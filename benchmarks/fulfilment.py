@@ -82,11 +82,15 @@ def processes(tmp: Path, fulfilment: dict[str, str], topology: bool) -> Iterator
     sys.modules["kook_topology"] = module
     spec.loader.exec_module(module)
     env = {k: v for k, v in process_env(tmp, URL, REDIS, **fulfilment).items() if k.startswith("KOOK_")}
+    env["KOOK_LOG_LEVEL"] = "info"  # as the topology runs (it sees a worker ready by its worker_started line)
     os.environ.update(KOOK_DATABASE_URL=URL, KOOK_REDIS_URL=REDIS)
     web_port = free_port()
     while _taken(web_port + 1):  # the second web process listens on the next port
         web_port = free_port()
-    run = module.Topology(sim_args=sim_args, run_dir=tmp, extra_env=env, port=web_port, sim_port=free_port())
+    sim_port = free_port()
+    while sim_port in (web_port, web_port + 1):
+        sim_port = free_port()
+    run = module.Topology(sim_args=sim_args, run_dir=tmp, extra_env=env, port=web_port, sim_port=sim_port)
     run.start(migrate=False)
     try:
         workers = [p.process.pid for p in run.procs if p.name.startswith("worker-")]
