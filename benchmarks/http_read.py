@@ -25,6 +25,8 @@ With the caller in one statement (one Redis and one PostgreSQL round trip, as ba
 machine loaded by other work: run 1 (load 6.6 → 7.4) uvicorn app 259 (172 / 446 ms) vs bare 666 (50 / 337 ms),
 39%; granian app 454 (89 / 377 ms) vs bare 1,498 (28 / 114 ms), 30%. Run 2 (load 7.1 → 9.3) uvicorn app 235
 (176 / 760 ms) vs bare 464 (77 / 459 ms), 51%; granian app 300 (130 / 493 ms) vs bare 1,028 (33 / 232 ms), 29%.
+Run 3, quieter (load 4.4 → 5.9): uvicorn app 806 (53 / 156 ms) vs bare 1,685 (20 / 154 ms), 48%; granian app 653
+(70 / 160 ms) vs bare 2,306 (20 / 57 ms), 28% — the app 2.3× (uvicorn) and 1.8× (granian) its req/s before.
 Not the 80% asked: the app's floor is its framework. In-process (no HTTP server), under cProfile, per request:
 app 2,433 µs vs bare 1,299 µs, the difference being Litestar (routing, request and response objects, the
 handler call: 288 µs), the app's own middleware, guards, session store and caller read (284), asyncio work of
