@@ -72,7 +72,8 @@ def test_stairway_postgres(pg_url: str) -> None:
 
 @pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
 def test_models_match_migrations(dialect: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    """Nothing in the table modules (adapters/postgres/tables/) is missing from the migrations (autogenerate finds no difference)."""
+    """Nothing in the table modules (adapters/postgres/tables/) is missing from the migrations (autogenerate finds
+    no difference)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
