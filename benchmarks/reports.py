@@ -8,9 +8,10 @@ does to a table that stopped changing) and, for 20 filter combinations, runs
 what the API runs for a page — ``SqlTransactionReader.page`` then ``.totals`` —
 printing p50/p95 per combination. Last, in a child process each (so peak RSS is
 the export's alone): the customer's 1,000,000 rows exported by
-``ExportTransactions``'s path (keyset batches → openpyxl write-only → a file),
-and a bare openpyxl write-only of the same rows' values (read in one go
-beforehand), printing seconds, peak RSS and the ratio.
+``ExportTransactions``'s path (its totals, then one worker thread reading a
+server-side cursor and writing openpyxl write-only into a file), and a bare
+openpyxl write-only of the same rows' cells (values and the amount's format,
+read and made in one go beforehand), printing seconds, peak RSS and the ratio.
 
 Targets (issue 14): p95 ≤ 50 ms for every filter page; the export ≤ 1.3× the
 bare write and ≤ 150 MB peak RSS.
@@ -28,6 +29,15 @@ customer's whole history 10 ms, of which the rollup's totals 8 ms); client p95 1
 50 ms in the full run (the two over it at 0.5 and 12 ms of PostgreSQL's time: the machine's load). The
 1,000,000-row export: 191 s (best of two; 275 s the other), peak RSS 87 MB, 1.79x the bare write (107 s;
 165 s the other) — the export reads its rows from PostgreSQL as it writes, in two threads sharing the GIL.
+
+After the export moved into one worker thread (its own asyncpg connection, a server-side cursor, plain
+records, no SQLAlchemy rows, no queue between threads) and the bare write was given the export's own cells
+(labels and the amount's thousands format), 1,000,000 rows, nice, three runs (load average 2-13, changing
+within a run): 1.18x (export 296.6 s / 686.8 s, bare 250.5 s / 463.8 s, best of each), 2.55x (export
+449.3 s / 328.3 s, bare 128.7 s / 150.0 s: the load fell from about 12 to 2-6 between the halves) and, on a
+quieter machine (load 2-3), 1.13x (export 134.0 s, bare 118.6 s); peak RSS 87-88 MB. The processes' own CPU
+time, which the load disturbs less: export 117.8, 130.6, 113.9, 118.1, 124.3 s; bare 102.9, 107.7, 84.2,
+114.1, 92.4 s (1.21x in sum). The cursor alone reads the 1,000,000 rows in 14.7 s (3.1 s of CPU).
 
 Usage: KOOK_BENCH_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/kook_bench \\
        nice .venv/bin/python benchmarks/reports.py [--keep | --reuse] [--big 1000000] [--others 5000000]
