@@ -1,4 +1,11 @@
-"""Ports every context shares. Adapters subclass these explicitly."""
+"""Ports every context shares. Adapters subclass these explicitly.
+
+Why one file of some 430 lines: the application contexts may not import each other (import-linter's
+independence contract), so every port two of them use — the unit of work, clock, dispatcher, SMS, audit, the
+user, customer, request, ledger, routing and catalogue repositories, the idempotency store and the caller's
+facts — has to live here; split by kind they would be a dozen small modules that every context imports
+together.
+"""
 
 from __future__ import annotations
 
