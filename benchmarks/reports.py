@@ -38,6 +38,9 @@ within a run): 1.18x (export 296.6 s / 686.8 s, bare 250.5 s / 463.8 s, best of 
 quieter machine (load 2-3), 1.13x (export 134.0 s, bare 118.6 s); peak RSS 87-88 MB. The processes' own CPU
 time, which the load disturbs less: export 117.8, 130.6, 113.9, 118.1, 124.3 s; bare 102.9, 107.7, 84.2,
 114.1, 92.4 s (1.21x in sum). The cursor alone reads the 1,000,000 rows in 14.7 s (3.1 s of CPU).
+Then on a quiet machine (load average 0.3-2, only the test suite beside it), --reuse --skip-pages
+--export-repeats 1, twice: export 88.9 s (CPU 80.9 s) vs bare 83.7 s (CPU 76.9 s), 1.06x, peak RSS 84 MB;
+export 93.7 s (CPU 82.4 s) vs bare 88.8 s (CPU 88.0 s), 1.05x, peak RSS 83 MB.
 
 Usage: KOOK_BENCH_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/kook_bench \\
        nice .venv/bin/python benchmarks/reports.py [--keep | --reuse] [--big 1000000] [--others 5000000]
