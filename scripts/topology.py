@@ -142,7 +142,7 @@ class Topology:
     def spawn(self, proc: Proc) -> None:
         proc.log = self.run_dir / "logs" / f"{proc.name}.log"
         with proc.log.open("ab") as out:
-            # a session of its own: ``kill`` takes the whole process (granian's server and its worker process)
+            # a session of its own: ``kill`` takes the whole process group (a container dies with everything in it)
             proc.process = subprocess.Popen(
                 [*KOOK, *proc.args], env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )

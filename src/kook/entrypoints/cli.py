@@ -120,29 +120,41 @@ def cmd_ready(_args: argparse.Namespace) -> int:
 
 
 def cmd_web(args: argparse.Namespace) -> int:
-    """granian (one worker process, uvloop) serving the app: as fast as uvicorn on the same app once the machine
-    is quiet, faster under contention, with a lower p99 in every run (benchmarks/http_read.py). SIGTERM or
-    SIGINT: granian stops accepting, lets the requests in flight finish (at most
-    ``GRACEFUL_SECONDS``), then exits 0."""
-    from granian.constants import Interfaces, Loops
-    from granian.server import Server
+    """uvicorn (httptools, uvloop, one process) serving the app: measured against granian on the same app
+    (benchmarks/http_read.py, docs/SCALING.md), uvicorn answered the app's read 15–42% faster in every run of
+    2026-12-03, quiet and under CPU contention alike (granian had won only on a machine loaded by other work).
+    SIGTERM or SIGINT: uvicorn stops accepting, lets the requests in flight finish (at most
+    ``GRACEFUL_SECONDS``), then the process exits 0. X-Forwarded-For is the app's to trust or not
+    (``KOOK_HTTP_TRUST_PROXY_HEADERS``), so uvicorn's own rewriting of the client address is off; no ``server``
+    header."""
+    import uvicorn
 
-    _settings()  # a bad setting stops here, naming the variable, before any server process starts
-    Server(
+    _settings()  # a bad setting stops here, naming the variable, before the server starts
+    for sig in (signal.SIGTERM, signal.SIGINT):  # uvicorn re-raises the signal after its graceful stop
+        signal.signal(sig, _exit_cleanly)
+    uvicorn.run(
         "kook.entrypoints.http.app:create_app_from_environment",
-        address=args.host,
-        port=args.port,
-        interface=Interfaces.ASGI,
-        workers=1,
-        loop=Loops.uvloop,
         factory=True,
-        log_enabled=False,
-        workers_kill_timeout=GRACEFUL_SECONDS,
-    ).serve()
+        host=args.host,
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        # An idle keep-alive connection is closed by the client side (a balancer, a browser) before the server
+        # closes it: uvicorn's 5 s default raced the load run's users, who wait 5-15 s between clicks, and a
+        # request sent on a connection the server was closing was lost. Balancers keep idle upstream connections
+        # for up to 60 s (nginx, ALB), so longer than that.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
     return 0
 
 
 GRACEFUL_SECONDS = 30
+KEEP_ALIVE_SECONDS = 75
 
 
 def _exit_cleanly(signum: int, _frame: Any) -> None:

@@ -233,8 +233,8 @@ async def before_request(request: Request[Any, Any, Any]) -> None:
 
 
 def create_app_from_environment() -> Litestar:
-    """The app of a ``kook web`` server process: granian imports it by name and calls it (settings from the
-    environment, checked once more by the parent before it started)."""
+    """The app of a ``kook web`` server: uvicorn imports it by name and calls it (settings from the environment,
+    already checked by ``kook web`` before the server started)."""
     import gc
 
     from kook.entrypoints.logging import configure_logging
