@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import importlib.util
 import os
@@ -50,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -71,23 +73,29 @@ def _dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg", "postgresql")
 
 
-async def _reset(url: str, redis_url: str) -> None:
+@contextlib.asynccontextmanager
+async def _connection(url: str) -> AsyncIterator[Any]:
+    """A plain asyncpg connection to ``url`` (a SQLAlchemy URL), closed after the block."""
     import asyncpg
-    from redis.asyncio import Redis
 
     conn = await asyncpg.connect(_dsn(url))
     try:
-        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        yield conn
     finally:
         await conn.close()
+
+
+async def _reset(url: str, redis_url: str) -> None:
+    from redis.asyncio import Redis
+
+    async with _connection(url) as conn:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     redis = Redis.from_url(redis_url)
     await redis.flushdb()
     await redis.aclose()
 
 
 async def _seed(env: dict[str, str]) -> None:
-    import asyncpg
-
     from kook.application.shared.ledger_poster import LedgerPoster
     from kook.application.wallet.ports import WalletUnitOfWork
     from kook.domain.wallet.ledger import EntryKind, bank_account
@@ -99,13 +107,10 @@ async def _seed(env: dict[str, str]) -> None:
     container = make_worker_container(settings)
     try:
         await seed_demo_data(container)
-        conn = await asyncpg.connect(_dsn(settings.database_url))
-        try:
+        async with _connection(settings.database_url) as conn:
             customer = await conn.fetchval("SELECT id FROM customers LIMIT 1")
             # room enough on every route that the operator's latency, not the limits, paces the lines
             await conn.execute("UPDATE operator_routes SET max_concurrency = 64, rate_limit_per_second = 5000")
-        finally:
-            await conn.close()
         async with container() as scope:
             uow = await scope.get(WalletUnitOfWork)
             poster = await scope.get(LedgerPoster)
@@ -121,25 +126,17 @@ async def _seed(env: dict[str, str]) -> None:
 async def _lines(url: str) -> dict[str, int]:
     """Lines by status, and ``open_requests``: requests still in fulfilment (confirmed or running) — one
     statement, so one snapshot (two would show lines still *sending* beside a request already finished)."""
-    import asyncpg
-
-    conn = await asyncpg.connect(_dsn(url))
-    try:
+    async with _connection(url) as conn:
         rows = await conn.fetch(
             "SELECT status, count(*) AS n FROM request_lines GROUP BY status UNION ALL "
             "SELECT 'open_requests', count(*) FROM requests WHERE status IN ('confirmed', 'running')"
         )
-        return {row["status"]: int(row["n"]) for row in rows}
-    finally:
-        await conn.close()
+    return {row["status"]: int(row["n"]) for row in rows}
 
 
 async def _exactly_once(url: str) -> list[str]:
     """What is wrong between the lines and the simulator's ledger of applied top-ups (empty: nothing)."""
-    import asyncpg
-
-    conn = await asyncpg.connect(_dsn(url))
-    try:
+    async with _connection(url) as conn:
         problems = []
         twice = await conn.fetchval(
             "SELECT count(*) FROM (SELECT reference FROM sim_topups WHERE status = 'applied' "
@@ -168,28 +165,16 @@ async def _exactly_once(url: str) -> list[str]:
         if held and not open_requests:
             problems.append(f"{held} rials still held with no request open")
         return problems
-    finally:
-        await conn.close()
 
 
 async def _autovacuum_is_on(url: str) -> bool:
-    import asyncpg
-
-    conn = await asyncpg.connect(_dsn(url))
-    try:
-        return bool(await conn.fetchval("SHOW autovacuum") == "on")
-    finally:
-        await conn.close()
+    async with _connection(url) as conn:
+        return await conn.fetchval("SHOW autovacuum") == "on"  # type: ignore[no-any-return]
 
 
 async def _vacuum_analyze(url: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(_dsn(url))
-    try:
+    async with _connection(url) as conn:
         await conn.execute("VACUUM (ANALYZE)")
-    finally:
-        await conn.close()
 
 
 def _stand_in_for_autovacuum(url: str, stop: threading.Event, rounds: list[float]) -> None:

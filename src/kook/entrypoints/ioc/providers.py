@@ -252,8 +252,8 @@ class IdentityProvider(Provider):
         return CodeSender(limiter, generator, hasher, sms, clock, policy, background)
 
     password_login = provide(PasswordLogin)
-    # asked on every request with a cookie, and holds nothing of one: made once (a request-scoped factory cost a
-    # read about 40 µs of dishka's resolving, ~5% of GET /api/v1/wallet)
+    # asked on every request with a cookie, and holds nothing of one: made once (resolved per request it was about
+    # 5% of GET /api/v1/wallet's time in a sampling profile)
     resolve_session = provide(ResolveSession, scope=Scope.APP)
 
     # read-only: in autocommit (see ReadSessions), asked on every authenticated request
